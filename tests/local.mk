@@ -1,0 +1,19 @@
+# Test harness: every test speaks TAP (tests/unit/tap.h for C, tests/tap.sh for shell).
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+TEST_EXTENSIONS = .sh .py
+SH_LOG_DRIVER = $(LOG_DRIVER)
+PY_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+PY_LOG_COMPILER = $(PYTHON3)
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
+	PW_SHARED='$(abs_top_srcdir)/../shared'; \
+	export top_srcdir top_builddir PW_SHARED;
+UNIT_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+UNIT_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS) -I$(top_srcdir)/tests/unit
+EXTRA_DIST += tests/unit/tap.h tests/tap.sh
+check_PROGRAMS += tests/unit/test_buf
+tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
+tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_buf_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_buf
