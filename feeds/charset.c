@@ -126,8 +126,7 @@ static int looks_utf8(const unsigned char *s, size_t n, int *nonascii)
 	return 1;
 }
 
-/* encoding="..." of an XML declaration at the start of an ASCII-compatible head. */
-static const char *xml_decl_encoding(const char *head, size_t len, char out[48])
+const char *pw_charset_xml_decl(const char *head, size_t len, char out[48])
 {
 	if (len < 6 || memcmp(head, "<?xml", 5) != 0)
 		return NULL;
@@ -155,6 +154,31 @@ static const char *xml_decl_encoding(const char *head, size_t len, char out[48])
 		return out;
 	}
 	return NULL;
+}
+
+/*
+ * Undeclared bytes that are not UTF-8: Cyrillic text in windows-1251 or KOI8-R (the
+ * regional outlets' legacy encodings), else windows-1252.  Russian text is mostly
+ * lower-case: in windows-1251 lower case is 0xE0-0xFF, in KOI8-R 0xC0-0xDF.
+ */
+static const char *guess_legacy(const unsigned char *s, size_t n)
+{
+	size_t hi = 0, lo_c0 = 0, lo_e0 = 0, letters = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (isalpha(s[i]))
+			letters++;
+		else if (s[i] >= 0xc0) {
+			hi++;
+			if (s[i] >= 0xe0)
+				lo_e0++;
+			else
+				lo_c0++;
+		}
+	}
+	if (hi >= 8 && hi * 2 >= letters / 4) {
+		return lo_e0 >= lo_c0 ? "WINDOWS-1251" : "KOI8-R";
+	}
+	return "WINDOWS-1252";
 }
 
 const char *pw_charset_detect(const char *head, size_t len, const char *http_charset, size_t *bom_len)
@@ -192,7 +216,7 @@ const char *pw_charset_detect(const char *head, size_t len, const char *http_cha
 		return "UTF-16LE";
 
 	char declbuf[48];
-	const char *decl = pw_charset_canonical(xml_decl_encoding(head, len, declbuf));
+	const char *decl = pw_charset_canonical(pw_charset_xml_decl(head, len, declbuf));
 	/* a 16/32-bit label on bytes that are plainly 8-bit (checked above) is wrong */
 	if (decl && (strncmp(decl, "UTF-16", 6) == 0 || strncmp(decl, "UTF-32", 6) == 0))
 		decl = NULL;
@@ -216,7 +240,7 @@ const char *pw_charset_detect(const char *head, size_t len, const char *http_cha
 	}
 	if (decl)
 		return decl;
-	return "UTF-8";
+	return utf8 ? "UTF-8" : guess_legacy(u, len);
 }
 
 struct pw_charset_conv {
@@ -253,6 +277,13 @@ size_t pw_charset_conv_errors(const struct pw_charset_conv *c)
 {
 	return c->errors;
 }
+
+/* Windows-1252 meanings of 0x80..0x9f (unassigned positions map to themselves). */
+static const unsigned short cp1252_c1[32] = {
+	0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160,
+	0x2039, 0x0152, 0x8d, 0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013,
+	0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178
+};
 
 static const char replacement[3] = { '\xef', '\xbf', '\xbd' };
 
@@ -303,8 +334,27 @@ static size_t filter_utf8(struct pw_charset_conv *c, const unsigned char *s, siz
 			c->errors++;
 			run = i + 3;
 		}
-		if (l == 2 && b == 0xc2 && s[i + 1] < 0xa0 && s[i + 1] != 0x85) {
-			/* C1 controls are legal XML but never text; keep them (libxml2 accepts them) */
+		if (l == 2 && b == 0xc2 && s[i + 1] < 0xa0) {
+			/* C1 controls are never text: they are windows-1252 punctuation that was
+			 * transcoded as Latin-1 somewhere upstream ("don\xc2\x92t"); restore it */
+			pw_buf_append(out, s + run, i - run);
+			unsigned cp = cp1252_c1[s[i + 1] - 0x80];
+			char enc[3];
+			if (cp < 0x100) { /* the few unassigned positions stay as they are */
+				pw_buf_append(out, s + i, 2);
+			} else if (cp < 0x800) {
+				enc[0] = (char)(0xc0 | (cp >> 6));
+				enc[1] = (char)(0x80 | (cp & 0x3f));
+				pw_buf_append(out, enc, 2);
+			} else {
+				enc[0] = (char)(0xe0 | (cp >> 12));
+				enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+				enc[2] = (char)(0x80 | (cp & 0x3f));
+				pw_buf_append(out, enc, 3);
+			}
+			i += 2;
+			run = i;
+			continue;
 		}
 		i += l;
 	}

@@ -27,6 +27,10 @@ const char *pw_charset_detect(const char *head, size_t len, const char *http_cha
 /* Maps a label ("cp1251", "latin1", "x-sjis", ...) to an iconv name; NULL when unknown. */
 const char *pw_charset_canonical(const char *label);
 
+/* The encoding label of an XML declaration at the start of an ASCII-compatible head, copied
+ * into out (NUL-terminated, truncated to 47 bytes); NULL when there is none. */
+const char *pw_charset_xml_decl(const char *head, size_t len, char out[48]);
+
 struct pw_charset_conv;
 
 /* A converter from `from` (a pw_charset_detect result) to UTF-8. Never NULL: an encoding

@@ -27,6 +27,7 @@
 #include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 
 #include "buf.h"
 #include "charset.h"
@@ -50,10 +51,11 @@ enum ns {
 
 enum field {
 	F_NONE, F_TITLE, F_LINK, F_GUID, F_SUMMARY, F_CONTENT, F_AUTHOR, F_PUBLISHED, F_UPDATED,
-	F_CATEGORY, F_LANGUAGE, F_TTL, F_UPDATE_PERIOD, F_UPDATE_FREQ, F_NAME, F_EMAIL
+	F_CATEGORY, F_LANGUAGE, F_TTL, F_UPDATE_PERIOD, F_UPDATE_FREQ, F_NAME, F_EMAIL, F_MEDIA_TITLE,
+	F_MEDIA_DESC
 };
 
-enum mode { M_TEXT, M_HTML, M_XHTML, M_SKIP };
+enum mode { M_TEXT, M_HTML, M_XHTML, M_BASE64, M_SKIP };
 
 enum ctx { C_ROOT, C_FEED, C_ITEM, C_PERSON, C_SKIP };
 
@@ -61,6 +63,7 @@ struct frame {
 	char *base; /* owned when own_base */
 	char *lang; /* owned when own_lang */
 	int own_base, own_lang;
+	int is_group;   /* media:group: its children count as the item's own */
 	enum ctx ctx;
 };
 
@@ -76,6 +79,7 @@ struct item_acc {
 	char *alt_link;  /* best rel=alternate so far */
 	int alt_score;
 	char *date_pub, *date_upd;
+	char *media_title, *media_desc, *about; /* fallbacks: media:title, media:description, rdf:about */
 	char *person_name, *person_email;
 	struct strvec cats, encs;
 	int depth;       /* element depth of the item element */
@@ -104,6 +108,8 @@ struct pw_feed_parser {
 
 	struct pw_feed_info info;
 	int root_seen, feed_alt_score;
+	int feed_depth;          /* depth of the channel / feed element */
+	char *root_uri;          /* namespace of an Atom root in an unknown namespace */
 	int sy_period, sy_freq;  /* sy:updatePeriod seconds, sy:updateFrequency */
 
 	struct frame stack[MAX_DEPTH];
@@ -116,6 +122,7 @@ struct pw_feed_parser {
 	enum field cap_field;
 	enum mode cap_mode;
 	int cap_div_depth;       /* xhtml: depth of a wrapping <div> not to serialise, or 0 */
+	int cap_strip_div;       /* Atom 1.0 type="xhtml": the wrapping div is not content */
 	struct pw_buf cap;
 	int cap_truncated;
 	size_t cap_last_start;   /* cap.len right after the last serialised start tag */
@@ -336,6 +343,19 @@ static void item_end(struct pw_feed_parser *p)
 	if (!it->link && a->guid && a->guid_permalink &&
 	    (strncasecmp(a->guid, "http://", 7) == 0 || strncasecmp(a->guid, "https://", 8) == 0))
 		it->link = xstrdup(a->guid);
+	if (!it->title && a->media_title) {
+		it->title = a->media_title;
+		a->media_title = NULL;
+	}
+	if (!it->summary && a->media_desc) {
+		it->summary = a->media_desc;
+		a->media_desc = NULL;
+	}
+	if ((!a->guid || !*a->guid) && a->about) {
+		free(a->guid);
+		a->guid = a->about;
+		a->about = NULL;
+	}
 	it->published = parse_date_logged(a->date_pub);
 	it->updated = parse_date_logged(a->date_upd);
 	if (a->guid && *a->guid) {
@@ -377,6 +397,9 @@ static void item_end(struct pw_feed_parser *p)
 	free(a->date_upd);
 	free(a->person_name);
 	free(a->person_email);
+	free(a->media_title);
+	free(a->media_desc);
+	free(a->about);
 	a->it = NULL;
 
 	p->nitems++;
@@ -401,6 +424,7 @@ static void cap_start(struct pw_feed_parser *p, enum field f, enum mode m, int f
 	p->cap_mode = m;
 	p->cap_item = for_item;
 	p->cap_div_depth = 0;
+	p->cap_strip_div = 0;
 	p->cap_truncated = 0;
 	pw_buf_reset(&p->cap);
 }
@@ -435,8 +459,10 @@ static void cap_escaped(struct pw_feed_parser *p, const char *s, size_t n, int a
 }
 
 /* Mode of an Atom text construct from its type (and Atom 0.3 mode) attributes. */
-static enum mode atom_mode(const xmlChar **attrs, int nattrs, int atom03)
+static enum mode atom_mode(const xmlChar **attrs, int nattrs, int atom03, int *strip_div)
 {
+	if (strip_div)
+		*strip_div = 0;
 	char *type = attr_get(attrs, nattrs, "type", NS_NONE);
 	char *mode = attr_get(attrs, nattrs, "mode", NS_NONE);
 	enum mode m = M_TEXT;
@@ -444,7 +470,9 @@ static enum mode atom_mode(const xmlChar **attrs, int nattrs, int atom03)
 		char *t = trim_dup(type);
 		for (char *c = t; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
-		if (strcmp(t, "html") == 0 || strcmp(t, "text/html") == 0)
+		if (!*t)
+			m = M_TEXT;
+		else if (strcmp(t, "html") == 0 || strcmp(t, "text/html") == 0)
 			m = M_HTML;
 		else if (strcmp(t, "xhtml") == 0 || strcmp(t, "application/xhtml+xml") == 0)
 			m = M_XHTML;
@@ -453,7 +481,9 @@ static enum mode atom_mode(const xmlChar **attrs, int nattrs, int atom03)
 		else if (strstr(t, "xml"))
 			m = M_XHTML;
 		else
-			m = M_TEXT;
+			m = atom03 ? M_TEXT : M_BASE64; /* Atom 1.0: other media types are base64 */
+		if (strcmp(t, "xhtml") == 0 && !atom03 && strip_div)
+			*strip_div = 1;
 		free(t);
 	} else if (atom03) {
 		m = M_TEXT;
@@ -464,11 +494,48 @@ static enum mode atom_mode(const xmlChar **attrs, int nattrs, int atom03)
 		else if (strieq(mode, "escaped") && m == M_XHTML)
 			m = M_HTML;
 		else if (strieq(mode, "base64"))
-			m = M_SKIP;
+			m = M_BASE64;
 	}
 	free(type);
 	free(mode);
 	return m;
+}
+
+/* base64 text -> UTF-8 string (invalid bytes replaced); owned. */
+static char *base64_text(const char *s)
+{
+	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct pw_buf bin = PW_BUF_INIT, out = PW_BUF_INIT;
+	unsigned acc = 0;
+	int bits = 0;
+	for (; *s; s++) {
+		const char *c = strchr(tbl, *s);
+		if (*s == '=' )
+			break;
+		if (!c || !*s)
+			continue;
+		acc = (acc << 6) | (unsigned)(c - tbl);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			pw_buf_putc(&bin, (char)((acc >> bits) & 0xff));
+		}
+	}
+	struct pw_charset_conv *conv = pw_charset_conv_new("UTF-8");
+	pw_charset_conv_run(conv, bin.data ? bin.data : "", bin.len, 1, &out);
+	pw_charset_conv_free(conv);
+	pw_buf_free(&bin);
+	return pw_buf_detach(&out);
+}
+
+static void set_last(char **dst, char *val)
+{
+	if (val && *val) {
+		free(*dst);
+		*dst = val;
+	} else {
+		free(val);
+	}
 }
 
 static void set_once(char **dst, char *val)
@@ -490,12 +557,19 @@ static void cap_finish(struct pw_feed_parser *p)
 		return;
 	if (p->cap_mode == M_SKIP)
 		return;
+	char *decoded = NULL;
+	if (p->cap_mode == M_BASE64) {
+		decoded = base64_text(raw);
+		raw = decoded;
+		p->cap_mode = M_HTML;
+	}
 
 	switch (f) {
 	case F_TITLE:
 	case F_CATEGORY:
 	case F_AUTHOR:
 	case F_NAME:
+	case F_MEDIA_TITLE:
 		val = p->cap_mode == M_TEXT && !(f == F_TITLE && !is_atom_feed(p)) ? pw_text_squeeze(raw) : pw_html_to_text(raw);
 		break;
 	case F_SUMMARY:
@@ -517,6 +591,7 @@ static void cap_finish(struct pw_feed_parser *p)
 		val = trim_dup(raw);
 		break;
 	}
+	free(decoded);
 	if (!val)
 		return;
 
@@ -528,8 +603,9 @@ static void cap_finish(struct pw_feed_parser *p)
 		case F_SUMMARY: set_once(&it->summary, val); break;
 		case F_CONTENT: set_once(&it->content, val); break;
 		case F_AUTHOR: set_once(&it->author, val); break;
-		case F_PUBLISHED: set_once(&p->item.date_pub, val); break;
-		case F_UPDATED: set_once(&p->item.date_upd, val); break;
+		/* dates: the last one wins (Atom 0.3 issued then Atom 1.0 published, ...) */
+		case F_PUBLISHED: set_last(&p->item.date_pub, val); break;
+		case F_UPDATED: set_last(&p->item.date_upd, val); break;
 		case F_LANGUAGE:
 			if (*val) {
 				free(it->language);
@@ -546,6 +622,8 @@ static void cap_finish(struct pw_feed_parser *p)
 			break;
 		case F_NAME: if (p->in_person) set_once(&p->item.person_name, val); else free(val); break;
 		case F_EMAIL: if (p->in_person) set_once(&p->item.person_email, val); else free(val); break;
+		case F_MEDIA_TITLE: set_once(&p->item.media_title, val); break;
+		case F_MEDIA_DESC: set_once(&p->item.media_desc, val); break;
 		default: free(val); break;
 		}
 		return;
@@ -613,7 +691,7 @@ static void serialize_start(struct pw_feed_parser *p, const xmlChar *local, cons
                             enum ns ns, int nattrs, const xmlChar **attrs)
 {
 	/* Atom 1.0 wraps xhtml content in a <div> that is not part of the content */
-	if (p->cap_mode == M_XHTML && p->depth == p->cap_depth + 1 && ns == NS_XHTML &&
+	if (p->cap_strip_div && p->depth == p->cap_depth + 1 && ns == NS_XHTML &&
 	    streq(local, "div") && !p->cap_div_depth) {
 		int blank = 1;
 		for (size_t i = 0; i < p->cap.len; i++)
@@ -671,9 +749,9 @@ static void root_element(struct pw_feed_parser *p, const char *local, enum ns ns
 	} else if (strcmp(local, "RDF") == 0 && (ns == NS_RDF || ns == NS_NONE || ns == NS_OTHER)) {
 		p->info.format = "rss1.0";
 		f->ctx = C_ROOT;
-	} else if (strcmp(local, "feed") == 0 && (ns == NS_ATOM10 || ns == NS_ATOM03 || ns == NS_NONE)) {
+	} else if (strcmp(local, "feed") == 0 && ns != NS_XHTML && ns != NS_RDF) {
 		char *v = attr_get(attrs, nattrs, "version", NS_NONE);
-		if (ns == NS_ATOM03 || (ns == NS_NONE && v && strncmp(v, "0.", 2) == 0))
+		if (ns == NS_ATOM03 || (ns != NS_ATOM10 && v && strncmp(v, "0.", 2) == 0))
 			p->info.format = "atom0.3";
 		else
 			p->info.format = "atom1.0";
@@ -697,9 +775,14 @@ static void root_element(struct pw_feed_parser *p, const char *local, enum ns ns
 static void atom_link(struct pw_feed_parser *p, const xmlChar **attrs, int nattrs)
 {
 	char *href = attr_get(attrs, nattrs, "href", NS_NONE);
-	if (!href)
-		return;
 	char *rel = attr_get(attrs, nattrs, "rel", NS_NONE);
+	if (!href) {
+		/* <link>URL</link> in an Atom feed: a common mistake, read like RSS */
+		if (!rel || strieq(rel, "alternate"))
+			cap_start(p, F_LINK, M_TEXT, p->in_item);
+		free(rel);
+		return;
+	}
 	char *type = attr_get(attrs, nattrs, "type", NS_NONE);
 	char *url = make_link(p, href);
 	free(href);
@@ -743,6 +826,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	const char *local = (const char *)localname;
 	enum ns ns = element_ns(prefix, uri);
+	if (ns == NS_OTHER && p->root_uri && uri && strcmp((const char *)uri, p->root_uri) == 0)
+		ns = strcmp(p->info.format, "atom0.3") == 0 ? NS_ATOM03 : NS_ATOM10;
 	struct frame *parent = p->depth ? &p->stack[p->depth - 1] : NULL;
 	struct frame *f = &p->stack[p->depth];
 	memset(f, 0, sizeof *f);
@@ -760,6 +845,9 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		char *t = trim_dup(xl);
 		free(xl);
 		if (*t) {
+			for (char *c = t; *c; c++)
+				if (*c == '_')
+					*c = '-';
 			f->lang = t;
 			f->own_lang = 1;
 		} else {
@@ -771,6 +859,14 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 
 	if (!p->root_seen) {
 		root_element(p, local, ns, attrs, nattrs, f);
+		if (p->info.format && strcmp(p->info.format, "rss1.0") == 0)
+			for (int i = 0; i < nns; i++)
+				if (classify_uri((const char *)nss[2 * i + 1]) == NS_RSS090)
+					p->info.format = "rss0.90";
+		if (p->root_seen && !p->root_uri && is_atom_feed(p) && ns == NS_OTHER && uri)
+			p->root_uri = xstrdup((const char *)uri);
+		if (f->ctx == C_FEED)
+			p->feed_depth = p->depth;
 		return;
 	}
 	if (p->cap_active) {
@@ -797,10 +893,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (!in_item && ((rss && strcmp(local, "item") == 0) || (atom && strcmp(local, "entry") == 0))) {
 		f->ctx = C_ITEM;
 		item_begin(p);
+		p->item.about = attr_get(attrs, nattrs, "about", NS_RDF);
 		return;
 	}
 	if (!in_item && rss && strcmp(local, "channel") == 0) {
 		f->ctx = C_FEED;
+		p->feed_depth = p->depth;
 		if (ns == NS_RSS090)
 			p->info.format = "rss0.90";
 		if (f->lang && !p->info.language)
@@ -824,11 +922,21 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	if (!in_item && f->ctx != C_FEED)
 		return;
+	if (ns == NS_MEDIA && strcmp(local, "group") == 0) {
+		f->is_group = 1;
+		return;
+	}
+	/* Fields are the container's own children (or in a media:group): a <title> inside some
+	 * unknown extension element is not the item's title. */
+	int container = in_item ? p->item.depth : p->feed_depth;
+	if (!(p->depth == container + 1 || (p->depth == container + 2 && parent && parent->is_group)))
+		return;
+	int strip = 0;
 
 	/* fields */
 	if (strcmp(local, "title") == 0 && (rss || atom || ns == NS_DC)) {
-		cap_start(p, F_TITLE, atom ? atom_mode(attrs, nattrs, atom03) : M_HTML, in_item);
-	} else if (strcmp(local, "link") == 0 && (atom || ns == NS_ATOM10 || (rss && attr_get_present(attrs, nattrs, "href")))) {
+		cap_start(p, F_TITLE, atom ? atom_mode(attrs, nattrs, atom03, &strip) : M_HTML, in_item);
+	} else if (strcmp(local, "link") == 0 && (atom || (rss && attr_get_present(attrs, nattrs, "href")))) {
 		atom_link(p, attrs, nattrs);
 	} else if (strcmp(local, "link") == 0 && rss) {
 		cap_start(p, F_LINK, M_TEXT, in_item);
@@ -856,12 +964,18 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	} else if (ns == NS_ITUNES && strcmp(local, "summary") == 0) {
 		cap_start(p, F_SUMMARY, M_TEXT, 1);
 	} else if (atom && strcmp(local, "summary") == 0) {
-		cap_start(p, F_SUMMARY, atom_mode(attrs, nattrs, atom03), 1);
+		cap_start(p, F_SUMMARY, atom_mode(attrs, nattrs, atom03, &strip), 1);
 	} else if (ns == NS_CONTENT && strcmp(local, "encoded") == 0) {
 		cap_start(p, F_CONTENT, M_HTML, 1);
 	} else if (atom && strcmp(local, "content") == 0) {
-		cap_start(p, F_CONTENT, atom_mode(attrs, nattrs, atom03), 1);
-	} else if (ns == NS_XHTML && strcmp(local, "body") == 0) {
+		cap_start(p, F_CONTENT, atom_mode(attrs, nattrs, atom03, &strip), 1);
+	} else if (rss && strcmp(local, "fullitem") == 0) {
+		cap_start(p, F_CONTENT, M_HTML, 1);
+	} else if (ns == NS_MEDIA && strcmp(local, "title") == 0) {
+		cap_start(p, F_MEDIA_TITLE, M_TEXT, 1);
+	} else if (ns == NS_MEDIA && strcmp(local, "description") == 0) {
+		cap_start(p, F_MEDIA_DESC, M_TEXT, 1);
+	} else if ((ns == NS_XHTML || rss) && strcmp(local, "body") == 0) {
 		cap_start(p, F_CONTENT, M_XHTML, 1);
 	} else if ((rss && strcmp(local, "author") == 0) || (ns == NS_DC && (strcmp(local, "creator") == 0 || strcmp(local, "author") == 0)) ||
 	           (ns == NS_ITUNES && strcmp(local, "author") == 0)) {
@@ -898,6 +1012,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 			strvec_push(&p->item.encs, abs);
 		free(u);
 	}
+	if (p->cap_active && p->cap_depth == p->depth)
+		p->cap_strip_div = strip;
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
@@ -935,7 +1051,7 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
 		return;
 	}
 	struct frame *f = &p->stack[p->depth - 1];
-	if (p->in_item && p->depth == p->item.depth + 1 && f->ctx == C_ITEM)
+	if (p->in_item && p->depth == p->item.depth && f->ctx == C_ITEM)
 		item_end(p);
 	else if (f->ctx == C_PERSON && (p->depth == 1 || p->stack[p->depth - 2].ctx != C_PERSON))
 		p->in_person = 0;
@@ -951,6 +1067,14 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
 		cap_escaped(p, (const char *)ch, (size_t)len, 0);
 	else
 		cap_append(p, (const char *)ch, (size_t)len);
+}
+
+static void note_xml_error(struct pw_feed_parser *p, const char *msg, long line)
+{
+	p->xml_errors++;
+	p->info.xml_errors = p->xml_errors;
+	if (!p->first_xml_error)
+		p->first_xml_error = line > 0 ? xasprintf("line %ld: %s", line, msg) : xstrdup(msg);
 }
 
 static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
@@ -976,7 +1100,14 @@ static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 		utf8[pw_utf8_put(utf8, h->value)] = '\0';
 		return xmlAddDocEntity(p->entdoc, name, XML_INTERNAL_GENERAL_ENTITY, NULL, NULL, (const xmlChar *)utf8);
 	}
-	return NULL;
+	/* An undefined entity is an error, but its text is kept as written rather than lost. */
+	char msg[120];
+	snprintf(msg, sizeof msg, "undefined entity &%.60s;", (const char *)name);
+	note_xml_error(p, msg, p->ctxt ? xmlSAX2GetLineNumber(p->ctxt) : 0);
+	char *literal = xasprintf("&amp;%s;", (const char *)name);
+	e = xmlAddDocEntity(p->entdoc, name, XML_INTERNAL_GENERAL_ENTITY, NULL, NULL, (const xmlChar *)literal);
+	free(literal);
+	return e;
 }
 
 static xmlEntityPtr on_get_pentity(void *ctx, const xmlChar *name)
@@ -1045,13 +1176,12 @@ static void on_error(void *ctx, xmlErrorPtr err)
 	struct pw_feed_parser *p = ctx;
 	if (!err || err->level < XML_ERR_ERROR)
 		return;
-	p->xml_errors++;
-	p->info.xml_errors = p->xml_errors;
-	if (!p->first_xml_error) {
-		char *m = trim_dup(err->message ? err->message : "error");
-		p->first_xml_error = xasprintf("line %d: %s", err->line, m);
-		free(m);
-	}
+	/* external parameter entities are deliberately never loaded: not the document's fault */
+	if (err->message && strncmp(err->message, "PEReference:", 12) == 0)
+		return;
+	char *m = trim_dup(err->message ? err->message : "error");
+	note_xml_error(p, m, err->line);
+	free(m);
 }
 
 /* ---- driving the parser ---- */
@@ -1114,6 +1244,15 @@ static void start(struct pw_feed_parser *p, int final)
 	size_t bom = 0;
 	const char *enc = pw_charset_detect(p->sniff.data ? p->sniff.data : "", p->sniff.len, p->http_charset, &bom);
 	p->conv = pw_charset_conv_new(enc);
+	char declbuf[48];
+	const char *decl = pw_charset_xml_decl(p->sniff.data ? p->sniff.data + bom : "", p->sniff.len - bom, declbuf);
+	const char *bad = p->http_charset && !pw_charset_canonical(p->http_charset) ? p->http_charset :
+	                  decl && !pw_charset_canonical(decl) ? decl : NULL;
+	if (bad) {
+		char msg[120];
+		snprintf(msg, sizeof msg, "unknown encoding '%.40s', read as %s", bad, pw_charset_conv_name(p->conv));
+		note_xml_error(p, msg, 0);
+	}
 	p->info.encoding = pw_charset_conv_name(p->conv);
 	p->started = 1;
 	convert_and_feed(p, p->sniff.data ? p->sniff.data + bom : "", p->sniff.len - bom, final);
@@ -1235,13 +1374,20 @@ void pw_feed_parser_free(struct pw_feed_parser *p)
 		free(p->item.alt_link);
 		free(p->item.date_pub);
 		free(p->item.date_upd);
+		free(p->item.media_title);
+		free(p->item.media_desc);
+		free(p->item.about);
 		free(p->item.person_name);
 		free(p->item.person_email);
 		strvec_free(&p->item.cats);
 		strvec_free(&p->item.encs);
 	}
-	if (p->ctxt)
+	if (p->ctxt) {
+		/* libxml2 makes a scratch document when it first expands an entity; we own it */
+		if (p->ctxt->myDoc && p->ctxt->myDoc != p->entdoc)
+			xmlFreeDoc(p->ctxt->myDoc);
 		xmlFreeParserCtxt(p->ctxt);
+	}
 	if (p->entdoc)
 		xmlFreeDoc(p->entdoc);
 	pw_charset_conv_free(p->conv);
@@ -1253,6 +1399,7 @@ void pw_feed_parser_free(struct pw_feed_parser *p)
 	free(p->info.language);
 	free(p->error);
 	free(p->first_xml_error);
+	free(p->root_uri);
 	free(p->base_url);
 	free(p->http_charset);
 	free(p->language);

@@ -17,3 +17,5 @@ tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_buf_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_buf
+TESTS += tests/conformance/feedparser.py
+EXTRA_DIST += tests/conformance/feedparser.py
