@@ -7,3 +7,4 @@ feeds_libpresswatch_a_SOURCES += feeds/xmalloc.c feeds/xmalloc.h
 feeds_libpresswatch_a_SOURCES += feeds/buf.c feeds/buf.h
 feeds_libpresswatch_a_SOURCES += feeds/json.c feeds/json.h
 feeds_libpresswatch_a_SOURCES += feeds/common.h
+feeds_libpresswatch_a_SOURCES += feeds/html_extract.h
