@@ -3,8 +3,6 @@
  * libxml2's HTML parser, index the elements, then hand over to html_meta.c (metadata) and
  * html_content.c (main text).
  */
-#include "config.h"
-
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
