@@ -439,10 +439,10 @@ void pw_article_free(struct pw_article *a)
 	article_zero(a);
 }
 
-static int fail(int status, char *err, size_t errlen, const char *fmt, const char *arg)
+static int fail(int status, char *err, size_t errlen, const char *prefix, const char *arg)
 {
 	if (err && errlen)
-		snprintf(err, errlen, fmt, arg);
+		snprintf(err, errlen, "%s%s", prefix, arg);
 	return status;
 }
 
@@ -479,25 +479,25 @@ int pw_html_extract(const char *data, size_t len, const struct pw_extract_opts *
 	size_t max = opts->max_bytes ? opts->max_bytes : PW_EXTRACT_DEFAULT_MAX;
 	if (len > max) {
 		snprintf(why, sizeof why, "%zu bytes, limit %zu", len, max);
-		return fail(PW_EXTRACT_TOO_LARGE, err, errlen, "page too large: %s", why);
+		return fail(PW_EXTRACT_TOO_LARGE, err, errlen, "page too large: ", why);
 	}
 	if (!data || len == 0)
-		return fail(PW_EXTRACT_NOT_HTML, err, errlen, "not HTML: %s", "empty document");
+		return fail(PW_EXTRACT_NOT_HTML, err, errlen, "not HTML: ", "empty document");
 	if (len > INT32_MAX)
-		return fail(PW_EXTRACT_TOO_LARGE, err, errlen, "page too large: %s", "over 2 GB");
+		return fail(PW_EXTRACT_TOO_LARGE, err, errlen, "page too large: ", "over 2 GB");
 
 	char enc_tmp[64];
 	size_t skip;
 	const char *enc = pick_encoding(data, len, opts->charset, enc_tmp, sizeof enc_tmp, &skip);
 	int utf16 = strncmp(enc, "UTF-16", 6) == 0;
 	if (!utf16 && sniff_not_html(data + skip, len - skip, why, sizeof why) < 0)
-		return fail(PW_EXTRACT_NOT_HTML, err, errlen, "not HTML: %s", why);
+		return fail(PW_EXTRACT_NOT_HTML, err, errlen, "not HTML: ", why);
 	if (utf16 && len - skip < 2)
-		return fail(PW_EXTRACT_NOT_HTML, err, errlen, "not HTML: %s", "empty document");
+		return fail(PW_EXTRACT_NOT_HTML, err, errlen, "not HTML: ", "empty document");
 
 	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
 	if (!ctxt)
-		return fail(PW_EXTRACT_FAILED, err, errlen, "%s", "cannot create the HTML parser");
+		return fail(PW_EXTRACT_FAILED, err, errlen, "", "cannot create the HTML parser");
 	htmlDocPtr doc = htmlCtxtReadMemory(ctxt, data + skip, (int)(len - skip), opts->url, enc,
 					    HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 					    HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
@@ -507,7 +507,7 @@ int pw_html_extract(const char *data, size_t len, const struct pw_extract_opts *
 	if (!root) {
 		if (doc)
 			xmlFreeDoc(doc);
-		return fail(PW_EXTRACT_FAILED, err, errlen, "%s", "the HTML parser found no document");
+		return fail(PW_EXTRACT_FAILED, err, errlen, "", "the HTML parser found no document");
 	}
 
 	struct hx_doc hd = { .doc = doc };
@@ -539,7 +539,7 @@ int pw_html_extract(const char *data, size_t len, const struct pw_extract_opts *
 	if (chars == 0) {
 		pw_buf_free(&text);
 		pw_article_free(out);
-		return fail(PW_EXTRACT_FAILED, err, errlen, "%s", "no article text found");
+		return fail(PW_EXTRACT_FAILED, err, errlen, "", "no article text found");
 	}
 	out->text = pw_buf_detach(&text);
 	return PW_EXTRACT_OK;
