@@ -27,3 +27,5 @@ tests_unit_test_output_SOURCES = tests/unit/test_output.c
 tests_unit_test_output_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/cli
 tests_unit_test_output_LDADD = cli/libpwcli.a $(UNIT_LDADD)
 TESTS += tests/unit/test_output
+TESTS += tests/quality/readability.py
+EXTRA_DIST += tests/quality/readability.py
