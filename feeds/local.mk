@@ -11,3 +11,5 @@ feeds_libpresswatch_a_SOURCES += feeds/html_extract.h
 feeds_libpresswatch_a_SOURCES += feeds/html_extract.c feeds/html_extract_int.h
 feeds_libpresswatch_a_SOURCES += feeds/html_content.c
 feeds_libpresswatch_a_SOURCES += feeds/html_meta.c
+feeds_libpresswatch_a_SOURCES += feeds/config.c feeds/config.h
+feeds_libpresswatch_a_SOURCES += feeds/ini.c
