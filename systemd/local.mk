@@ -14,7 +14,9 @@ pw_edit = sed \
 pw_generate = $(AM_V_GEN)$(MKDIR_P) $(@D) && rm -f $@ $@.tmp && $(pw_edit)
 if HAVE_LIBSYSTEMD
 pw_unit_edit =
+pw_have_libsystemd = yes
 else
+pw_have_libsystemd = no
 # Without libsystemd presswatchd cannot send READY=1 or WATCHDOG=1.
 pw_unit_edit = -e 's/^Type=notify$$/Type=exec/' -e '/WatchdogSec=/d' -e '/WATCHDOG=1/d'
 endif
@@ -90,4 +92,11 @@ pw-postinstall:
 	    systemd-tmpfiles --create '$(tmpfilesdir)/presswatch.conf' || exit 1;; \
 	  esac; \
 	fi
-.PHONY: pw-install-conf pw-uninstall-conf pw-postinstall
+# For tests/install/test_install.sh: the layout this build installs.
+pw-print-dirs:
+	@echo "prefix='$(prefix)' bindir='$(bindir)' sbindir='$(sbindir)' sysconfdir='$(sysconfdir)'"
+	@echo "localstatedir='$(localstatedir)' runstatedir='$(runstatedir)' mandir='$(mandir)'"
+	@echo "systemdsystemunitdir='$(systemdsystemunitdir)' sysusersdir='$(sysusersdir)'"
+	@echo "tmpfilesdir='$(tmpfilesdir)' logrotatedir='$(logrotatedir)' pkgsysconfdir='$(pkgsysconfdir)'"
+	@echo "bin_programs='$(bin_PROGRAMS)' sbin_programs='$(sbin_PROGRAMS)' have_libsystemd='$(pw_have_libsystemd)'"
+.PHONY: pw-install-conf pw-uninstall-conf pw-postinstall pw-print-dirs

@@ -40,3 +40,5 @@ tests_unit_test_output_LDADD = cli/libpwcli.a $(UNIT_LDADD)
 TESTS += tests/unit/test_output
 TESTS += tests/quality/readability.py
 EXTRA_DIST += tests/quality/readability.py
+EXTRA_DIST += tests/install/test_install.sh
+TESTS += tests/install/test_install.sh
