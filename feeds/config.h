@@ -52,7 +52,7 @@ int pw_parse_duration(const char *s, int64_t *seconds);
 int pw_parse_size(const char *s, size_t *bytes);
 int pw_parse_bool(const char *s, int *value);
 
-/* --- feeds (feeds.conf, feeds.d/*.conf) --------------------------------------------------- */
+/* --- feeds (feeds.conf, feeds.d/NAME.conf) --------------------------------------------------- */
 struct pw_feed_conf {
 	char *id;           /* section name: the feed's stable identity (survives URL changes) */
 	char *url;
