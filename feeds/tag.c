@@ -16,6 +16,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "common.h"
 #include "tag.h"
 #include "xmalloc.h"
 
@@ -69,6 +70,25 @@ static const char *const abbrevs[] = {
 	"rep", "jr", "sr", "inc", "ltd", "co", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun",
 	"jul", "aug", "sep", "sept", "oct", "nov", "dec", "г", "гг", "им", "ул", "пр", "т", "д",
 };
+
+/* Words that open a new clause: a speaker before one of them is not the verb's subject
+ * ("... as president of Nagorno-Karabakh, which Ukraine also denounced"). */
+static const char *const clause_words[] = {
+	"which", "who", "whom", "whose", "that", "while", "whereas", "where", "when",
+	"который", "которая", "которое", "которые", "которого", "которой", "которых", "что", "когда",
+	"який", "яка", "яке", "які", "якого", "якої", "що", "коли",
+};
+
+/* Words that may stand between a verb and the speaker after it ("said the spokesperson"). */
+static const char *const articles[] = { "the", "a", "an" };
+
+static int in_list(const char *w, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(w, list[i]) == 0)
+			return 1;
+	return 0;
+}
 
 /* Statement window, in words: speaker before the verb / after it. */
 #define SPEAKER_BEFORE 12
@@ -647,8 +667,11 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 	/* before the verb */
 	for (size_t i = va; !forward && i > first && va - i < SPEAKER_BEFORE + 1; i--) {
 		size_t k = i - 1;
-		if (mark[k] == MARK_NONE)
+		if (mark[k] == MARK_NONE) {
+			if (in_list(tok_word(d, k), clause_words, PW_ARRAY_SIZE(clause_words)))
+				break;
 			continue;
+		}
 		struct span sp = { k, k + 1, mark[k] };
 		if (mark[k] == MARK_NAME) {
 			while (sp.a > first && mark[sp.a - 1] == MARK_NAME && name_end[sp.a - 1] == name_end[k])
@@ -661,8 +684,11 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 	}
 	/* right after it ("said Zakharova", "said the spokesperson", "заявили в МИД") */
 	for (size_t k = vb; k <= last && k <= vb + (forward ? SPEAKER_AFTER_FWD : SPEAKER_AFTER); k++) {
-		if (mark[k] == MARK_NONE)
+		if (mark[k] == MARK_NONE) {
+			if (!forward && !in_list(tok_word(d, k), articles, PW_ARRAY_SIZE(articles)))
+				break;
 			continue;
+		}
 		struct span sp = { k, k + 1, mark[k] };
 		if (mark[k] == MARK_NAME) {
 			sp.b = name_end[k];
