@@ -10,3 +10,4 @@ feeds_libpresswatch_a_SOURCES += feeds/common.h
 feeds_libpresswatch_a_SOURCES += feeds/html_extract.h
 feeds_libpresswatch_a_SOURCES += feeds/config.c feeds/config.h
 feeds_libpresswatch_a_SOURCES += feeds/ini.c
+feeds_libpresswatch_a_SOURCES += feeds/store.c feeds/store.h feeds/store_int.h
