@@ -11,8 +11,6 @@
  * A feed that was not well-formed but could be recovered prints its JSON, exits 0, and says
  * so on stderr ("not well-formed (recovered): ...").
  */
-#include "config.h"
-
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>

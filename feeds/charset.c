@@ -1,8 +1,6 @@
 /*
  * charset.c -- encoding detection and streaming conversion to UTF-8 (glibc iconv).
  */
-#include "config.h"
-
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>

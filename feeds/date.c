@@ -7,8 +7,6 @@
  * name and which number has four digits.  Anything ambiguous or out of range gives
  * PW_NOTIME: a missing date is better than a wrong one.
  */
-#include "config.h"
-
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>

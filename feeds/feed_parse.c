@@ -16,8 +16,6 @@
  * libxml2's HTML table instead of becoming errors.  External parameter entities are never
  * loaded.
  */
-#include "config.h"
-
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>

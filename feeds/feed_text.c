@@ -1,8 +1,6 @@
 /*
  * feed_text.c -- HTML fragments inside feeds: to plain text, and with absolute links.
  */
-#include "config.h"
-
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

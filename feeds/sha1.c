@@ -1,8 +1,6 @@
 /*
  * sha1.c -- FIPS 180-4 SHA-1 (one-shot), for fallback item ids.
  */
-#include "config.h"
-
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

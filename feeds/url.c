@@ -1,8 +1,6 @@
 /*
  * url.c -- RFC 3986 reference resolution and a canonical form for article URLs.
  */
-#include "config.h"
-
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
