@@ -324,6 +324,16 @@ static int sniff_meta_charset(const char *s, size_t len, char *out, size_t outle
 	return -1;
 }
 
+/* libxml2 (through iconv) can decode this charset.  The probe handler is released again. */
+static int encoding_known(const char *name)
+{
+	xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler(name);
+	if (!h)
+		return 0;
+	xmlCharEncCloseFunc(h);
+	return 1;
+}
+
 /* The encoding libxml2 should use, or NULL for UTF-8; *skip = BOM bytes to skip. */
 static const char *pick_encoding(const char *data, size_t len, const char *http, char *tmp,
 				 size_t tmplen, size_t *skip)
@@ -332,7 +342,7 @@ static const char *pick_encoding(const char *data, size_t len, const char *http,
 	*skip = 0;
 	if (http && *http && !(has_multibyte(u, len) && valid_utf8(u, len))) {
 		take_label(http, http + strlen(http), tmp, tmplen);
-		if (tmp[0] && xmlFindCharEncodingHandler(tmp))
+		if (tmp[0] && encoding_known(tmp))
 			goto found;
 	}
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
@@ -358,7 +368,7 @@ static const char *pick_encoding(const char *data, size_t len, const char *http,
 		/* A byte stream cannot really be UTF-16 when its meta tag is readable as ASCII. */
 		if (strncmp(tmp, "utf-16", 6) == 0 || strcmp(tmp, "unicode") == 0)
 			return "UTF-8";
-		if (xmlFindCharEncodingHandler(tmp))
+		if (encoding_known(tmp))
 			goto found;
 	}
 	return valid_utf8(u, len) ? "UTF-8" : "windows-1252";
