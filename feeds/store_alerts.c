@@ -126,7 +126,11 @@ int pw_store_alert_mark_emitted(struct pw_store *s, int64_t alert_id)
 	if (own && pw_store_begin(s) < 0)
 		return -1;
 	sqlite3_stmt *st = pw_store_stmt(s, "UPDATE alerts SET emitted = 1 WHERE id = ?1");
-	int rc = st ? pw_store_step_done(s, st, "mark alert emitted") : -1;
+	int rc = -1;
+	if (st) {
+		sqlite3_bind_int64(st, 1, alert_id);
+		rc = pw_store_step_done(s, st, "mark alert emitted");
+	}
 	if (own) {
 		if (rc == 0)
 			rc = pw_store_commit(s);

@@ -201,7 +201,7 @@ int main(void)
 	is_int(lines(logpath), 2, "two lines in the alert log");
 	is_int(nsyslog, 2, "two syslog lines");
 	is_int(last_prio, LOG_NOTICE | cfg->syslog_facility, "syslog priority: notice, configured facility");
-	ok(strstr(last_syslog, "[karabakh] APA: XİN: Qarabağda") && strstr(last_syslog, "Hacızadə") != NULL,
+	ok(strstr(last_syslog, "[karabakh] APA: XİN: Qarabağda") && strstr(last_syslog, "-- Hacızadə <https:") != NULL,
 	   "syslog line: topic, outlet, title, speaker: %s", last_syslog);
 
 	/* tags and speakers */
