@@ -391,6 +391,8 @@ void pw_charset_conv_run(struct pw_charset_conv *c, const char *in, size_t len, 
 {
 	/* join the carried bytes with the new input */
 	unsigned char *tmp = NULL;
+	if (!in)
+		in = "";
 	const unsigned char *s = (const unsigned char *)in;
 	size_t n = len;
 	if (c->ncarry) {
@@ -404,7 +406,8 @@ void pw_charset_conv_run(struct pw_charset_conv *c, const char *in, size_t len, 
 	}
 	if (c->cd == (iconv_t)-1) {
 		size_t left = filter_utf8(c, s, n, final, out);
-		memcpy(c->carry, s + n - left, left);
+		if (left)
+			memcpy(c->carry, s + n - left, left);
 		c->ncarry = left;
 		free(tmp);
 		return;
