@@ -70,7 +70,7 @@ int cli_bad_option(const char *cmd, char **argv, int opt)
 {
 	/* getopt leaves the culprit in optopt for short options, in argv for long ones. */
 	char shortopt[3] = { '-', (char)optopt, '\0' };
-	const char *arg = optopt ? shortopt : argv[optind - 1];
+	const char *arg = optopt > ' ' && optopt < 0x7f ? shortopt : argv[optind - 1];
 	if (opt == ':')
 		return cli_usage(cmd, "option '%s' needs a value", arg);
 	return cli_usage(cmd, "unknown option '%s'", arg);

@@ -9,6 +9,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "opml.h"
@@ -35,21 +36,37 @@ char *opml_slug(const char *s)
 	return pw_buf_detach(&b);
 }
 
-/* A tag from a folder or category name: what config.c's good_tag() accepts -- letters,
- * digits, bytes of UTF-8 sequences, "-_.:/" -- lowercased ASCII, runs of others as '-'. */
+/* A tag from a folder or category name, in what config.c's good_tag() accepts: lowercase
+ * letters (any script) and digits, "_.:" kept, runs of anything else as one '-'. */
 static char *tag_of(const char *s)
 {
 	struct pw_buf b = PW_BUF_INIT;
 	int dash = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p < 0x80 && isalnum(*p)) || *p >= 0x80 || strchr("_.:", *p)) {
-			if (dash && b.len)
-				pw_buf_putc(&b, '-');
-			dash = 0;
-			pw_buf_putc(&b, *p < 0x80 ? (char)tolower(*p) : (char)*p);
-		} else {
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0) { /* invalid byte: a separator */
 			dash = 1;
+			i++;
+			continue;
 		}
+		i += (size_t)n;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		int keep = (cp < 0x80 && (isalnum(cp) || strchr("_.:", cp))) ||
+			   (cp >= 0x80 && ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) || cat == UTF8PROC_CATEGORY_ND ||
+					   cat == UTF8PROC_CATEGORY_MN));
+		if (!keep) {
+			dash = 1;
+			continue;
+		}
+		if (dash && b.len)
+			pw_buf_putc(&b, '-');
+		dash = 0;
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(cp), enc);
+		pw_buf_append(&b, enc, (size_t)m);
 	}
 	return pw_buf_detach(&b);
 }
