@@ -829,13 +829,38 @@ static char *sentence_text(const struct doc *d, size_t sent)
 	return pw_buf_detach(&out);
 }
 
+/* Is normalised phrase `in` (space-padded) inside `out`? */
+static int phrase_within(const char *in, const char *out)
+{
+	return strstr(out, in) != NULL;
+}
+
+/* Adds a speaker unless it is already there; "ministry" after "Foreign Ministry" is the same
+ * speaker (and "Foreign Ministry" after "ministry" replaces it). */
 static void add_speaker(struct pw_tag_result *r, char *name)
 {
-	for (size_t i = 0; i < r->nspeakers; i++)
-		if (strcmp(r->speakers[i], name) == 0) {
+	char *raw = pw_tag_normalize(name);
+	char *norm = xasprintf(" %s ", raw);
+	free(raw);
+	for (size_t i = 0; i < r->nspeakers; i++) {
+		raw = pw_tag_normalize(r->speakers[i]);
+		char *old = xasprintf(" %s ", raw);
+		free(raw);
+		int dup = phrase_within(norm, old), wider = !dup && phrase_within(old, norm);
+		free(old);
+		if (dup) {
 			free(name);
+			free(norm);
 			return;
 		}
+		if (wider) {
+			free(r->speakers[i]);
+			r->speakers[i] = name;
+			free(norm);
+			return;
+		}
+	}
+	free(norm);
 	r->speakers = xreallocarray(r->speakers, r->nspeakers + 1, sizeof(*r->speakers));
 	r->speakers[r->nspeakers++] = name;
 }
