@@ -84,3 +84,7 @@ tests_unit_test_alert_SOURCES = tests/unit/test_alert.c daemon/alert.c daemon/al
 tests_unit_test_alert_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/daemon
 tests_unit_test_alert_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_alert
+EXTRA_DIST += tests/fixtures/cli/subscriptions.opml
+EXTRA_DIST += tests/fixtures/cli/broken.opml
+EXTRA_DIST += tests/fixtures/cli/not-opml.xml
+EXTRA_DIST += tests/fixtures/cli/xxe.opml

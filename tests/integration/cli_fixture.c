@@ -1,8 +1,8 @@
 /*
  * cli_fixture.c -- builds the store the presswatch command tests query, through the real store
- * code (pw_store_open creates the real schema; feeds, items, articles, tags and story links go
- * through the store API).  Story and alert rows, and speakers, are written with plain SQL on
- * the store's own connection: their writers belong to other modules.
+ * code (pw_store_open creates the real schema; feeds, items, articles, tags, speakers, story
+ * links and the alert go through the store API).  Story rows are written with plain SQL on the
+ * store's own connection: the story writer belongs to the dedup module.
  *
  *   cli_fixture create DB          fill a new store (fails if DB exists)
  *   cli_fixture hold DB SECONDS    open DB read-write, insert one item inside a transaction,
@@ -23,6 +23,7 @@
 
 #include "common.h"
 #include "store.h"
+#include "store_alerts.h"
 #include "store_int.h"
 
 #define T0 1757721600 /* 2025-09-13T00:00:00Z */
@@ -149,18 +150,9 @@ static int add_speakers(struct pw_store *s, int64_t item_id, const char *list)
 {
 	char buf[256];
 	snprintf(buf, sizeof buf, "%s", list);
-	for (char *save = NULL, *p = strtok_r(buf, "|", &save); p; p = strtok_r(NULL, "|", &save)) {
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(pw_store_db(s), "INSERT INTO speakers(item_id, name) VALUES (?, ?)",
-				       -1, &st, NULL) != SQLITE_OK)
+	for (char *save = NULL, *p = strtok_r(buf, "|", &save); p; p = strtok_r(NULL, "|", &save))
+		if (pw_store_speaker_add(s, item_id, p) < 0)
 			return -1;
-		sqlite3_bind_int64(st, 1, item_id);
-		sqlite3_bind_text(st, 2, p, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return -1;
-	}
 	return 0;
 }
 
@@ -210,9 +202,6 @@ static int create(const char *path)
 	for (size_t i = 0; i < PW_ARRAY_SIZE(story_rows); i++)
 		if (sql(s, "INSERT INTO stories(id, first_seen, last_seen) VALUES (?, ?, ?)", story_rows[i], 3) < 0)
 			return die("story", s);
-	if (sql(s, "CREATE TABLE IF NOT EXISTS speakers(item_id INTEGER NOT NULL, name TEXT NOT NULL)",
-		NULL, 0) < 0)
-		return die("speakers table", s);
 
 	for (size_t i = 0; i < PW_ARRAY_SIZE(items); i++) {
 		const struct item *x = &items[i];
@@ -256,9 +245,10 @@ static int create(const char *path)
 			   " title = (SELECT title FROM items WHERE id = ?1) WHERE id = ?2", a, 2) < 0)
 			return die("story update", s);
 	}
-	int64_t alert[] = { item_ids[0], 1, T0 - 14 * H - 1500 };
-	if (sql(s, "INSERT INTO alerts(item_id, story_id, topic, created) VALUES (?, ?, 'karabakh', ?)",
-		alert, 3) < 0)
+	int64_t alert_id;
+	if (pw_store_alert_record(s, item_ids[0], 1, "karabakh",
+				  "Захарова заявила, что демарш Еревана неприемлем", T0 - 14 * H - 1500,
+				  &alert_id) != 1)
 		return die("alert", s);
 	if (pw_store_commit(s) < 0)
 		return die("commit", s);
