@@ -581,10 +581,17 @@ struct pw_store *pw_store_open(const char *path, enum pw_store_mode mode, char *
 	 * timeout would have waited.
 	 */
 	s->opening = 1;
-	for (int waited_ms = 0;; waited_ms += 20) {
+	/* Wall-clock bound: each attempt may itself wait up to the busy timeout inside SQLite, so
+	 * counting only the sleeps here would let a held lock keep a reader waiting for minutes. */
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
 		s->code = SQLITE_OK;
 		if (setup(s, err, errlen) == 0)
 			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int64_t waited_ms = (int64_t)(now.tv_sec - start.tv_sec) * 1000 +
+				    (now.tv_nsec - start.tv_nsec) / 1000000;
 		if ((s->code != SQLITE_BUSY && s->code != SQLITE_LOCKED) || waited_ms >= BUSY_TIMEOUT_MS)
 			goto fail;
 		usleep(20 * 1000);
