@@ -8,3 +8,5 @@ daemon_presswatchd_SOURCES += daemon/fetch.c daemon/fetch.h
 daemon_presswatchd_SOURCES += daemon/sched_calc.c daemon/sched_calc.h
 daemon_presswatchd_SOURCES += daemon/scheduler.c daemon/scheduler.h
 daemon_presswatchd_SOURCES += daemon/pipeline.c daemon/pipeline.h
+dist_noinst_SCRIPTS += scripts/demo
+EXTRA_DIST += etc/demo/site
