@@ -36,7 +36,7 @@ struct pat {
 };
 
 static const struct pat unlikely_pats[] = {
-	{ "-ad-", 0 }, { "ai2html", 0 }, { "banner", 0 }, { "breadcrumb", 0 }, { "combx", 0 },
+	{ "-ad-", 0 }, { "ai2html", 0 }, { "banner", 0 }, { "crumb", 0 }, { "combx", 0 },
 	{ "comment", 0 }, { "community", 0 }, { "cover-wrap", 0 }, { "disqus", 0 }, { "extra", 0 },
 	{ "footer", 0 }, { "gdpr", 0 }, { "header", 0 }, { "legends", 0 }, { "menu", 0 },
 	{ "related", 0 }, { "remark", 0 }, { "replies", 0 }, { "rss", 0 }, { "shoutbox", 0 },
@@ -57,7 +57,7 @@ static const struct pat negative_pats[] = {
 	{ "media", 0 }, { "meta", 0 }, { "outbrain", 0 }, { "promo", 0 }, { "related", 0 },
 	{ "scroll", 0 }, { "share", 0 }, { "shoutbox", 0 }, { "sidebar", 0 }, { "skyscraper", 0 },
 	{ "sponsor", 0 }, { "shopping", 0 }, { "tags", 0 }, { "widget", 0 }, { "nav", 1 },
-	{ "menu", 0 }, { "breadcrumb", 0 }, { "caption", 0 }, { "credit", 0 }, { "cookie", 0 },
+	{ "menu", 0 }, { "crumb", 0 }, { "caption", 0 }, { "credit", 0 }, { "cookie", 0 },
 	{ "subscribe", 0 }, { "latest", 0 }, { "see-also", 0 }, { "byline", 0 },
 };
 static const struct pat positive_pats[] = {
@@ -776,6 +776,7 @@ static void clean_article(struct ctx *c, xmlNode **sel, size_t nsel)
 
 struct ser {
 	struct pw_buf *out;
+	const char *title;
 	struct pw_buf line, para;
 	size_t chars;      /* characters emitted so far */
 	int brs;           /* consecutive <br> */
@@ -830,11 +831,14 @@ static int looks_like_date(const char *s)
 	return digits >= 4 && letters <= 9;
 }
 
-static int chrome_paragraph(const char *p)
+static int chrome_paragraph(const char *p, const char *title)
 {
 	size_t n = pw_hx_utf8_len(p);
 	if (n > SHORT_CHROME)
 		return 0;
+	/* A breadcrumb trail ends with the headline: "HomeNewsHeadline". */
+	if (title && *title && strlen(p) < strlen(title) * 3 / 2 + 20 && strstr(p, title))
+		return 1;
 	char *lc = lower_utf8(p);
 	int drop = contains_any_ci(lc, caption_words, PW_ARRAY_SIZE(caption_words)) ||
 		   looks_like_date(lc);
@@ -862,7 +866,7 @@ static void flush_para(struct ser *s)
 	if (!s->para.len)
 		return;
 	const char *p = pw_buf_cstr(&s->para);
-	if (!chrome_paragraph(p)) {
+	if (!chrome_paragraph(p, s->title)) {
 		if (s->out->len)
 			pw_buf_puts(s->out, "\n\n");
 		pw_buf_puts(s->out, p);
@@ -884,6 +888,21 @@ static int paragraph_tag(int tag)
 	default:
 		return 0;
 	}
+}
+
+/* The text of e begins with an end marker followed by ':' ("Read also: ..."). */
+static int starts_with_marker(const xmlNode *e)
+{
+	char *t = pw_hx_text(e);
+	char *lc = lower_utf8(t);
+	free(t);
+	int yes = 0;
+	for (size_t i = 0; i < PW_ARRAY_SIZE(end_markers) && !yes; i++) {
+		size_t l = strlen(end_markers[i]);
+		yes = strncmp(lc, end_markers[i], l) == 0 && (lc[l] == ':' || lc[l] == ' ');
+	}
+	free(lc);
+	return yes;
 }
 
 /* 0: skip e's subtree. */
@@ -917,10 +936,13 @@ static int ser_enter(struct ser *s, xmlNode *e)
 				s->cut = e->parent;
 			return 0;
 		}
-		/* A paragraph that is nothing but a link: "Read also: <headline>". */
+		/* A paragraph that is nothing but a link, or "Read also: <headline>". */
 		if ((tag == HX_P || (in->flags & HX_PARA)) && in->chars > 0 && in->chars < 250 &&
-		    in->link_chars / in->chars > 0.8 && s->chars > 0)
-			return 0;
+		    s->chars > 0) {
+			double ld = in->link_chars / in->chars;
+			if (ld > 0.8 || (ld > 0.4 && starts_with_marker(e)))
+				return 0;
+		}
 	} else if (tag == HX_TR) {
 		flush_line(s);
 	} else if (tag == HX_TD || tag == HX_TH) {
@@ -1002,7 +1024,7 @@ static size_t attempt(struct ctx *c, struct pw_buf *out)
 		hx_inf(hd->body)->flags |= HX_SELECTED;
 	}
 	clean_article(c, sel, nsel);
-	struct ser s = { .out = out };
+	struct ser s = { .out = out, .title = hd->title };
 	for (size_t i = 0; i < nsel; i++)
 		serialise(&s, sel[i]);
 	flush_para(&s);

@@ -8,6 +8,7 @@ feeds_libpresswatch_a_SOURCES += feeds/buf.c feeds/buf.h
 feeds_libpresswatch_a_SOURCES += feeds/json.c feeds/json.h
 feeds_libpresswatch_a_SOURCES += feeds/common.h
 feeds_libpresswatch_a_SOURCES += feeds/html_extract.h
+feeds_libpresswatch_a_SOURCES += feeds/tag.c feeds/tag.h
 feeds_libpresswatch_a_SOURCES += feeds/html_extract.c feeds/html_extract_int.h
 feeds_libpresswatch_a_SOURCES += feeds/html_content.c
 feeds_libpresswatch_a_SOURCES += feeds/html_meta.c
