@@ -158,15 +158,21 @@ int pw_poll_data(struct pw_poll *p, const char *content_type, const char *base_u
 	return 0;
 }
 
-const struct pw_poll_parse *pw_poll_finish(struct pw_poll *p)
+const struct pw_poll_parse *pw_poll_finish(struct pw_poll *p, int complete)
 {
 	if (p->finished || !p->parser) {
 		p->finished = 1;
 		return &p->parse;
 	}
 	p->finished = 1;
-	p->parse.status = pw_feed_parser_finish(p->parser);
-	p->parse.error = pw_feed_parser_error(p->parser);
+	if (complete) {
+		p->parse.status = pw_feed_parser_finish(p->parser);
+		p->parse.error = pw_feed_parser_error(p->parser);
+	} else {
+		/* finishing would flush a half-received entry as if it were whole */
+		p->parse.status = PW_FEED_MALFORMED;
+		p->parse.error = "body incomplete";
+	}
 	const struct pw_feed_info *info = pw_feed_parser_info(p->parser);
 	p->parse.title = info->title;
 	p->parse.link = info->link;
@@ -206,7 +212,7 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 
 	*new_items = 0;
 	if (!p->finished)
-		pw_poll_finish(p);
+		pw_poll_finish(p, 0);
 	if (pw_store_begin(s) < 0)
 		goto fail_nobegin;
 

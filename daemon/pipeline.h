@@ -50,8 +50,13 @@ struct pw_poll_parse {
 	const char *title, *link, *language; /* from the feed document, or NULL */
 	int ttl_s;               /* ttl / sy:updatePeriod hint, 0 = none */
 };
-/* Ends parsing (idempotent).  The returned strings live as long as p. */
-const struct pw_poll_parse *pw_poll_finish(struct pw_poll *p);
+/*
+ * Ends parsing (idempotent).  complete = 1 when the body arrived whole (or the parser itself
+ * stopped): the parser is finished and may recover a broken tail.  complete = 0 after a
+ * transfer error (truncated, size cap, timeout): only the items whose closing tag had arrived
+ * are kept, never a half-received one.  The returned strings live as long as p.
+ */
+const struct pw_poll_parse *pw_poll_finish(struct pw_poll *p, int complete);
 
 /*
  * One transaction: the new items recovered by the parser (if any), then `state` (the feed's

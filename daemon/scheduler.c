@@ -143,7 +143,9 @@ static void poll_done(struct sfeed *f, const struct pw_fetch_result *r)
 	enum pw_poll_kind kind = PW_POLL_OK;
 	int64_t retry_after = -1;
 	char reason[512] = "";
-	const struct pw_poll_parse *parse = pw_poll_finish(f->poll);
+	/* a consumer abort means the parser itself stopped (unsafe, cap): let it report why */
+	int complete = r->error == PW_FETCH_OK || r->error == PW_FETCH_ABORTED;
+	const struct pw_poll_parse *parse = pw_poll_finish(f->poll, complete);
 	const char *old_url = f->st.url ? f->st.url : f->conf_url;
 	char *url_for_log = xstrdup(old_url);
 

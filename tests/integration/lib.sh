@@ -67,7 +67,7 @@ concurrency = 8
 per_host = 4
 connect_timeout = 2s
 timeout = ${PW_TIMEOUT:-3s}
-low_speed_time = 2s
+low_speed_time = ${PW_LOW_SPEED_TIME:-2s}
 low_speed_limit = 1
 max_body = 256K
 max_redirects = 3
@@ -85,6 +85,7 @@ feeds = feeds.conf
 ${1:-}
 EOF
 	[ -f "$T/feeds.conf" ] || : >"$T/feeds.conf"
+	[ -f "$T/topics.conf" ] || : >"$T/topics.conf"
 }
 
 # add_feed NAME URL [EXTRA-LINES]

@@ -6,7 +6,8 @@
 . "$top_srcdir/tests/integration/lib.sh"
 
 start_server
-PW_INTERVAL=2s write_config
+# long transfer timeouts, so that the hanging transfer below is still running at SIGTERM
+PW_INTERVAL=2s PW_TIMEOUT=60s PW_LOW_SPEED_TIME=60s write_config
 add_feed alpha "$BASE/alpha.xml"
 start_daemon
 wait_for 10 sh -c "[ \"\$(sqlite3 '$T/store.db' \"select last_status from feeds where name = 'alpha'\")\" = 304 ]"
