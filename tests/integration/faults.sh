@@ -11,7 +11,9 @@ add_feed healthy "$BASE/alpha.xml"
 add_feed hang "$BASE/hang.xml?hang=1"
 add_feed endless "$BASE/endless.xml?endless=1"
 add_feed huge "$BASE/huge.xml?size=50000000"
-add_feed truncated "$BASE/bravo.atom?truncate=700"
+# delta.xml is longer than the parser's 4 KiB sniffing window; the cut falls inside item 09
+cut=$(( $(grep -bo '<guid isPermaLink="false">delta-09' "$T/www/delta.xml" | cut -d: -f1) + 100 ))
+add_feed truncated "$BASE/delta.xml?truncate=$cut"
 add_feed html "$BASE/not-a-feed.html"
 add_feed gzipped "$BASE/charlie.xml?gzip=1"
 add_feed drip "$BASE/alpha.xml?drip=1"
@@ -38,8 +40,10 @@ for f in endless huge; do
 done
 ok "$([ "$(sql "select fail_count from feeds where name = 'truncated'")" -ge 1 ]; echo $?)" "truncated body: a failure"
 diag "truncated: $(sql "select last_error from feeds where name = 'truncated'")"
-is "$(sql "select count(*) from items i join feeds f on f.id = i.feed_id where f.name = 'truncated'")" 1 \
-   "truncated body: the one whole entry before the cut is kept"
+ntrunc=$(sql "select count(*) from items i join feeds f on f.id = i.feed_id where f.name = 'truncated'")
+ok "$([ "$ntrunc" -ge 5 ] && [ "$ntrunc" -le 8 ]; echo $?)" "truncated body: the whole entries before the cut are kept ($ntrunc of 8)"
+is "$(sql "select count(*) from items where guid in ('delta-09', 'delta-10', 'delta-11', 'delta-12')")" 0 \
+   "truncated body: the entry cut in half (and those after it) are not stored"
 sql "select last_error from feeds where name = 'html'" | grep -qi "not-feed\|not a feed"
 ok $? "HTML page: not a feed ($(sql "select last_error from feeds where name = 'html'"))"
 is "$(sql "select count(*) from items i join feeds f on f.id = i.feed_id where f.name = 'gzipped'")" 2 "gzip body: 2 items"
@@ -48,7 +52,7 @@ sql "select last_error from feeds where name = 'drip'" | grep -qi "timeout"
 ok $? "slow drip: timeout ($(sql "select last_error from feeds where name = 'drip'"))"
 is "$(sql "select last_status || ' ' || (fail_count > 0) from feeds where name = 'missing'")" "404 1" "404: status kept, counted as a failure"
 
-is "$(sql "select count(*) from items")" 6 "only whole items were stored (3 + 1 + 2)"
+is "$(sql "select count(*) from items")" "$((5 + ntrunc))" "nothing else was stored (3 + $ntrunc + 2)"
 is "$(grep -c 'feed hang (' "$T/daemon.log")" 1 "one log line for the hanging feed"
 grep 'feed endless (' "$T/daemon.log" | grep -q "retry in"
 ok $? "the log line says when the feed is retried"
