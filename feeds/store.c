@@ -120,6 +120,18 @@ static const struct migration migrations[] = {
 	  "    VALUES ('delete', old.id, old.title, old.body, old.summary);\n"
 	  "  INSERT INTO items_fts(rowid, title, body, summary) VALUES (new.id, new.title, new.body, new.summary);\n"
 	  "END;\n" },
+	/* 2: alerts -- `emitted` (the log line is written after the commit; alerts recorded but
+	 *    not emitted are written at start; DEFAULT 1 so that rows older than the column count
+	 *    as written, new rows insert 0), `snippet`; speakers found in each item (tag.c) */
+	{ "ALTER TABLE alerts ADD COLUMN emitted INTEGER NOT NULL DEFAULT 1;\n"
+	  "ALTER TABLE alerts ADD COLUMN snippet TEXT;\n"
+	  "CREATE INDEX alerts_pending ON alerts(id) WHERE emitted = 0;\n"
+	  "CREATE TABLE speakers(\n"
+	  "  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,\n"
+	  "  name TEXT NOT NULL,\n"
+	  "  UNIQUE(item_id, name)\n"
+	  ");\n"
+	  "CREATE INDEX speakers_name ON speakers(name);\n" },
 	/* append new steps here */
 };
 
