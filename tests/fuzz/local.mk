@@ -14,4 +14,11 @@ tests_fuzz_fuzz_feed_SOURCES = tests/fuzz/fuzz_feed.c
 tests_fuzz_fuzz_feed_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
 tests_fuzz_fuzz_feed_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_feed_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+EXTRA_DIST += tests/fuzz/fuzz_tag.c
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_tag
+tests_fuzz_fuzz_tag_SOURCES = tests/fuzz/fuzz_tag.c
+tests_fuzz_fuzz_tag_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+tests_fuzz_fuzz_tag_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_tag_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
 endif
