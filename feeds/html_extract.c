@@ -11,6 +11,8 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
+#include <libxml/xmlerror.h>
+#include <libxml/globals.h>
 
 #include "buf.h"
 #include "html_extract.h"
@@ -249,6 +251,7 @@ static int sniff_not_html(const char *data, size_t len, char *why, size_t whylen
 
 /* ---- encodings ---- */
 
+/* 1 when s is valid UTF-8 (a sequence cut by the end of the buffer is allowed). */
 static int valid_utf8(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
@@ -275,6 +278,14 @@ static int valid_utf8(const unsigned char *s, size_t len)
 		i += n + 1;
 	}
 	return 1;
+}
+
+static int has_multibyte(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] >= 0xC2 && s[i] <= 0xF4)
+			return 1;
+	return 0;
 }
 
 /* Copy a charset label (letters, digits, - _ . :) into out; returns 0 if one was found. */
@@ -313,15 +324,25 @@ static int sniff_meta_charset(const char *s, size_t len, char *out, size_t outle
 	return -1;
 }
 
+/* libxml2 (through iconv) can decode this charset.  The probe handler is released again. */
+static int encoding_known(const char *name)
+{
+	xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler(name);
+	if (!h)
+		return 0;
+	xmlCharEncCloseFunc(h);
+	return 1;
+}
+
 /* The encoding libxml2 should use, or NULL for UTF-8; *skip = BOM bytes to skip. */
 static const char *pick_encoding(const char *data, size_t len, const char *http, char *tmp,
 				 size_t tmplen, size_t *skip)
 {
 	const unsigned char *u = (const unsigned char *)data;
 	*skip = 0;
-	if (http && *http) {
+	if (http && *http && !(has_multibyte(u, len) && valid_utf8(u, len))) {
 		take_label(http, http + strlen(http), tmp, tmplen);
-		if (tmp[0] && xmlFindCharEncodingHandler(tmp))
+		if (tmp[0] && encoding_known(tmp))
 			goto found;
 	}
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
@@ -336,11 +357,18 @@ static const char *pick_encoding(const char *data, size_t len, const char *http,
 		*skip = 2;
 		return "UTF-16BE";
 	}
+	/*
+	 * Bytes that are valid UTF-8 and use multi-byte sequences are UTF-8 whatever the page
+	 * claims: legacy-encoded text (windows-1251, KOI8-R, GBK...) essentially never validates,
+	 * while pages re-saved as UTF-8 with their old <meta charset> are common.
+	 */
+	if (has_multibyte(u, len) && valid_utf8(u, len))
+		return "UTF-8";
 	if (sniff_meta_charset(data, len, tmp, tmplen) == 0) {
 		/* A byte stream cannot really be UTF-16 when its meta tag is readable as ASCII. */
 		if (strncmp(tmp, "utf-16", 6) == 0 || strcmp(tmp, "unicode") == 0)
 			return "UTF-8";
-		if (xmlFindCharEncodingHandler(tmp))
+		if (encoding_known(tmp))
 			goto found;
 	}
 	return valid_utf8(u, len) ? "UTF-8" : "windows-1252";
@@ -419,6 +447,12 @@ static void index_elements(struct hx_doc *hd, xmlNode *root)
 
 /* ---- entry points ---- */
 
+static void quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 static void article_zero(struct pw_article *a)
 {
 	memset(a, 0, sizeof *a);
@@ -495,14 +529,21 @@ int pw_html_extract(const char *data, size_t len, const struct pw_extract_opts *
 	if (utf16 && len - skip < 2)
 		return fail(PW_EXTRACT_NOT_HTML, err, errlen, "not HTML: ", "empty document");
 
+	/* libxml2 reports encoding errors through the generic handler even with NOERROR. */
+	xmlGenericErrorFunc saved_fn = xmlGenericError;
+	void *saved_ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, quiet);
 	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
-	if (!ctxt)
+	if (!ctxt) {
+		xmlSetGenericErrorFunc(saved_ctx, saved_fn);
 		return fail(PW_EXTRACT_FAILED, err, errlen, "", "cannot create the HTML parser");
+	}
 	htmlDocPtr doc = htmlCtxtReadMemory(ctxt, data + skip, (int)(len - skip), opts->url, enc,
 					    HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 					    HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
 					    HTML_PARSE_COMPACT);
 	htmlFreeParserCtxt(ctxt);
+	xmlSetGenericErrorFunc(saved_ctx, saved_fn);
 	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
 		if (doc)
