@@ -11,3 +11,5 @@ EXTRA_DIST += tests/integration/redirect.sh
 EXTRA_DIST += tests/integration/throttle.sh
 EXTRA_DIST += tests/integration/faults.sh
 EXTRA_DIST += tests/integration/lifecycle.sh
+TESTS += tests/integration/tags.sh
+EXTRA_DIST += tests/integration/tags.sh
