@@ -7,3 +7,6 @@ feeds_libpresswatch_a_SOURCES += feeds/xmalloc.c feeds/xmalloc.h
 feeds_libpresswatch_a_SOURCES += feeds/buf.c feeds/buf.h
 feeds_libpresswatch_a_SOURCES += feeds/json.c feeds/json.h
 feeds_libpresswatch_a_SOURCES += feeds/common.h
+feeds_libpresswatch_a_SOURCES += feeds/text.c feeds/text.h
+feeds_libpresswatch_a_SOURCES += feeds/shingle.c feeds/shingle.h
+feeds_libpresswatch_a_SOURCES += feeds/story.c feeds/story.h
