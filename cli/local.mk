@@ -4,3 +4,10 @@ cli_presswatch_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
 cli_presswatch_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
 cli_presswatch_SOURCES =
 cli_presswatch_SOURCES += cli/presswatch.c cli/cli.h cli/commands.def
+# Pure pieces of the CLI (no store, no globals), shared with the unit tests.
+noinst_LIBRARIES += cli/libpwcli.a
+cli_libpwcli_a_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+cli_libpwcli_a_SOURCES =
+cli_libpwcli_a_SOURCES += cli/output.c cli/output.h
+cli_libpwcli_a_SOURCES += cli/datespec.c cli/datespec.h
+cli_presswatch_LDADD += cli/libpwcli.a feeds/libpresswatch.a $(PW_DEP_LIBS)

@@ -2,7 +2,6 @@
  * presswatch.c -- entry point of the presswatch command: global options, then one subcommand
  * from the table in commands.def.
  */
-#include "config.h"
 
 #include <getopt.h>
 #include <stdarg.h>

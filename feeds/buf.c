@@ -1,5 +1,4 @@
 /* buf.c -- see buf.h. */
-#include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>

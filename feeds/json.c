@@ -1,5 +1,4 @@
 /* json.c -- see json.h. */
-#include "config.h"
 
 #include <math.h>
 #include <stdio.h>

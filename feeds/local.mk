@@ -10,3 +10,4 @@ feeds_libpresswatch_a_SOURCES += feeds/common.h
 feeds_libpresswatch_a_SOURCES += feeds/text.c feeds/text.h
 feeds_libpresswatch_a_SOURCES += feeds/shingle.c feeds/shingle.h
 feeds_libpresswatch_a_SOURCES += feeds/story.c feeds/story.h
+feeds_libpresswatch_a_SOURCES += feeds/html_extract.h

@@ -1,5 +1,4 @@
 /* log.c -- stderr or syslog sink for pw_log(); see log.h. */
-#include "config.h"
 
 #include <stdio.h>
 #include <string.h>

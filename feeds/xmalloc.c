@@ -1,5 +1,4 @@
 /* xmalloc.c -- see xmalloc.h. */
-#include "config.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,5 +1,4 @@
 /* Unit tests: buf.c, json.c, xmalloc.c. */
-#include "config.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,125 @@
+/*
+ * store.h -- the presswatch store: feeds, items, stories, tags, alerts.
+ *
+ * Backend-neutral contract: callers speak in operations ("insert item", "save feed state"),
+ * never in SQL, so that a PostgreSQL backend can implement the same header later.  The SQLite
+ * backend (store.c) uses WAL, a busy timeout, prepared statements only, and migrations through
+ * PRAGMA user_version (each step in its own transaction).
+ *
+ * Transactions: pw_store_begin()/pw_store_commit() bracket one batch (one poll's new items, or
+ * one article's update).  Every write function below must be called inside a transaction;
+ * nothing is visible to readers until commit, so a crash never leaves a half-written item.
+ *
+ * Errors: functions return 0 (or a positive count/id) on success and -1 on failure, after
+ * filling the store's error string (pw_store_error()) and logging one line.
+ *
+ * Strings passed in are copied by SQLite; strings handed out in structs are owned by the
+ * struct and freed by the matching *_clear() function.
+ */
+#ifndef PW_STORE_H
+#define PW_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+struct pw_store;
+
+enum pw_store_mode {
+	PW_STORE_RW = 0,  /* daemon: creates and migrates the database */
+	PW_STORE_RO = 1,  /* CLI: read-only, works while the daemon writes; never creates or migrates */
+};
+
+/* Current schema version written to PRAGMA user_version. */
+int pw_store_schema_version(void);
+
+/*
+ * Opens (and in RW mode creates/migrates) the database.  On failure returns NULL and writes a
+ * one-line reason naming the file to err: missing file (RO), not a database / corrupt,
+ * locked, or "database schema version N is newer than this presswatch (M)" -- in which case
+ * nothing is touched.
+ */
+struct pw_store *pw_store_open(const char *path, enum pw_store_mode mode, char *err, size_t errlen);
+void pw_store_close(struct pw_store *s);
+const char *pw_store_error(const struct pw_store *s);
+const char *pw_store_path(const struct pw_store *s);
+
+int pw_store_begin(struct pw_store *s);
+int pw_store_commit(struct pw_store *s);
+int pw_store_rollback(struct pw_store *s);
+
+/* --- feeds ------------------------------------------------------------------------------ */
+struct pw_feed_state {
+	int64_t id;
+	char *name;          /* stable id: the config section name */
+	char *url;           /* current URL (a 301/308 chain updates it) */
+	char *outlet;        /* display name */
+	char *title, *site_url, *lang;  /* from the feed document */
+	int64_t interval_s;  /* configured interval (0 = default) */
+	int64_t ttl_s;       /* last ttl/sy:updatePeriod hint, 0 = none */
+	char *etag, *last_modified;
+	int last_status;     /* HTTP status of the last poll, 0 = transport error / never */
+	char *last_error;    /* NULL when the last poll was fine */
+	int64_t last_polled, next_poll;  /* PW_NOTIME when never */
+	int fail_count;
+	int enabled;
+};
+void pw_feed_state_clear(struct pw_feed_state *f);
+
+/*
+ * Makes the store's feed row for config feed `name` match the config (url, outlet, interval,
+ * enabled), keeping its poll state.  A feed whose configured URL changed gets the new URL;
+ * a URL changed by a permanent redirect is kept while the configured URL is unchanged
+ * (conf_url is remembered for that).  Returns the feed id, or -1.
+ */
+int64_t pw_store_feed_sync(struct pw_store *s, const char *name, const char *conf_url,
+			   const char *outlet, int64_t interval_s, int enabled);
+/* Disables feeds whose name is not in names[] (they vanished from the config). */
+int pw_store_feed_disable_others(struct pw_store *s, char *const *names, size_t n);
+/* Loads one feed by id / by name into *out (cleared first).  1 found, 0 not found, -1 error. */
+int pw_store_feed_get(struct pw_store *s, int64_t id, struct pw_feed_state *out);
+int pw_store_feed_get_by_name(struct pw_store *s, const char *name, struct pw_feed_state *out);
+/* Saves the poll state fields (url, title, site_url, lang, ttl_s, etag, last_modified,
+ * last_status, last_error, last_polled, next_poll, fail_count) of f->id. */
+int pw_store_feed_save(struct pw_store *s, const struct pw_feed_state *f);
+
+/* --- items ------------------------------------------------------------------------------ */
+struct pw_item {
+	int64_t id;          /* set by insert */
+	int64_t feed_id;
+	const char *guid;    /* with feed_id: unique */
+	const char *url, *canonical_url, *title, *author, *summary, *body, *lang;
+	const char *article_status;  /* NULL = not fetched yet; "ok", "not-html", "too-large",
+					"http-error", "timeout", "extract-failed", "skipped" */
+	int64_t published;   /* PW_NOTIME when unknown */
+	int64_t fetched;     /* when presswatch first saw it */
+	int64_t story_id;    /* 0 = not assigned yet */
+	int64_t dup_of;      /* 0 = original */
+};
+
+/* 1 when (feed_id, guid) is already stored, 0 when not, -1 on error. */
+int pw_store_item_exists(struct pw_store *s, int64_t feed_id, const char *guid);
+/*
+ * Inserts a new item; sets it->id.  Returns 1 when inserted, 0 when (feed_id, guid) already
+ * existed (nothing changed), -1 on error.  Keeps items_fts in sync.
+ */
+int pw_store_item_insert(struct pw_store *s, struct pw_item *it);
+/* Updates the article fields of item id after a page fetch (NULLs leave a field unchanged,
+ * except body which is always written when non-NULL).  Keeps items_fts in sync. */
+int pw_store_item_set_article(struct pw_store *s, int64_t id, const char *status, const char *body,
+			      const char *canonical_url, const char *author, const char *lang,
+			      int64_t published, int attempts, int64_t next_attempt);
+int pw_store_item_set_story(struct pw_store *s, int64_t id, int64_t story_id, int64_t dup_of);
+/* Item ids whose article is still due (status NULL or retryable error with attempts < max and
+ * next_attempt <= now), oldest first, at most `limit`.  *ids is owned by the caller. */
+int pw_store_items_pending_articles(struct pw_store *s, int64_t now, int max_attempts, size_t limit,
+				   int64_t **ids, size_t *n);
+/* Total stored items (all feeds), or -1. */
+int64_t pw_store_item_count(struct pw_store *s);
+
+/* --- tags ------------------------------------------------------------------------------- */
+/* Tag strings are "topic:karabakh", "feed:oc-media", "lang:en", "statement", ... */
+int pw_store_tag_add(struct pw_store *s, int64_t item_id, const char *tag);
+
+#endif
