@@ -276,7 +276,7 @@ void pw_story_terms_tokens(const struct pw_tokens *t, size_t ntitle, struct pw_d
 	for (size_t i = 0; i <= t->n; i++) {
 		if (i == t->n || (t->v[i].flags & PW_TOK_SENT) || i == ntitle) {
 			/* close the sentence [sent_start, i) */
-			bool headline = words >= 3 && caps * 10 >= words * 6;
+			bool headline = words >= 3 && caps * 100 >= words * 85;
 			for (size_t j = sent_start; j < i; j++)
 				ti[j].headline = headline || j < ntitle;
 			sent_start = i;

@@ -19,7 +19,7 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define MAP_OPTS (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
+#define MAP_OPTS (UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
 #define TABLE_MAX 0x3000
 #define MAXMAP 4          /* code points kept per table entry */
 #define CLUSTER_MAX 48    /* code points of one character + its marks we normalise together */
