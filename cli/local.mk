@@ -11,3 +11,4 @@ cli_libpwcli_a_SOURCES =
 cli_libpwcli_a_SOURCES += cli/output.c cli/output.h
 cli_libpwcli_a_SOURCES += cli/datespec.c cli/datespec.h
 cli_presswatch_LDADD += cli/libpwcli.a feeds/libpresswatch.a $(PW_DEP_LIBS)
+cli_presswatch_SOURCES += cli/cmd_similar.c

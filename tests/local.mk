@@ -43,3 +43,5 @@ tests_unit_test_text_SOURCES = tests/unit/test_text.c
 tests_unit_test_text_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_text_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_text
+TESTS += tests/cli/similar.sh
+EXTRA_DIST += tests/cli/similar.sh
