@@ -4,6 +4,7 @@ cli_presswatch_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
 cli_presswatch_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
 cli_presswatch_SOURCES =
 cli_presswatch_SOURCES += cli/presswatch.c cli/cli.h cli/commands.def
+cli_presswatch_SOURCES += cli/cmd_extract.c
 # Pure pieces of the CLI (no store, no globals), shared with the unit tests.
 noinst_LIBRARIES += cli/libpwcli.a
 cli_libpwcli_a_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)

@@ -75,11 +75,16 @@ void pw_feed_state_clear(struct pw_feed_state *f);
  */
 int64_t pw_store_feed_sync(struct pw_store *s, const char *name, const char *conf_url,
 			   const char *outlet, int64_t interval_s, int enabled);
-/* Disables feeds whose name is not in names[] (they vanished from the config). */
+/* Disables feeds whose name is not in names[] (they vanished from the config).  Returns the
+ * number of feeds disabled, or -1. */
 int pw_store_feed_disable_others(struct pw_store *s, char *const *names, size_t n);
 /* Loads one feed by id / by name into *out (cleared first).  1 found, 0 not found, -1 error. */
 int pw_store_feed_get(struct pw_store *s, int64_t id, struct pw_feed_state *out);
 int pw_store_feed_get_by_name(struct pw_store *s, const char *name, struct pw_feed_state *out);
+/* All feeds (enabled or not), ordered by name, into *feeds (caller frees with
+ * pw_store_feed_list_free).  0 or -1. */
+int pw_store_feed_list(struct pw_store *s, struct pw_feed_state **feeds, size_t *n);
+void pw_store_feed_list_free(struct pw_feed_state *feeds, size_t n);
 /* Saves the poll state fields (url, title, site_url, lang, ttl_s, etag, last_modified,
  * last_status, last_error, last_polled, next_poll, fail_count) of f->id. */
 int pw_store_feed_save(struct pw_store *s, const struct pw_feed_state *f);
@@ -96,13 +101,16 @@ struct pw_item {
 	int64_t fetched;     /* when presswatch first saw it */
 	int64_t story_id;    /* 0 = not assigned yet */
 	int64_t dup_of;      /* 0 = original */
+	int article_attempts;  /* read back by pw_store_item_get; insert stores 0 */
+	int64_t next_attempt;  /* read back by pw_store_item_get (PW_NOTIME = none); insert: none */
 };
 
 /* 1 when (feed_id, guid) is already stored, 0 when not, -1 on error. */
 int pw_store_item_exists(struct pw_store *s, int64_t feed_id, const char *guid);
 /*
  * Inserts a new item; sets it->id.  Returns 1 when inserted, 0 when (feed_id, guid) already
- * existed (nothing changed), -1 on error.  Keeps items_fts in sync.
+ * existed (nothing changed; it->id is then the stored item's id), -1 on error.  fetched
+ * PW_NOTIME means now.  Keeps items_fts in sync.
  */
 int pw_store_item_insert(struct pw_store *s, struct pw_item *it);
 /* Updates the article fields of item id after a page fetch (NULLs leave a field unchanged,
@@ -115,6 +123,10 @@ int pw_store_item_set_story(struct pw_store *s, int64_t id, int64_t story_id, in
  * next_attempt <= now), oldest first, at most `limit`.  *ids is owned by the caller. */
 int pw_store_items_pending_articles(struct pw_store *s, int64_t now, int max_attempts, size_t limit,
 				   int64_t **ids, size_t *n);
+/* Reads item id into *out, whose strings are then malloc'd copies owned by *out: release them
+ * with pw_store_item_clear() (only for items filled this way).  1 found, 0 not found, -1 error. */
+int pw_store_item_get(struct pw_store *s, int64_t id, struct pw_item *out);
+void pw_store_item_clear(struct pw_item *it);
 /* Total stored items (all feeds), or -1. */
 int64_t pw_store_item_count(struct pw_store *s);
 

@@ -1,0 +1,13 @@
+# Benchmarks: built and run by `make bench` only (never by make check).
+EXTRA_PROGRAMS += bench/bench_extract
+bench_bench_extract_SOURCES = bench/bench_extract.c
+bench_bench_extract_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+bench_bench_extract_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+CLEANFILES += bench/bench_extract$(EXEEXT)
+.PHONY: bench bench-extract
+bench: bench-extract
+bench-extract: bench/bench_extract$(EXEEXT)
+	@corpus='$(abs_top_srcdir)/../shared/corpora/readability'; \
+	bench/bench_extract $(top_srcdir)/tests/fixtures/pages/*.html; \
+	if test -d "$$corpus"; then echo "Readability corpus:"; bench/bench_extract -t 5 "$$corpus"/*/source.html; \
+	else echo "bench-extract: $$corpus not found, corpus run skipped"; fi

@@ -1,0 +1,1070 @@
+/*
+ * store.c -- the SQLite backend of store.h: opening, schema migrations, transactions, the
+ * statement cache, feeds, items and tags.  Other tables' operations live in store_*.c files
+ * that use store_int.h.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+#include "xmalloc.h"
+
+/* PRAGMA application_id of presswatch stores ("PWst"): tells our database from another
+ * application's SQLite file, which we must not migrate into. */
+#define PW_APPLICATION_ID 0x50577374
+
+#define BUSY_TIMEOUT_MS 5000
+
+/*
+ * Schema migrations.  APPEND ONLY: migrations[i] takes PRAGMA user_version from i to i + 1
+ * and runs in its own transaction together with that bump.  Never edit or reorder a step
+ * that has landed on main (databases out there have run it); add a new step instead.  The
+ * schema version is the number of steps.
+ */
+struct migration {
+	const char *sql;
+};
+
+static const struct migration migrations[] = {
+	/* 1: the starting schema (DESIGN.md) */
+	{ "PRAGMA application_id = 1347908468;\n" /* PW_APPLICATION_ID, checked by a test */
+	  "CREATE TABLE feeds(\n"
+	  "  id INTEGER PRIMARY KEY,\n"
+	  "  name TEXT NOT NULL UNIQUE,            -- config section name: the stable identity\n"
+	  "  url TEXT NOT NULL,                    -- current URL (permanent redirects update it)\n"
+	  "  conf_url TEXT NOT NULL,               -- URL as configured\n"
+	  "  outlet TEXT,\n"
+	  "  title TEXT, site_url TEXT, lang TEXT,\n"
+	  "  interval_s INTEGER NOT NULL DEFAULT 0,\n"
+	  "  ttl_s INTEGER NOT NULL DEFAULT 0,\n"
+	  "  etag TEXT, last_modified TEXT,\n"
+	  "  last_status INTEGER NOT NULL DEFAULT 0,\n"
+	  "  last_error TEXT,\n"
+	  "  last_polled INTEGER, next_poll INTEGER,\n"
+	  "  fail_count INTEGER NOT NULL DEFAULT 0,\n"
+	  "  enabled INTEGER NOT NULL DEFAULT 1\n"
+	  ");\n"
+	  "CREATE TABLE stories(\n"
+	  "  id INTEGER PRIMARY KEY,\n"
+	  "  first_item INTEGER REFERENCES items(id) ON DELETE SET NULL,\n"
+	  "  first_seen INTEGER NOT NULL,\n"
+	  "  last_seen INTEGER NOT NULL,\n"
+	  "  item_count INTEGER NOT NULL DEFAULT 0,\n"
+	  "  title TEXT\n"
+	  ");\n"
+	  "CREATE TABLE items(\n"
+	  "  id INTEGER PRIMARY KEY,\n"
+	  "  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,\n"
+	  "  guid TEXT NOT NULL,\n"
+	  "  url TEXT, canonical_url TEXT, title TEXT, author TEXT,\n"
+	  "  published INTEGER,\n"
+	  "  fetched INTEGER NOT NULL,\n"
+	  "  summary TEXT, body TEXT, lang TEXT,\n"
+	  "  article_status TEXT,\n"
+	  "  article_attempts INTEGER NOT NULL DEFAULT 0,\n"
+	  "  next_attempt INTEGER,\n"
+	  "  story_id INTEGER REFERENCES stories(id) ON DELETE SET NULL,\n"
+	  "  dup_of INTEGER REFERENCES items(id) ON DELETE SET NULL,\n"
+	  "  minhash BLOB,\n"
+	  "  UNIQUE(feed_id, guid)\n"
+	  ");\n"
+	  "CREATE INDEX items_published ON items(published);\n"
+	  "CREATE INDEX items_story ON items(story_id);\n"
+	  "CREATE INDEX items_feed_fetched ON items(feed_id, fetched);\n"
+	  "CREATE INDEX items_dup_of ON items(dup_of) WHERE dup_of IS NOT NULL;\n"
+	  /* Items whose article page is still to be fetched: small, so the queue scan is cheap. */
+	  "CREATE INDEX items_article_due ON items(id)\n"
+	  "  WHERE article_status IS NULL OR article_status IN ('http-error', 'timeout', 'error');\n"
+	  "CREATE TABLE tags(\n"
+	  "  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,\n"
+	  "  tag TEXT NOT NULL,\n"
+	  "  PRIMARY KEY(item_id, tag)\n"
+	  ") WITHOUT ROWID;\n"
+	  "CREATE INDEX tags_tag ON tags(tag, item_id);\n"
+	  "CREATE TABLE lsh(\n"
+	  "  band INTEGER NOT NULL,\n"
+	  "  key INTEGER NOT NULL,\n"
+	  "  item_id INTEGER NOT NULL,\n"
+	  "  PRIMARY KEY(band, key, item_id)\n"
+	  ") WITHOUT ROWID;\n"
+	  "CREATE TABLE alerts(\n"
+	  "  id INTEGER PRIMARY KEY,\n"
+	  "  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,\n"
+	  "  story_id INTEGER NOT NULL UNIQUE REFERENCES stories(id) ON DELETE CASCADE,\n"
+	  "  topic TEXT NOT NULL,\n"
+	  "  created INTEGER NOT NULL\n"
+	  ");\n"
+	  "CREATE INDEX alerts_created ON alerts(created);\n"
+	  "CREATE INDEX alerts_item ON alerts(item_id);\n"
+	  "CREATE VIRTUAL TABLE items_fts USING fts5(title, body, summary,\n"
+	  "  content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 2');\n"
+	  "CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN\n"
+	  "  INSERT INTO items_fts(rowid, title, body, summary) VALUES (new.id, new.title, new.body, new.summary);\n"
+	  "END;\n"
+	  "CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN\n"
+	  "  INSERT INTO items_fts(items_fts, rowid, title, body, summary)\n"
+	  "    VALUES ('delete', old.id, old.title, old.body, old.summary);\n"
+	  "END;\n"
+	  "CREATE TRIGGER items_fts_au AFTER UPDATE OF title, body, summary ON items BEGIN\n"
+	  "  INSERT INTO items_fts(items_fts, rowid, title, body, summary)\n"
+	  "    VALUES ('delete', old.id, old.title, old.body, old.summary);\n"
+	  "  INSERT INTO items_fts(rowid, title, body, summary) VALUES (new.id, new.title, new.body, new.summary);\n"
+	  "END;\n" },
+	/* 2: alerts -- `emitted` (the log line is written after the commit; alerts recorded but
+	 *    not emitted are written at start; DEFAULT 1 so that rows older than the column count
+	 *    as written, new rows insert 0), `snippet`; speakers found in each item (tag.c) */
+	{ "ALTER TABLE alerts ADD COLUMN emitted INTEGER NOT NULL DEFAULT 1;\n"
+	  "ALTER TABLE alerts ADD COLUMN snippet TEXT;\n"
+	  "CREATE INDEX alerts_pending ON alerts(id) WHERE emitted = 0;\n"
+	  "CREATE TABLE speakers(\n"
+	  "  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,\n"
+	  "  name TEXT NOT NULL,\n"
+	  "  UNIQUE(item_id, name)\n"
+	  ");\n"
+	  "CREATE INDEX speakers_name ON speakers(name);\n" },
+	/* append new steps here */
+};
+
+struct stmt_slot {
+	uint64_t hash;
+	char *sql;
+	sqlite3_stmt *st;
+};
+
+struct pw_store {
+	sqlite3 *db;
+	char *path;
+	enum pw_store_mode mode;
+	int in_tx;
+	struct stmt_slot *stmts;
+	size_t nstmts;
+	char err[1024];
+};
+
+int pw_store_schema_version(void)
+{
+	return (int)PW_ARRAY_SIZE(migrations);
+}
+
+sqlite3 *pw_store_db(struct pw_store *s) { return s->db; }
+const char *pw_store_error(const struct pw_store *s) { return s->err; }
+const char *pw_store_path(const struct pw_store *s) { return s->path; }
+int pw_store_in_tx(const struct pw_store *s) { return s->in_tx; }
+
+/* --- errors ------------------------------------------------------------------------- */
+
+int pw_store_failf(struct pw_store *s, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(s->err, sizeof s->err, "%s: %s", s->path, msg);
+	pw_err("%s", s->err);
+	return -1;
+}
+
+int pw_store_fail(struct pw_store *s, const char *what)
+{
+	return pw_store_failf(s, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+int pw_store_require_tx(struct pw_store *s, const char *what)
+{
+	if (s->in_tx)
+		return 0;
+	return pw_store_failf(s, "%s: called outside a transaction (use pw_store_begin)", what);
+}
+
+/* --- statement cache ----------------------------------------------------------------- */
+
+static uint64_t hash_sql(const char *sql)
+{
+	uint64_t h = 1469598103934665603ull;  /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h;
+}
+
+sqlite3_stmt *pw_store_stmt(struct pw_store *s, const char *sql)
+{
+	uint64_t h = hash_sql(sql);
+	for (size_t i = 0; i < s->nstmts; i++)
+		if (s->stmts[i].hash == h && strcmp(s->stmts[i].sql, sql) == 0) {
+			sqlite3_reset(s->stmts[i].st);
+			sqlite3_clear_bindings(s->stmts[i].st);
+			return s->stmts[i].st;
+		}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		pw_store_fail(s, "preparing a statement");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	s->stmts = xreallocarray(s->stmts, s->nstmts + 1, sizeof *s->stmts);
+	s->stmts[s->nstmts].hash = h;
+	s->stmts[s->nstmts].sql = xstrdup(sql);
+	s->stmts[s->nstmts].st = st;
+	s->nstmts++;
+	return st;
+}
+
+int pw_store_step_done(struct pw_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		pw_store_fail(s, what);
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int pw_store_bind_time(sqlite3_stmt *st, int idx, int64_t t)
+{
+	return t == PW_NOTIME ? sqlite3_bind_null(st, idx) : sqlite3_bind_int64(st, idx, t);
+}
+
+int pw_store_bind_id(sqlite3_stmt *st, int idx, int64_t id)
+{
+	return id == 0 ? sqlite3_bind_null(st, idx) : sqlite3_bind_int64(st, idx, id);
+}
+
+int pw_store_bind_str(sqlite3_stmt *st, int idx, const char *str)
+{
+	return str ? sqlite3_bind_text(st, idx, str, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, idx);
+}
+
+int64_t pw_store_column_time(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? PW_NOTIME : sqlite3_column_int64(st, col);
+}
+
+int64_t pw_store_column_id(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, col);
+}
+
+char *pw_store_column_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* --- opening ------------------------------------------------------------------------- */
+
+/* One integer from a PRAGMA or query; -1 on error with the sqlite code in *rc. */
+static int64_t query_int(sqlite3 *db, const char *sql, int *rc)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+	*rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (*rc == SQLITE_OK) {
+		*rc = sqlite3_step(st);
+		if (*rc == SQLITE_ROW) {
+			v = sqlite3_column_int64(st, 0);
+			*rc = SQLITE_OK;
+		} else if (*rc == SQLITE_DONE) {
+			*rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Explains an sqlite failure at open in words a person can act on. */
+static void explain(char *err, size_t errlen, const char *path, sqlite3 *db, int rc, const char *doing)
+{
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+		snprintf(err, errlen, "%s: not an SQLite database (%s); refusing to touch it", path, msg);
+		break;
+	case SQLITE_CORRUPT:
+		snprintf(err, errlen,
+			 "%s: database is corrupt (%s); left untouched -- restore it from a backup or move it aside",
+			 path, msg);
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		snprintf(err, errlen, "%s: database is locked by another process (%s) after waiting %d ms",
+			 path, msg, BUSY_TIMEOUT_MS);
+		break;
+	case SQLITE_CANTOPEN: {
+		int e = db ? sqlite3_system_errno(db) : 0;
+		snprintf(err, errlen, "%s: cannot open database: %s", path, e ? strerror(e) : msg);
+		break;
+	}
+	default:
+		snprintf(err, errlen, "%s: %s: %s", path, doing, msg);
+	}
+}
+
+static int exec(struct pw_store *s, const char *sql, const char *what)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		pw_store_failf(s, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the steps from the current user_version up, each in its own transaction. */
+static int migrate(struct pw_store *s)
+{
+	int n = pw_store_schema_version();
+	for (;;) {
+		if (exec(s, "BEGIN IMMEDIATE", "starting a migration") < 0)
+			return -1;
+		/* Read the version under the write lock: another process may have migrated meanwhile. */
+		int rc;
+		int64_t v = query_int(s->db, "PRAGMA user_version", &rc);
+		if (rc != SQLITE_OK || v < 0 || v > n) {
+			if (rc != SQLITE_OK)
+				pw_store_fail(s, "reading the schema version");
+			else
+				pw_store_failf(s, "database schema version %lld is newer than this presswatch (%d)",
+					       (long long)v, n);
+			exec(s, "ROLLBACK", "rollback");
+			return -1;
+		}
+		if (v == n) {
+			exec(s, "COMMIT", "commit");
+			return 0;
+		}
+		char what[64], bump[64];
+		snprintf(what, sizeof what, "migration to schema version %lld", (long long)v + 1);
+		snprintf(bump, sizeof bump, "PRAGMA user_version = %lld", (long long)v + 1);
+		if (exec(s, migrations[v].sql, what) < 0 || exec(s, bump, what) < 0 ||
+		    exec(s, "COMMIT", what) < 0) {
+			exec(s, "ROLLBACK", "rollback");
+			return -1;
+		}
+		pw_info("%s: schema migrated to version %lld", s->path, (long long)v + 1);
+	}
+}
+
+static void store_free(struct pw_store *s)
+{
+	for (size_t i = 0; i < s->nstmts; i++) {
+		sqlite3_finalize(s->stmts[i].st);
+		free(s->stmts[i].sql);
+	}
+	free(s->stmts);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+/*
+ * Checks what is in the file before anything writes to it: SQLite header, schema readable,
+ * ours (or empty), not newer than we know.  Returns 0 or -1 with err filled.
+ */
+static int inspect(struct pw_store *s, char *err, size_t errlen)
+{
+	int rc, n = pw_store_schema_version();
+	int64_t version = query_int(s->db, "PRAGMA user_version", &rc);
+	int64_t appid = rc == SQLITE_OK ? query_int(s->db, "PRAGMA application_id", &rc) : -1;
+	/* Reading the schema parses page 1 and every CREATE statement: catches a corrupt header
+	 * page or schema, which the two PRAGMAs (header bytes only) do not. */
+	int64_t ntables = rc == SQLITE_OK ? query_int(s->db, "SELECT count(*) FROM sqlite_schema", &rc) : -1;
+	if (rc != SQLITE_OK) {
+		explain(err, errlen, s->path, s->db, rc, "reading the database header");
+		return -1;
+	}
+	if (appid != 0 && appid != PW_APPLICATION_ID) {
+		snprintf(err, errlen, "%s: not a presswatch database (application_id %#llx); refusing to touch it",
+			 s->path, (unsigned long long)appid);
+		return -1;
+	}
+	if (version == 0 && ntables > 0 && appid != PW_APPLICATION_ID) {
+		snprintf(err, errlen,
+			 "%s: an SQLite database of another application (%lld schema objects, no presswatch schema); "
+			 "refusing to touch it", s->path, (long long)ntables);
+		return -1;
+	}
+	if (version > n) {
+		snprintf(err, errlen,
+			 "%s: database schema version %lld is newer than this presswatch (%d); "
+			 "use a newer presswatch, nothing was changed", s->path, (long long)version, n);
+		return -1;
+	}
+	if (s->mode == PW_STORE_RO && version < n) {
+		if (version == 0)
+			snprintf(err, errlen, "%s: empty database (presswatchd creates the schema on its first start)",
+				 s->path);
+		else
+			snprintf(err, errlen,
+				 "%s: database schema version %lld is older than this presswatch (%d); "
+				 "start presswatchd once to migrate it", s->path, (long long)version, n);
+		return -1;
+	}
+	return 0;
+}
+
+/* Bit 0: PATH-wal exists, bit 1: PATH-shm exists. */
+static int side_files(const char *path)
+{
+	int bits = 0;
+	char *p = xasprintf("%s-wal", path);
+	if (access(p, F_OK) == 0)
+		bits |= 1;
+	free(p);
+	p = xasprintf("%s-shm", path);
+	if (access(p, F_OK) == 0)
+		bits |= 2;
+	free(p);
+	return bits;
+}
+
+/*
+ * After a refused open: SQLite may have created empty -wal/-shm files next to a file whose
+ * header says WAL before it found the problem.  Remove those it created (an empty -wal holds
+ * nothing), so a refusal leaves the directory as it found it.
+ */
+static void remove_new_side_files(const char *path, int before)
+{
+	struct stat st;
+	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+	if (!(before & 1) && stat(wal, &st) == 0 && st.st_size == 0) {
+		unlink(wal);
+		if (!(before & 2))
+			unlink(shm);
+	} else if (!(before & 3) && access(wal, F_OK) < 0) {
+		unlink(shm);
+	}
+	free(wal);
+	free(shm);
+}
+
+struct pw_store *pw_store_open(const char *path, enum pw_store_mode mode, char *err, size_t errlen)
+{
+	char dummy[8];
+	if (!err || errlen == 0) {
+		err = dummy;
+		errlen = sizeof dummy;
+	}
+	err[0] = '\0';
+
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		if (mode == PW_STORE_RW && errno == ENOENT) {
+			char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+			if (slash)
+				slash[slash == dir] = '\0';
+			int missing = slash && stat(dir, &st) < 0;
+			if (missing)
+				snprintf(err, errlen, "%s: cannot create database: directory %s: %s", path, dir,
+					 strerror(errno));
+			free(dir);
+			if (missing)
+				return NULL;
+		} else {
+			snprintf(err, errlen, "%s: cannot open database: %s%s", path, strerror(errno),
+				 mode == PW_STORE_RO && errno == ENOENT ?
+				 " (presswatchd creates it on its first start)" : "");
+			return NULL;
+		}
+	} else if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: cannot open database: is a directory", path);
+		return NULL;
+	} else if (access(path, mode == PW_STORE_RO ? R_OK : R_OK | W_OK) < 0) {
+		snprintf(err, errlen, "%s: cannot open database: %s", path, strerror(errno));
+		return NULL;
+	}
+
+	int side_before = side_files(path);
+	struct pw_store *s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->mode = mode;
+	int flags = mode == PW_STORE_RO ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		explain(err, errlen, path, s->db, rc, "opening");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+
+	if (inspect(s, err, errlen) < 0)
+		goto fail;
+
+	/* From here on the file is known to be ours (or new): set it up. */
+	if (mode == PW_STORE_RW) {
+		int wal_rc;
+		sqlite3_stmt *jm = NULL;
+		wal_rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &jm, NULL);
+		if (wal_rc == SQLITE_OK && sqlite3_step(jm) == SQLITE_ROW) {
+			const char *m = (const char *)sqlite3_column_text(jm, 0);
+			if (!m || strcmp(m, "wal") != 0) {
+				snprintf(err, errlen, "%s: cannot switch the database to WAL mode (journal mode stays '%s'); "
+					 "is it on a network file system?", path, m ? m : "?");
+				sqlite3_finalize(jm);
+				goto fail;
+			}
+		} else {
+			explain(err, errlen, path, s->db, sqlite3_errcode(s->db), "switching to WAL mode");
+			sqlite3_finalize(jm);
+			goto fail;
+		}
+		sqlite3_finalize(jm);
+	}
+	/*
+	 * synchronous = FULL: with WAL, each commit then costs one fsync of the WAL file.  NORMAL
+	 * would keep the database consistent too (WAL never lets a crash corrupt it), but a power
+	 * loss could drop the last commits -- among them an alert's row, which the alert log has
+	 * already fsync'd, so the story could alert twice.  The daemon commits once per poll batch,
+	 * a few times a second at most, so the fsync is cheap.
+	 */
+	if (exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", "setting pragmas") < 0)
+		goto fail_store;
+	if (mode == PW_STORE_RW && migrate(s) < 0)
+		goto fail_store;
+	return s;
+
+fail_store:
+	snprintf(err, errlen, "%s", s->err);
+fail:
+	store_free(s);
+	remove_new_side_files(path, side_before);
+	return NULL;
+}
+
+void pw_store_close(struct pw_store *s)
+{
+	if (!s)
+		return;
+	if (s->in_tx) {
+		pw_warn("%s: closing with an open transaction; rolling it back", s->path);
+		exec(s, "ROLLBACK", "rollback");
+	}
+	if (s->mode == PW_STORE_RW)
+		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
+	store_free(s);
+}
+
+/* --- transactions -------------------------------------------------------------------- */
+
+int pw_store_begin(struct pw_store *s)
+{
+	if (s->in_tx)
+		return pw_store_failf(s, "begin: a transaction is already open");
+	/* IMMEDIATE takes the write lock now, so a busy database waits here (busy timeout) rather
+	 * than failing half-way through the batch when a read would have to become a write. */
+	if (exec(s, s->mode == PW_STORE_RW ? "BEGIN IMMEDIATE" : "BEGIN", "begin") < 0)
+		return -1;
+	s->in_tx = 1;
+	return 0;
+}
+
+int pw_store_commit(struct pw_store *s)
+{
+	if (!s->in_tx)
+		return pw_store_failf(s, "commit: no transaction is open");
+	if (exec(s, "COMMIT", "commit") < 0) {
+		/* A failed COMMIT (e.g. disk full) may leave the transaction open: end it. */
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->in_tx = 0;
+		return -1;
+	}
+	s->in_tx = 0;
+	return 0;
+}
+
+int pw_store_rollback(struct pw_store *s)
+{
+	if (!s->in_tx)
+		return 0;
+	s->in_tx = 0;
+	if (sqlite3_get_autocommit(s->db))
+		return 0;  /* SQLite already rolled back (after an I/O error, say) */
+	return exec(s, "ROLLBACK", "rollback");
+}
+
+/* --- feeds --------------------------------------------------------------------------- */
+
+void pw_feed_state_clear(struct pw_feed_state *f)
+{
+	free(f->name);
+	free(f->url);
+	free(f->outlet);
+	free(f->title);
+	free(f->site_url);
+	free(f->lang);
+	free(f->etag);
+	free(f->last_modified);
+	free(f->last_error);
+	memset(f, 0, sizeof *f);
+}
+
+int64_t pw_store_feed_sync(struct pw_store *s, const char *name, const char *conf_url,
+			   const char *outlet, int64_t interval_s, int enabled)
+{
+	if (pw_store_require_tx(s, "feed sync") < 0)
+		return -1;
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT id, conf_url FROM feeds WHERE name = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		st = pw_store_stmt(s, "INSERT INTO feeds(name, url, conf_url, outlet, interval_s, enabled) "
+				      "VALUES (?1, ?2, ?2, ?3, ?4, ?5)");
+		if (!st)
+			return -1;
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, conf_url, -1, SQLITE_TRANSIENT);
+		pw_store_bind_str(st, 3, outlet);
+		sqlite3_bind_int64(st, 4, interval_s);
+		sqlite3_bind_int(st, 5, enabled != 0);
+		if (pw_store_step_done(s, st, "adding a feed") < 0)
+			return -1;
+		return sqlite3_last_insert_rowid(s->db);
+	}
+	if (rc != SQLITE_ROW) {
+		pw_store_fail(s, "looking up a feed");
+		sqlite3_reset(st);
+		return -1;
+	}
+	int64_t id = sqlite3_column_int64(st, 0);
+	int url_changed = strcmp((const char *)sqlite3_column_text(st, 1), conf_url) != 0;
+	sqlite3_reset(st);
+	if (url_changed) {
+		/* A new configured URL replaces whatever a redirect had set, and the conditional-GET
+		 * state and failures of the old URL mean nothing for it: poll it soon. */
+		st = pw_store_stmt(s, "UPDATE feeds SET url = ?2, conf_url = ?2, etag = NULL, last_modified = NULL, "
+				      "fail_count = 0, last_error = NULL, next_poll = NULL WHERE id = ?1");
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, conf_url, -1, SQLITE_TRANSIENT);
+		if (pw_store_step_done(s, st, "changing a feed's url") < 0)
+			return -1;
+	}
+	st = pw_store_stmt(s, "UPDATE feeds SET outlet = ?2, interval_s = ?3, enabled = ?4 WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	pw_store_bind_str(st, 2, outlet);
+	sqlite3_bind_int64(st, 3, interval_s);
+	sqlite3_bind_int(st, 4, enabled != 0);
+	if (pw_store_step_done(s, st, "updating a feed") < 0)
+		return -1;
+	return id;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int pw_store_feed_disable_others(struct pw_store *s, char *const *names, size_t n)
+{
+	if (pw_store_require_tx(s, "disabling feeds") < 0)
+		return -1;
+	char **sorted = xreallocarray(NULL, n ? n : 1, sizeof *sorted);
+	memcpy(sorted, names, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_str);
+
+	/* Collect first, update after: no write while the SELECT is still stepping. */
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT id, name FROM feeds WHERE enabled = 1");
+	int rc = st ? SQLITE_ROW : SQLITE_ERROR;
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		if (!bsearch(&name, sorted, n, sizeof *sorted, cmp_str)) {
+			ids = xreallocarray(ids, nids + 1, sizeof *ids);
+			ids[nids++] = sqlite3_column_int64(st, 0);
+		}
+	}
+	free(sorted);
+	if (st) {
+		if (rc != SQLITE_DONE)
+			pw_store_fail(s, "listing feeds");
+		sqlite3_reset(st);
+	}
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return -1;
+	}
+	for (size_t i = 0; i < nids; i++) {
+		st = pw_store_stmt(s, "UPDATE feeds SET enabled = 0 WHERE id = ?1");
+		if (!st) {
+			free(ids);
+			return -1;
+		}
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (pw_store_step_done(s, st, "disabling a feed") < 0) {
+			free(ids);
+			return -1;
+		}
+	}
+	free(ids);
+	return (int)nids;
+}
+
+#define FEED_COLUMNS "id, name, url, outlet, title, site_url, lang, interval_s, ttl_s, etag, " \
+	"last_modified, last_status, last_error, last_polled, next_poll, fail_count, enabled"
+
+static void feed_from_row(sqlite3_stmt *st, struct pw_feed_state *f)
+{
+	f->id = sqlite3_column_int64(st, 0);
+	f->name = pw_store_column_strdup(st, 1);
+	f->url = pw_store_column_strdup(st, 2);
+	f->outlet = pw_store_column_strdup(st, 3);
+	f->title = pw_store_column_strdup(st, 4);
+	f->site_url = pw_store_column_strdup(st, 5);
+	f->lang = pw_store_column_strdup(st, 6);
+	f->interval_s = sqlite3_column_int64(st, 7);
+	f->ttl_s = sqlite3_column_int64(st, 8);
+	f->etag = pw_store_column_strdup(st, 9);
+	f->last_modified = pw_store_column_strdup(st, 10);
+	f->last_status = sqlite3_column_int(st, 11);
+	f->last_error = pw_store_column_strdup(st, 12);
+	f->last_polled = pw_store_column_time(st, 13);
+	f->next_poll = pw_store_column_time(st, 14);
+	f->fail_count = sqlite3_column_int(st, 15);
+	f->enabled = sqlite3_column_int(st, 16);
+}
+
+/* Steps st (bound by the caller) for at most one feed row. */
+static int feed_get(struct pw_store *s, sqlite3_stmt *st, struct pw_feed_state *out)
+{
+	int rc = sqlite3_step(st);
+	int ret = 0;
+	if (rc == SQLITE_ROW) {
+		feed_from_row(st, out);
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = pw_store_fail(s, "reading a feed");
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+int pw_store_feed_get(struct pw_store *s, int64_t id, struct pw_feed_state *out)
+{
+	pw_feed_state_clear(out);
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT " FEED_COLUMNS " FROM feeds WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return feed_get(s, st, out);
+}
+
+int pw_store_feed_get_by_name(struct pw_store *s, const char *name, struct pw_feed_state *out)
+{
+	pw_feed_state_clear(out);
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	return feed_get(s, st, out);
+}
+
+int pw_store_feed_list(struct pw_store *s, struct pw_feed_state **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT " FEED_COLUMNS " FROM feeds ORDER BY name");
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		memset(&(*out)[*n], 0, sizeof **out);
+		feed_from_row(st, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		pw_store_feed_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return pw_store_fail(s, "listing feeds");
+	}
+	return 0;
+}
+
+void pw_store_feed_list_free(struct pw_feed_state *feeds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pw_feed_state_clear(&feeds[i]);
+	free(feeds);
+}
+
+int pw_store_feed_save(struct pw_store *s, const struct pw_feed_state *f)
+{
+	if (pw_store_require_tx(s, "saving feed state") < 0)
+		return -1;
+	sqlite3_stmt *st = pw_store_stmt(s,
+		"UPDATE feeds SET url = ?2, title = ?3, site_url = ?4, lang = ?5, ttl_s = ?6, etag = ?7, "
+		"last_modified = ?8, last_status = ?9, last_error = ?10, last_polled = ?11, next_poll = ?12, "
+		"fail_count = ?13 WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, f->id);
+	if (!f->url)
+		return pw_store_failf(s, "saving feed %lld: no url", (long long)f->id);
+	pw_store_bind_str(st, 2, f->url);
+	pw_store_bind_str(st, 3, f->title);
+	pw_store_bind_str(st, 4, f->site_url);
+	pw_store_bind_str(st, 5, f->lang);
+	sqlite3_bind_int64(st, 6, f->ttl_s);
+	pw_store_bind_str(st, 7, f->etag);
+	pw_store_bind_str(st, 8, f->last_modified);
+	sqlite3_bind_int(st, 9, f->last_status);
+	pw_store_bind_str(st, 10, f->last_error);
+	pw_store_bind_time(st, 11, f->last_polled);
+	pw_store_bind_time(st, 12, f->next_poll);
+	sqlite3_bind_int(st, 13, f->fail_count);
+	if (pw_store_step_done(s, st, "saving feed state") < 0)
+		return -1;
+	if (sqlite3_changes(s->db) != 1)
+		return pw_store_failf(s, "saving feed state: no feed with id %lld", (long long)f->id);
+	return 0;
+}
+
+/* --- items --------------------------------------------------------------------------- */
+
+int pw_store_item_exists(struct pw_store *s, int64_t feed_id, const char *guid)
+{
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT 1 FROM items WHERE feed_id = ?1 AND guid = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_text(st, 2, guid, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return pw_store_fail(s, "looking up an item");
+}
+
+int pw_store_item_insert(struct pw_store *s, struct pw_item *it)
+{
+	if (pw_store_require_tx(s, "inserting an item") < 0)
+		return -1;
+	if (!it->guid)
+		return pw_store_failf(s, "inserting an item of feed %lld: no guid", (long long)it->feed_id);
+	sqlite3_stmt *st = pw_store_stmt(s,
+		"INSERT INTO items(feed_id, guid, url, canonical_url, title, author, published, fetched, "
+		"summary, body, lang, article_status, story_id, dup_of) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+		"ON CONFLICT(feed_id, guid) DO NOTHING");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, it->feed_id);
+	sqlite3_bind_text(st, 2, it->guid, -1, SQLITE_TRANSIENT);
+	pw_store_bind_str(st, 3, it->url);
+	pw_store_bind_str(st, 4, it->canonical_url);
+	pw_store_bind_str(st, 5, it->title);
+	pw_store_bind_str(st, 6, it->author);
+	pw_store_bind_time(st, 7, it->published);
+	sqlite3_bind_int64(st, 8, it->fetched == PW_NOTIME ? (int64_t)time(NULL) : it->fetched);
+	pw_store_bind_str(st, 9, it->summary);
+	pw_store_bind_str(st, 10, it->body);
+	pw_store_bind_str(st, 11, it->lang);
+	pw_store_bind_str(st, 12, it->article_status);
+	pw_store_bind_id(st, 13, it->story_id);
+	pw_store_bind_id(st, 14, it->dup_of);
+	if (pw_store_step_done(s, st, "inserting an item") < 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 1) {
+		it->id = sqlite3_last_insert_rowid(s->db);
+		return 1;
+	}
+	/* Already there: report its id so the caller can still refer to it. */
+	st = pw_store_stmt(s, "SELECT id FROM items WHERE feed_id = ?1 AND guid = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, it->feed_id);
+	sqlite3_bind_text(st, 2, it->guid, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		it->id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int pw_store_item_set_article(struct pw_store *s, int64_t id, const char *status, const char *body,
+			      const char *canonical_url, const char *author, const char *lang,
+			      int64_t published, int attempts, int64_t next_attempt)
+{
+	if (pw_store_require_tx(s, "saving an article") < 0)
+		return -1;
+	/* body only appears in the SET list when given, so the FTS trigger (AFTER UPDATE OF body)
+	 * does not re-index items whose text did not change. */
+	sqlite3_stmt *st = pw_store_stmt(s, body ?
+		"UPDATE items SET article_status = coalesce(?2, article_status), body = ?3, "
+		"canonical_url = coalesce(?4, canonical_url), author = coalesce(?5, author), "
+		"lang = coalesce(?6, lang), published = coalesce(?7, published), article_attempts = ?8, "
+		"next_attempt = ?9 WHERE id = ?1" :
+		"UPDATE items SET article_status = coalesce(?2, article_status), "
+		"canonical_url = coalesce(?4, canonical_url), author = coalesce(?5, author), "
+		"lang = coalesce(?6, lang), published = coalesce(?7, published), article_attempts = ?8, "
+		"next_attempt = ?9 WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	pw_store_bind_str(st, 2, status);
+	if (body)
+		sqlite3_bind_text(st, 3, body, -1, SQLITE_TRANSIENT);
+	pw_store_bind_str(st, 4, canonical_url);
+	pw_store_bind_str(st, 5, author);
+	pw_store_bind_str(st, 6, lang);
+	pw_store_bind_time(st, 7, published);
+	sqlite3_bind_int(st, 8, attempts);
+	pw_store_bind_time(st, 9, next_attempt);
+	if (pw_store_step_done(s, st, "saving an article") < 0)
+		return -1;
+	if (sqlite3_changes(s->db) != 1)
+		return pw_store_failf(s, "saving an article: no item with id %lld", (long long)id);
+	return 0;
+}
+
+int pw_store_item_set_story(struct pw_store *s, int64_t id, int64_t story_id, int64_t dup_of)
+{
+	if (pw_store_require_tx(s, "setting an item's story") < 0)
+		return -1;
+	sqlite3_stmt *st = pw_store_stmt(s, "UPDATE items SET story_id = ?2, dup_of = ?3 WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	pw_store_bind_id(st, 2, story_id);
+	pw_store_bind_id(st, 3, dup_of);
+	if (pw_store_step_done(s, st, "setting an item's story") < 0)
+		return -1;
+	if (sqlite3_changes(s->db) != 1)
+		return pw_store_failf(s, "setting an item's story: no item with id %lld", (long long)id);
+	return 0;
+}
+
+int pw_store_items_pending_articles(struct pw_store *s, int64_t now, int max_attempts, size_t limit,
+				   int64_t **ids, size_t *n)
+{
+	*ids = NULL;
+	*n = 0;
+	/* The first WHERE term repeats items_article_due's condition word for word, so SQLite
+	 * can use that partial index. */
+	sqlite3_stmt *st = pw_store_stmt(s,
+		"SELECT id FROM items "
+		"WHERE (article_status IS NULL OR article_status IN ('http-error', 'timeout', 'error')) "
+		"AND article_attempts < ?1 AND (next_attempt IS NULL OR next_attempt <= ?2) "
+		"ORDER BY id LIMIT ?3");
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, max_attempts);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return pw_store_fail(s, "listing pending articles");
+	}
+	return 0;
+}
+
+int pw_store_item_get(struct pw_store *s, int64_t id, struct pw_item *out)
+{
+	pw_store_item_clear(out);
+	sqlite3_stmt *st = pw_store_stmt(s,
+		"SELECT id, feed_id, guid, url, canonical_url, title, author, summary, body, lang, "
+		"article_status, published, fetched, story_id, dup_of, article_attempts, next_attempt "
+		"FROM items WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : pw_store_fail(s, "reading an item");
+	}
+	out->id = sqlite3_column_int64(st, 0);
+	out->feed_id = sqlite3_column_int64(st, 1);
+	out->guid = pw_store_column_strdup(st, 2);
+	out->url = pw_store_column_strdup(st, 3);
+	out->canonical_url = pw_store_column_strdup(st, 4);
+	out->title = pw_store_column_strdup(st, 5);
+	out->author = pw_store_column_strdup(st, 6);
+	out->summary = pw_store_column_strdup(st, 7);
+	out->body = pw_store_column_strdup(st, 8);
+	out->lang = pw_store_column_strdup(st, 9);
+	out->article_status = pw_store_column_strdup(st, 10);
+	out->published = pw_store_column_time(st, 11);
+	out->fetched = pw_store_column_time(st, 12);
+	out->story_id = pw_store_column_id(st, 13);
+	out->dup_of = pw_store_column_id(st, 14);
+	out->article_attempts = sqlite3_column_int(st, 15);
+	out->next_attempt = pw_store_column_time(st, 16);
+	sqlite3_reset(st);
+	return 1;
+}
+
+void pw_store_item_clear(struct pw_item *it)
+{
+	/* The strings of an item filled by pw_store_item_get() are its own (malloc'd). */
+	free((char *)it->guid);
+	free((char *)it->url);
+	free((char *)it->canonical_url);
+	free((char *)it->title);
+	free((char *)it->author);
+	free((char *)it->summary);
+	free((char *)it->body);
+	free((char *)it->lang);
+	free((char *)it->article_status);
+	memset(it, 0, sizeof *it);
+	it->published = it->fetched = it->next_attempt = PW_NOTIME;
+}
+
+int64_t pw_store_item_count(struct pw_store *s)
+{
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT count(*) FROM items");
+	if (!st)
+		return -1;
+	int64_t n = -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		pw_store_fail(s, "counting items");
+	sqlite3_reset(st);
+	return n;
+}
+
+/* --- tags ---------------------------------------------------------------------------- */
+
+int pw_store_tag_add(struct pw_store *s, int64_t item_id, const char *tag)
+{
+	if (pw_store_require_tx(s, "tagging an item") < 0)
+		return -1;
+	sqlite3_stmt *st = pw_store_stmt(s, "INSERT OR IGNORE INTO tags(item_id, tag) VALUES (?1, ?2)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_text(st, 2, tag, -1, SQLITE_TRANSIENT);
+	return pw_store_step_done(s, st, "tagging an item");
+}

@@ -1,0 +1,987 @@
+/*
+ * tag.c -- topic rules -> tags; statement detection.  Contract and matching rules in tag.h.
+ *
+ * One pass splits title and text into words (with byte offsets into the original, so snippets
+ * and speaker phrases come out as written) and sentences; every word is looked up in two sorted
+ * tables of first words (exact and prefix); a candidate term is then verified word by word.
+ * The resulting hits feed topic evaluation and statement detection.  Cost is linear in the text
+ * (times the number of code points of each word for the prefix lookups), independent of how many
+ * items the store holds.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "common.h"
+#include "tag.h"
+#include "xmalloc.h"
+
+/* ---------------------------------------------------------------------------------------- */
+/* Built-in attribution verbs and speaker roles (topics.conf adds named officials).          */
+
+static const char *const verb_terms[] = {
+	/* en */
+	"said", "says", "saying", "stated", "told", "tells", "declared", "declares", "announced",
+	"announces", "condemned", "condemns", "criticised", "criticized", "criticises",
+	"criticizes", "warned", "warns", "noted", "notes", "added", "adding", "urged", "urges",
+	"called on", "calls on", "called for", "calls for", "responded", "responds", "commented",
+	"commenting", "emphasised", "emphasized", "stressed", "asserted", "reported", "insisted",
+	"denounced", "denounces", "accused", "rejected", "according to",
+	/* ru */
+	"заявил*", "заявляет", "заявляют", "сообщил*", "отметил*", "подчеркнул*", "осудил*",
+	"призвал*", "сказал*", "добавил*", "указал*", "обвинил*", "по словам",
+	/* uk */
+	"заявив", "повідомив", "повідомила", "повідомили", "наголосив", "наголосила", "зазначив",
+	"зазначила", "сказав", "закликав", "закликала", "засудив", "засудила", "за словами",
+	/* az */
+	"bəyan etdi", "bəyan edib", "bəyanat verib", "bəyanat verdi", "bildirdi", "bildirib",
+	"qeyd etdi", "qeyd edib", "açıqlama verib", "açıqlama verdi", "deyib", "dedi",
+	"vurğulayıb", "vurğuladı", "pisləyib", "çağırıb",
+	/* hy */
+	"հայտարարել է", "հայտարարեց", "ասել է", "ասաց", "նշել է", "նշեց", "դատապարտել է",
+};
+
+static const char *const role_terms[] = {
+	/* en */
+	"ministry", "foreign ministry", "ministry of foreign affairs", "mfa", "spokesperson",
+	"spokesman", "spokeswoman", "press secretary", "president", "presidential aide",
+	"prime minister", "minister", "foreign minister", "deputy foreign minister", "aide",
+	"ambassador", "envoy", "kremlin", "official representative", "presidential administration",
+	/* ru */
+	"мид", "официальный представитель", "официальная представительница", "президент*",
+	"премьер*", "министр*", "помощник*", "посол", "посла", "послом", "кремл*",
+	"пресс секретар*", "спикер*", "министерств*",
+	/* uk */
+	"мзс", "міністр*", "речник*", "речниця", "посол", "прем'єр*", "міністерств*", "помічник*",
+	/* az */
+	"xin", "xarici işlər nazirliyi*", "nazirliy*", "sözçü*", "prezident*", "nazir*",
+	"mətbuat katibi", "səfir*", "köməkçi*", "baş nazir*",
+	/* hy */
+	"ագն", "նախարար*", "նախագահ*", "վարչապետ*", "խոսնակ*", "դեսպան*", "օգնական*",
+};
+
+/* Abbreviations whose '.' does not end a sentence (normalised). */
+static const char *const abbrevs[] = {
+	"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "prof", "gov", "sen",
+	"rep", "jr", "sr", "inc", "ltd", "co", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun",
+	"jul", "aug", "sep", "sept", "oct", "nov", "dec", "г", "гг", "им", "ул", "пр", "т", "д",
+};
+
+/* Words that open a new clause: a speaker before one of them is not the verb's subject
+ * ("... as president of Nagorno-Karabakh, which Ukraine also denounced"). */
+static const char *const clause_words[] = {
+	"which", "who", "whom", "whose", "that", "while", "whereas", "where", "when",
+	"который", "которая", "которое", "которые", "которого", "которой", "которых", "что", "когда",
+	"який", "яка", "яке", "які", "якого", "якої", "що", "коли",
+};
+
+/* Words that may stand between a verb and the speaker after it ("said the spokesperson"). */
+static const char *const articles[] = { "the", "a", "an" };
+
+static int in_list(const char *w, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(w, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Statement window, in words: speaker before the verb / after it. */
+#define SPEAKER_BEFORE 12
+#define SPEAKER_AFTER 1
+#define SPEAKER_AFTER_FWD 4
+#define APPOSITIVE_MAX 8
+#define MAX_GROUPS 32
+
+/* ---------------------------------------------------------------------------------------- */
+/* Normalisation and words                                                                    */
+
+enum { SRC_TITLE = 0, SRC_TEXT = 1 };
+
+struct tok {
+	size_t s, e;      /* bytes [s, e) in src[src] */
+	size_t norm;      /* offset of the NUL-terminated normalised word in doc.norm */
+	int sent;         /* sentence index (over title and text) */
+	int src;
+	int upper;        /* first letter is uppercase */
+};
+
+struct sentence {
+	size_t first, last;  /* token indices, inclusive */
+};
+
+struct doc {
+	const char *src[2];
+	size_t srclen[2];
+	struct tok *t;
+	size_t n, cap;
+	struct pw_buf norm;
+	struct sentence *sent;
+	size_t nsent, sentcap;
+};
+
+static int is_word_cat(utf8proc_category_t c)
+{
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* Invisible inside a word: format characters (soft hyphen, ZWJ) and the Armenian emphasis,
+ * exclamation and question marks, which are written over the stressed vowel. */
+static int is_ignorable(utf8proc_int32_t cp)
+{
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_CF || (cp >= 0x055B && cp <= 0x055E);
+}
+
+static void put_folded(struct pw_buf *b, utf8proc_int32_t cp)
+{
+	utf8proc_int32_t out[32];
+	int bc = 0;
+	utf8proc_ssize_t n = utf8proc_decompose_char(cp, out, (utf8proc_ssize_t)PW_ARRAY_SIZE(out),
+		UTF8PROC_CASEFOLD | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &bc);
+	if (n < 0 || n > (utf8proc_ssize_t)PW_ARRAY_SIZE(out)) {
+		out[0] = cp;
+		n = 1;
+	}
+	for (utf8proc_ssize_t i = 0; i < n; i++) {
+		utf8proc_int32_t c = out[i];
+		unsigned char enc[4];
+		if (c == 0x0131)        /* ı dotless i (Azerbaijani, Turkish) */
+			c = 'i';
+		else if (c == 0x0259)   /* ə schwa (Azerbaijani; Latin transliterations write e) */
+			c = 'e';
+		utf8proc_ssize_t k = utf8proc_encode_char(c, enc);
+		pw_buf_append(b, enc, (size_t)k);
+	}
+}
+
+static int is_abbrev(const char *w)
+{
+	size_t n = strlen(w);
+	/* one letter: an initial ("V. Putin", "U.S.") */
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n, &cp);
+	if (k > 0 && (size_t)k == n)
+		return 1;
+	for (size_t i = 0; i < PW_ARRAY_SIZE(abbrevs); i++)
+		if (strcmp(w, abbrevs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does the gap text between two words end a sentence, given the words around it? */
+static int gap_ends_sentence(const char *gap, size_t len, const char *prevnorm, int next_lower)
+{
+	int term = 0, dot = 0, space = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)gap[i];
+		if (c == '\n' || c == '\r')
+			return 1;
+		if (c == ' ' || c == '\t')
+			space = 1;
+		else if (c == '!' || c == '?' || c == ';')
+			term = 1;
+		else if (c == '.')
+			dot = 1;
+		else if (c == 0xE2 && i + 2 < len && (unsigned char)gap[i + 1] == 0x80 &&
+			 (unsigned char)gap[i + 2] == 0xA6)   /* … */
+			term = 1;
+		else if (c == 0xD6 && i + 1 < len && (unsigned char)gap[i + 1] == 0x89)  /* ։ */
+			term = 1;
+		else if (c == 0xC2 && i + 1 < len && (unsigned char)gap[i + 1] == 0xA0)  /* NBSP */
+			space = 1;
+	}
+	if (next_lower)
+		return 0;
+	if (term)
+		return 1;
+	if (dot && space && !is_abbrev(prevnorm))
+		return 1;
+	return 0;
+}
+
+static void doc_add_source(struct doc *d, int src, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t i = 0, prev_e = 0;
+	int first = 1;
+
+	d->src[src] = s;
+	d->srclen[src] = len;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (k < 0) {            /* invalid UTF-8: a separator */
+			i++;
+			continue;
+		}
+		if (!is_word_cat(utf8proc_category(cp))) {
+			i += (size_t)k;
+			continue;
+		}
+		/* a word starts at i */
+		struct tok tk;
+		memset(&tk, 0, sizeof(tk));
+		tk.s = i;
+		tk.src = src;
+		tk.norm = d->norm.len;
+		tk.upper = utf8proc_category(cp) == UTF8PROC_CATEGORY_LU ||
+			   utf8proc_category(cp) == UTF8PROC_CATEGORY_LT;
+		int next_lower = utf8proc_islower(cp);
+		while (i < len) {
+			k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+			if (k < 0)
+				break;
+			if (is_word_cat(utf8proc_category(cp)))
+				put_folded(&d->norm, cp);
+			else if (!is_ignorable(cp))
+				break;
+			i += (size_t)k;
+		}
+		tk.e = i;
+		pw_buf_putc(&d->norm, '\0');
+
+		int newsent = first;
+		if (!first) {
+			const char *prevnorm = d->norm.data + d->t[d->n - 1].norm;
+			newsent = gap_ends_sentence(s + prev_e, tk.s - prev_e, prevnorm, next_lower);
+		}
+		if (newsent) {
+			if (d->nsent == d->sentcap) {
+				d->sentcap = d->sentcap ? 2 * d->sentcap : 32;
+				d->sent = xreallocarray(d->sent, d->sentcap, sizeof(*d->sent));
+			}
+			d->sent[d->nsent].first = d->n;
+			d->sent[d->nsent].last = d->n;
+			d->nsent++;
+		}
+		tk.sent = (int)d->nsent - 1;
+		d->sent[d->nsent - 1].last = d->n;
+		if (d->n == d->cap) {
+			d->cap = d->cap ? 2 * d->cap : 256;
+			d->t = xreallocarray(d->t, d->cap, sizeof(*d->t));
+		}
+		d->t[d->n++] = tk;
+		prev_e = tk.e;
+		first = 0;
+	}
+}
+
+static const char *tok_word(const struct doc *d, size_t i)
+{
+	return d->norm.data + d->t[i].norm;
+}
+
+static void doc_free(struct doc *d)
+{
+	free(d->t);
+	free(d->sent);
+	pw_buf_free(&d->norm);
+}
+
+char *pw_tag_normalize(const char *s)
+{
+	struct doc d;
+	struct pw_buf out = PW_BUF_INIT;
+	memset(&d, 0, sizeof(d));
+	doc_add_source(&d, SRC_TEXT, s ? s : "");
+	for (size_t i = 0; i < d.n; i++) {
+		if (i)
+			pw_buf_putc(&out, ' ');
+		pw_buf_puts(&out, tok_word(&d, i));
+	}
+	doc_free(&d);
+	return pw_buf_detach(&out);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Compiled rules                                                                             */
+
+enum kind { K_TOPIC, K_NONE, K_VERB, K_ROLE, K_NAME };
+
+struct term {
+	char **w;             /* normalised words */
+	unsigned char *pfx;   /* pfx[i]: w[i] is a prefix */
+	size_t nw;
+	enum kind kind;
+	int topic, group;     /* K_TOPIC / K_NONE */
+	int forward;          /* K_VERB: the speaker follows ("according to X") */
+};
+
+struct key {
+	const char *w;        /* points into a term */
+	size_t term;
+};
+
+struct topic {
+	char *name;
+	int alert;
+	size_t ngroups;
+};
+
+struct pw_tagger {
+	struct term *terms;
+	size_t nterms;
+	struct key *exact, *prefix;
+	size_t nexact, nprefix;
+	struct topic *topics;
+	size_t ntopics;
+};
+
+/* Compiles one term as written ("Qarabağ FK", "новых регион*"); 0, or -1 when it has no words. */
+static int add_term(struct pw_tagger *t, const char *raw, enum kind kind, int topic, int group)
+{
+	struct term tm;
+	const char *p = raw;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.kind = kind;
+	tm.topic = topic;
+	tm.group = group;
+	/* Split at whitespace; each piece may end in '*'; a piece may hold several words
+	 * ("пресс-секретар*" = пресс + секретар*). */
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		const char *q = p;
+		while (*q && *q != ' ' && *q != '\t')
+			q++;
+		size_t plen = (size_t)(q - p);
+		int star = plen > 0 && p[plen - 1] == '*';
+		char *piece = xstrndup(p, star ? plen - 1 : plen);
+		struct doc d;
+		memset(&d, 0, sizeof(d));
+		doc_add_source(&d, SRC_TEXT, piece);
+		for (size_t i = 0; i < d.n; i++) {
+			tm.w = xreallocarray(tm.w, tm.nw + 1, sizeof(*tm.w));
+			tm.pfx = xreallocarray(tm.pfx, tm.nw + 1, 1);
+			tm.w[tm.nw] = xstrdup(tok_word(&d, i));
+			tm.pfx[tm.nw] = star && i + 1 == d.n;
+			tm.nw++;
+		}
+		doc_free(&d);
+		free(piece);
+		p = q;
+	}
+	if (tm.nw == 0) {
+		free(tm.w);
+		free(tm.pfx);
+		return -1;
+	}
+	t->terms = xreallocarray(t->terms, t->nterms + 1, sizeof(*t->terms));
+	t->terms[t->nterms++] = tm;
+	return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+	int c = strcmp(x->w, y->w);
+	if (c)
+		return c;
+	return x->term < y->term ? -1 : x->term > y->term;
+}
+
+void pw_tagger_free(struct pw_tagger *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nterms; i++) {
+		for (size_t j = 0; j < t->terms[i].nw; j++)
+			free(t->terms[i].w[j]);
+		free(t->terms[i].w);
+		free(t->terms[i].pfx);
+	}
+	free(t->terms);
+	free(t->exact);
+	free(t->prefix);
+	for (size_t i = 0; i < t->ntopics; i++)
+		free(t->topics[i].name);
+	free(t->topics);
+	free(t);
+}
+
+struct pw_tagger *pw_tagger_new(const struct pw_topic_conf *topics, size_t n,
+				char *const *speakers, size_t nspeakers, char *err, size_t errlen)
+{
+	struct pw_tagger *t = xcalloc(1, sizeof(*t));
+
+	if (errlen)
+		err[0] = '\0';
+	t->topics = xcalloc(n ? n : 1, sizeof(*t->topics));
+	for (size_t i = 0; i < n; i++) {
+		const struct pw_topic_conf *tc = &topics[i];
+		const char *file = tc->file ? tc->file : "topics";
+		struct topic *tp = &t->topics[t->ntopics++];
+		tp->name = xstrdup(tc->name ? tc->name : "");
+		tp->alert = tc->alert;
+		tp->ngroups = tc->ngroups;
+		if (tc->ngroups == 0) {
+			snprintf(err, errlen, "%s:%d: topic %s: no `any` terms", file, tc->line, tp->name);
+			goto fail;
+		}
+		if (tc->ngroups > MAX_GROUPS) {
+			snprintf(err, errlen, "%s:%d: topic %s: more than %d groups", file, tc->line,
+				 tp->name, MAX_GROUPS);
+			goto fail;
+		}
+		for (size_t g = 0; g < tc->ngroups; g++) {
+			if (tc->groups[g].nterms == 0) {
+				snprintf(err, errlen, "%s:%d: topic %s: empty `any` line", file, tc->line,
+					 tp->name);
+				goto fail;
+			}
+			for (size_t k = 0; k < tc->groups[g].nterms; k++)
+				if (add_term(t, tc->groups[g].terms[k], K_TOPIC, (int)i, (int)g) < 0) {
+					snprintf(err, errlen, "%s:%d: topic %s: term \"%s\" has no letters or digits",
+						 file, tc->line, tp->name, tc->groups[g].terms[k]);
+					goto fail;
+				}
+		}
+		for (size_t k = 0; k < tc->nnone; k++)
+			if (add_term(t, tc->none[k], K_NONE, (int)i, -1) < 0) {
+				snprintf(err, errlen, "%s:%d: topic %s: exclusion \"%s\" has no letters or digits",
+					 file, tc->line, tp->name, tc->none[k]);
+				goto fail;
+			}
+	}
+	for (size_t i = 0; i < nspeakers; i++)
+		if (add_term(t, speakers[i], K_NAME, -1, -1) < 0) {
+			snprintf(err, errlen, "[statements] speakers: \"%s\" has no letters or digits",
+				 speakers[i]);
+			goto fail;
+		}
+	for (size_t i = 0; i < PW_ARRAY_SIZE(verb_terms); i++) {
+		(void)add_term(t, verb_terms[i], K_VERB, -1, -1);
+		const char *w0 = t->terms[t->nterms - 1].w[0];
+		t->terms[t->nterms - 1].forward = !strcmp(w0, "according") || !strcmp(w0, "по") ||
+						  !strcmp(w0, "за");
+	}
+	for (size_t i = 0; i < PW_ARRAY_SIZE(role_terms); i++)
+		(void)add_term(t, role_terms[i], K_ROLE, -1, -1);
+
+	for (size_t i = 0; i < t->nterms; i++) {
+		struct key k = { t->terms[i].w[0], i };
+		if (t->terms[i].pfx[0]) {
+			t->prefix = xreallocarray(t->prefix, t->nprefix + 1, sizeof(*t->prefix));
+			t->prefix[t->nprefix++] = k;
+		} else {
+			t->exact = xreallocarray(t->exact, t->nexact + 1, sizeof(*t->exact));
+			t->exact[t->nexact++] = k;
+		}
+	}
+	if (t->nexact)
+		qsort(t->exact, t->nexact, sizeof(*t->exact), key_cmp);
+	if (t->nprefix)
+		qsort(t->prefix, t->nprefix, sizeof(*t->prefix), key_cmp);
+	return t;
+fail:
+	pw_tagger_free(t);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Matching                                                                                   */
+
+struct hit {
+	size_t term;
+	size_t a, b;          /* tokens [a, b) */
+};
+
+struct hits {
+	struct hit *h;
+	size_t n, cap;
+};
+
+/* First key whose word equals w[0..len) (w need not be terminated there); NULL if none. */
+static const struct key *key_find(const struct key *keys, size_t n, const char *w, size_t len,
+				  size_t *count)
+{
+	size_t lo = 0, hi = n;
+	*count = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(keys[mid].w, w, len);
+		if (c == 0 && keys[mid].w[len] != '\0')
+			c = 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t i = lo;
+	while (i < n && strncmp(keys[i].w, w, len) == 0 && keys[i].w[len] == '\0')
+		i++;
+	*count = i - lo;
+	return *count ? &keys[lo] : NULL;
+}
+
+static int word_matches(const char *pat, int pfx, const char *w)
+{
+	if (pfx)
+		return strncmp(w, pat, strlen(pat)) == 0;
+	return strcmp(w, pat) == 0;
+}
+
+/* Words of a phrase may be separated only by spaces, hyphens and apostrophes. */
+static int gap_is_tight(const struct doc *d, size_t i)
+{
+	const struct tok *a = &d->t[i], *b = &d->t[i + 1];
+	if (a->src != b->src || a->sent != b->sent)
+		return 0;
+	const char *s = d->src[a->src];
+	for (size_t k = a->e; k < b->s; k++) {
+		unsigned char c = (unsigned char)s[k];
+		if (c == ' ' || c == '\t' || c == '-' || c == '\'' || c >= 0x80)
+			continue;       /* NBSP, typographic hyphens and apostrophes are >= 0x80 */
+		return 0;
+	}
+	/* Non-ASCII gaps are allowed only when short (a dash or a quote mark, not a sentence). */
+	return b->s - a->e <= 4;
+}
+
+static void try_term(const struct pw_tagger *t, const struct doc *d, size_t i, size_t term,
+		     struct hits *out)
+{
+	const struct term *tm = &t->terms[term];
+	if (i + tm->nw > d->n)
+		return;
+	for (size_t k = 1; k < tm->nw; k++) {
+		if (!gap_is_tight(d, i + k - 1))
+			return;
+		if (!word_matches(tm->w[k], tm->pfx[k], tok_word(d, i + k)))
+			return;
+	}
+	if (out->n == out->cap) {
+		out->cap = out->cap ? 2 * out->cap : 64;
+		out->h = xreallocarray(out->h, out->cap, sizeof(*out->h));
+	}
+	out->h[out->n].term = term;
+	out->h[out->n].a = i;
+	out->h[out->n].b = i + tm->nw;
+	out->n++;
+}
+
+static void find_hits(const struct pw_tagger *t, const struct doc *d, struct hits *out)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const char *w = tok_word(d, i);
+		size_t len = strlen(w), cnt;
+		const struct key *k = key_find(t->exact, t->nexact, w, len, &cnt);
+		for (size_t j = 0; j < cnt; j++)
+			try_term(t, d, i, k[j].term, out);
+		/* prefix terms: every code point boundary of w */
+		for (size_t l = 1; l <= len; l++) {
+			if (l < len && ((unsigned char)w[l] & 0xC0) == 0x80)
+				continue;
+			k = key_find(t->prefix, t->nprefix, w, l, &cnt);
+			for (size_t j = 0; j < cnt; j++)
+				try_term(t, d, i, k[j].term, out);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Topics                                                                                     */
+
+static int hits_overlap(const struct hit *x, const struct hit *y)
+{
+	return x->a < y->b && y->a < x->b;
+}
+
+static void match_topics(const struct pw_tagger *t, const struct doc *d, const struct hits *h,
+			 unsigned char *matched)
+{
+	unsigned char *suppressed = xcalloc(t->nterms ? t->nterms : 1, 1);
+	uint32_t *mask = xcalloc(d->nsent ? d->nsent : 1, sizeof(*mask));
+
+	for (size_t tp = 0; tp < t->ntopics; tp++) {
+		int veto = 0;
+		matched[tp] = 0;
+		for (size_t i = 0; i < h->n; i++) {
+			const struct term *nt = &t->terms[h->h[i].term];
+			if (nt->kind != K_NONE || nt->topic != (int)tp)
+				continue;
+			int overlapped = 0;
+			for (size_t j = 0; j < h->n; j++) {
+				const struct term *pt = &t->terms[h->h[j].term];
+				if (pt->kind == K_TOPIC && pt->topic == (int)tp &&
+				    hits_overlap(&h->h[i], &h->h[j])) {
+					suppressed[h->h[j].term] = 1;
+					overlapped = 1;
+				}
+			}
+			if (!overlapped)
+				veto = 1;
+		}
+		if (veto)
+			continue;
+		memset(mask, 0, (d->nsent ? d->nsent : 1) * sizeof(*mask));
+		for (size_t i = 0; i < h->n; i++) {
+			const struct term *pt = &t->terms[h->h[i].term];
+			if (pt->kind != K_TOPIC || pt->topic != (int)tp || suppressed[h->h[i].term])
+				continue;
+			mask[d->t[h->h[i].a].sent] |= (uint32_t)1 << pt->group;
+		}
+		size_t ng = t->topics[tp].ngroups;
+		uint32_t full = ng >= 32 ? UINT32_MAX : (((uint32_t)1 << ng) - 1);
+		for (size_t s = 0; s < d->nsent && !matched[tp]; s++) {
+			uint32_t m = mask[s] | (s + 1 < d->nsent ? mask[s + 1] : 0);
+			if (m == full)
+				matched[tp] = 1;
+		}
+	}
+	free(mask);
+	free(suppressed);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Statements                                                                                 */
+
+enum { MARK_NONE = 0, MARK_ROLE = 1, MARK_NAME = 2 };
+
+struct span {
+	size_t a, b;          /* tokens [a, b) */
+	int kind;             /* MARK_ROLE / MARK_NAME */
+};
+
+struct stmt {
+	size_t sent;
+	struct span who;
+};
+
+/* Speaker span nearest to the verb [va, vb) on one side, or kind 0. */
+static struct span nearest_speaker(const struct doc *d, const unsigned char *mark,
+				   const size_t *name_end, size_t va, size_t vb, int forward)
+{
+	struct span none = { 0, 0, MARK_NONE };
+	size_t sent = (size_t)d->t[va].sent;
+	size_t first = d->sent[sent].first, last = d->sent[sent].last;
+
+	/* before the verb */
+	for (size_t i = va; !forward && i > first && va - i < SPEAKER_BEFORE + 1; i--) {
+		size_t k = i - 1;
+		if (mark[k] == MARK_NONE) {
+			if (in_list(tok_word(d, k), clause_words, PW_ARRAY_SIZE(clause_words)))
+				break;
+			continue;
+		}
+		struct span sp = { k, k + 1, mark[k] };
+		if (mark[k] == MARK_NAME) {
+			while (sp.a > first && mark[sp.a - 1] == MARK_NAME && name_end[sp.a - 1] == name_end[k])
+				sp.a--;
+			return sp;
+		}
+		while (sp.a > first && mark[sp.a - 1] == MARK_ROLE && gap_is_tight(d, sp.a - 1))
+			sp.a--;
+		return sp;
+	}
+	/* right after it ("said Zakharova", "said the spokesperson", "заявили в МИД") */
+	for (size_t k = vb; k <= last && k <= vb + (forward ? SPEAKER_AFTER_FWD : SPEAKER_AFTER); k++) {
+		if (mark[k] == MARK_NONE) {
+			if (!forward && !in_list(tok_word(d, k), articles, PW_ARRAY_SIZE(articles)))
+				break;
+			continue;
+		}
+		struct span sp = { k, k + 1, mark[k] };
+		if (mark[k] == MARK_NAME) {
+			sp.b = name_end[k];
+			return sp;
+		}
+		while (sp.b <= last && mark[sp.b] == MARK_ROLE && gap_is_tight(d, sp.b - 1))
+			sp.b++;
+		return sp;
+	}
+	return none;
+}
+
+/* A named official standing in apposition to (or right after) role span r. */
+static int attached_name(const struct doc *d, const unsigned char *mark, const size_t *name_end,
+			 struct span r, struct span *name)
+{
+	size_t sent = (size_t)d->t[r.a].sent;
+	size_t first = d->sent[sent].first, last = d->sent[sent].last;
+
+	/* "spokesperson Maria Zakharova", "МИД России Мария Захарова" */
+	for (size_t k = r.b; k <= last && k <= r.b + 2; k++)
+		if (mark[k] == MARK_NAME) {
+			name->a = k;
+			name->b = name_end[k];
+			name->kind = MARK_NAME;
+			return 1;
+		}
+	/* "Zakharova, the official representative of the Russian Ministry of Foreign Affairs," */
+	for (size_t i = r.a; i > first && r.a - i < APPOSITIVE_MAX + 1; i--) {
+		size_t k = i - 1;
+		if (mark[k] != MARK_NAME)
+			continue;
+		const char *s = d->src[d->t[k].src];
+		size_t gs = d->t[name_end[k] - 1].e, ge = d->t[name_end[k]].s;
+		if (memchr(s + gs, ',', ge - gs) || name_end[k] == r.a) {
+			size_t a = k;
+			while (a > first && mark[a - 1] == MARK_NAME && name_end[a - 1] == name_end[k])
+				a--;
+			name->a = a;
+			name->b = name_end[k];
+			name->kind = MARK_NAME;
+			return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static char *span_text(const struct doc *d, struct span sp)
+{
+	const char *s = d->src[d->t[sp.a].src];
+	size_t a = d->t[sp.a].s, b = d->t[sp.b - 1].e;
+	struct pw_buf out = PW_BUF_INIT;
+	int space = 0;
+	for (size_t i = a; i < b; i++) {
+		char c = s[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && out.len)
+			pw_buf_putc(&out, ' ');
+		space = 0;
+		pw_buf_putc(&out, c);
+	}
+	return pw_buf_detach(&out);
+}
+
+static int is_open_punct(utf8proc_int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c == UTF8PROC_CATEGORY_PS || c == UTF8PROC_CATEGORY_PI || c == UTF8PROC_CATEGORY_PF ||
+	       cp == '"' || cp == '\'' || cp == 0xAB;
+}
+
+/* The sentence as written, whitespace collapsed, at most PW_TAG_SNIPPET_MAX code points. */
+static char *sentence_text(const struct doc *d, size_t sent)
+{
+	const struct tok *f = &d->t[d->sent[sent].first], *l = &d->t[d->sent[sent].last];
+	const char *s = d->src[f->src];
+	size_t len = d->srclen[f->src];
+	size_t a = f->s, b = l->e;
+
+	/* take in an opening quote or bracket right before the first word */
+	while (a > 0) {
+		size_t k = a - 1;
+		while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+		utf8proc_int32_t cp;
+		if (utf8proc_iterate((const utf8proc_uint8_t *)s + k, (utf8proc_ssize_t)(a - k), &cp) < 0 ||
+		    !is_open_punct(cp))
+			break;
+		a = k;
+	}
+	/* and closing punctuation up to the next space */
+	while (b < len && s[b] != ' ' && s[b] != '\n' && s[b] != '\r' && s[b] != '\t')
+		b++;
+
+	struct pw_buf out = PW_BUF_INIT;
+	size_t ncp = 0, last_space_len = 0;
+	int space = 0, cut = 0;
+	for (size_t i = a; i < b;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(b - i), &cp);
+		if (k < 0) {
+			i++;
+			continue;
+		}
+		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0) {
+			space = 1;
+			i += (size_t)k;
+			continue;
+		}
+		if (space && out.len) {
+			if (ncp + 1 >= PW_TAG_SNIPPET_MAX) {
+				cut = 1;
+				break;
+			}
+			last_space_len = out.len;
+			pw_buf_putc(&out, ' ');
+			ncp++;
+		}
+		space = 0;
+		if (ncp + 1 >= PW_TAG_SNIPPET_MAX) {
+			cut = 1;
+			break;
+		}
+		pw_buf_append(&out, s + i, (size_t)k);
+		ncp++;
+		i += (size_t)k;
+	}
+	if (cut) {
+		/* end at a word boundary when one is reasonably close */
+		if (last_space_len > out.len / 2)
+			pw_buf_truncate(&out, last_space_len);
+		pw_buf_puts(&out, "…");
+	}
+	return pw_buf_detach(&out);
+}
+
+/* Is normalised phrase `in` (space-padded) inside `out`? */
+static int phrase_within(const char *in, const char *out)
+{
+	return strstr(out, in) != NULL;
+}
+
+/* Adds a speaker unless it is already there; "ministry" after "Foreign Ministry" is the same
+ * speaker (and "Foreign Ministry" after "ministry" replaces it). */
+static void add_speaker(struct pw_tag_result *r, char *name)
+{
+	char *raw = pw_tag_normalize(name);
+	char *norm = xasprintf(" %s ", raw);
+	free(raw);
+	for (size_t i = 0; i < r->nspeakers; i++) {
+		raw = pw_tag_normalize(r->speakers[i]);
+		char *old = xasprintf(" %s ", raw);
+		free(raw);
+		int dup = phrase_within(norm, old), wider = !dup && phrase_within(old, norm);
+		free(old);
+		if (dup) {
+			free(name);
+			free(norm);
+			return;
+		}
+		if (wider) {
+			free(r->speakers[i]);
+			r->speakers[i] = name;
+			free(norm);
+			return;
+		}
+	}
+	free(norm);
+	r->speakers = xreallocarray(r->speakers, r->nspeakers + 1, sizeof(*r->speakers));
+	r->speakers[r->nspeakers++] = name;
+}
+
+static void find_statements(const struct pw_tagger *t, const struct doc *d, const struct hits *h,
+			    const unsigned char *matched, struct pw_tag_result *r)
+{
+	unsigned char *mark = xcalloc(d->n + 1, 1);
+	size_t *name_end = xcalloc(d->n + 1, sizeof(*name_end));
+	unsigned char *topic_sent = xcalloc(d->nsent + 1, 1);   /* 2 alerting topic, 1 other */
+	size_t best_sent = SIZE_MAX;
+	int best_score = -1;
+
+	for (size_t i = 0; i < h->n; i++) {
+		const struct term *tm = &t->terms[h->h[i].term];
+		if (tm->kind == K_ROLE) {
+			for (size_t k = h->h[i].a; k < h->h[i].b; k++)
+				if (mark[k] == MARK_NONE)
+					mark[k] = MARK_ROLE;
+		} else if (tm->kind == K_NAME) {
+			for (size_t k = h->h[i].a; k < h->h[i].b; k++) {
+				mark[k] = MARK_NAME;
+				name_end[k] = h->h[i].b;
+			}
+		} else if (tm->kind == K_TOPIC && matched[tm->topic]) {
+			unsigned char v = t->topics[tm->topic].alert ? 2 : 1;
+			size_t s = (size_t)d->t[h->h[i].a].sent;
+			if (topic_sent[s] < v)
+				topic_sent[s] = v;
+		}
+	}
+	for (size_t i = 0; i < h->n; i++) {
+		const struct term *tm = &t->terms[h->h[i].term];
+		if (tm->kind != K_VERB)
+			continue;
+		struct span who = nearest_speaker(d, mark, name_end, h->h[i].a, h->h[i].b, tm->forward);
+		if (who.kind == MARK_NONE)
+			continue;
+		if (who.kind == MARK_ROLE) {
+			struct span name;
+			if (attached_name(d, mark, name_end, who, &name))
+				who = name;
+		}
+		r->statement = 1;
+		add_speaker(r, span_text(d, who));
+		size_t s = (size_t)d->t[h->h[i].a].sent;
+		int score = topic_sent[s] * 2 + (d->t[h->h[i].a].src == SRC_TEXT);
+		if (score > best_score || (score == best_score && s < best_sent)) {
+			best_score = score;
+			best_sent = s;
+		}
+	}
+	if (r->statement)
+		r->snippet = sentence_text(d, best_sent);
+	free(topic_sent);
+	free(name_end);
+	free(mark);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	if (x->b != y->b)
+		return x->b > y->b ? -1 : 1;   /* longer first */
+	return x->term < y->term ? -1 : x->term > y->term;
+}
+
+int pw_tag_item(const struct pw_tagger *t, const char *title, const char *text,
+		struct pw_tag_result *out)
+{
+	struct doc d;
+	struct hits h = { NULL, 0, 0 };
+	struct pw_tag_result zero = PW_TAG_RESULT_INIT;
+
+	*out = zero;
+	if (!title && !text)
+		return -1;
+	memset(&d, 0, sizeof(d));
+	doc_add_source(&d, SRC_TITLE, title);
+	doc_add_source(&d, SRC_TEXT, text);
+	find_hits(t, &d, &h);
+	if (h.n)
+		qsort(h.h, h.n, sizeof(*h.h), hit_cmp);
+
+	unsigned char *matched = xcalloc(t->ntopics ? t->ntopics : 1, 1);
+	match_topics(t, &d, &h, matched);
+	for (size_t i = 0; i < t->ntopics; i++) {
+		if (!matched[i])
+			continue;
+		out->topics = xreallocarray(out->topics, out->ntopics + 1, sizeof(*out->topics));
+		out->topic_alert = xreallocarray(out->topic_alert, out->ntopics + 1, sizeof(*out->topic_alert));
+		out->topics[out->ntopics] = xstrdup(t->topics[i].name);
+		out->topic_alert[out->ntopics] = t->topics[i].alert;
+		if (t->topics[i].alert)
+			out->alert_topic = 1;
+		out->ntopics++;
+	}
+	if (d.n)
+		find_statements(t, &d, &h, matched, out);
+	free(matched);
+	free(h.h);
+	doc_free(&d);
+	return (int)out->ntopics;
+}
+
+void pw_tag_result_clear(struct pw_tag_result *r)
+{
+	struct pw_tag_result zero = PW_TAG_RESULT_INIT;
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ntopics; i++)
+		free(r->topics[i]);
+	free(r->topics);
+	free(r->topic_alert);
+	for (size_t i = 0; i < r->nspeakers; i++)
+		free(r->speakers[i]);
+	free(r->speakers);
+	free(r->snippet);
+	*r = zero;
+}

@@ -1,0 +1,9 @@
+# libFuzzer targets (configure --enable-fuzzing, CC=clang); never part of make check.
+EXTRA_DIST += tests/fuzz/fuzz_extract.c
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_extract
+tests_fuzz_fuzz_extract_SOURCES = tests/fuzz/fuzz_extract.c
+tests_fuzz_fuzz_extract_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+tests_fuzz_fuzz_extract_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_extract_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+endif

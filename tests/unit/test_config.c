@@ -1,0 +1,532 @@
+/* Unit tests: ini.c and config.c -- value parsers, presswatch.conf, feed lists, topics. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tap.h"
+#include "xmalloc.h"
+
+static const char *srcdir;
+static char tmpdir[256];
+
+static char *fixture(const char *name)
+{
+	return xasprintf("%s/tests/fixtures/config/%s", srcdir, name);
+}
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(text, 1, len, f) != len) {
+		perror(path);
+		exit(99);
+	}
+	fclose(f);
+}
+
+/* A presswatch.conf in tmpdir that includes exactly the given (fixture) files. */
+static char *main_conf_with(const char *feeds, const char *topics)
+{
+	char *path = xasprintf("%s/presswatch.conf", tmpdir);
+	char *text = xasprintf("[store]\npath = test.db\n[include]\nfeeds = %s\ntopics = %s\n",
+			       feeds ? feeds : "", topics ? topics : "");
+	write_file(path, text, strlen(text));
+	free(text);
+	return path;
+}
+
+static int has_msg(const struct pw_errlist *e, const char *want)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (strstr(e->msgs[i], want))
+			return 1;
+	return 0;
+}
+
+static void dump(const struct pw_errlist *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		diag("  error: %s", e->msgs[i]);
+}
+
+/* Loads path, expects failure with exactly `count` messages, one containing `want`. */
+static void expect_errors(const char *path, size_t count, const char *want, const char *what)
+{
+	struct pw_errlist errs = { 0 };
+	struct pw_config *c = pw_config_load(path, &errs);
+	ok(c == NULL, "%s: load fails", what);
+	if (!ok(has_msg(&errs, want), "%s: reports \"%s\"", what, want) || errs.n != count)
+		dump(&errs);
+	is_int(errs.n, count, "%s: %zu message(s)", what, count);
+	pw_config_free(c);
+	pw_errlist_free(&errs);
+}
+
+static void expect_bad(const char *name, const char *want)
+{
+	char *path = fixture(name);
+	expect_errors(path, 1, want, name);
+	free(path);
+}
+
+static void test_parsers(void)
+{
+	int64_t d;
+	size_t sz;
+	int b;
+
+	ok(pw_parse_duration("90", &d) == 0 && d == 90, "bare number is seconds");
+	ok(pw_parse_duration("90s", &d) == 0 && d == 90, "90s");
+	ok(pw_parse_duration("10m", &d) == 0 && d == 600, "10m");
+	ok(pw_parse_duration("2h", &d) == 0 && d == 7200, "2h");
+	ok(pw_parse_duration("1d", &d) == 0 && d == 86400, "1d");
+	ok(pw_parse_duration("1h30m", &d) == 0 && d == 5400, "1h30m combines parts");
+	ok(pw_parse_duration("0", &d) == 0 && d == 0, "0 is a duration");
+	ok(pw_parse_duration("", &d) < 0, "empty duration rejected");
+	ok(pw_parse_duration("10", &d) == 0 && pw_parse_duration("10x", &d) < 0, "unknown unit rejected");
+	ok(pw_parse_duration("-5s", &d) < 0, "negative duration rejected");
+	ok(pw_parse_duration("1h30", &d) < 0, "trailing number without unit after a unit rejected");
+	ok(pw_parse_duration("10 m", &d) < 0, "space inside duration rejected");
+	ok(pw_parse_duration("m", &d) < 0, "unit without number rejected");
+	ok(pw_parse_duration("99999999999999999999s", &d) < 0, "overflowing duration rejected");
+	ok(pw_parse_duration("9999999999999999w", &d) < 0, "overflow through the unit rejected");
+
+	ok(pw_parse_size("512", &sz) == 0 && sz == 512, "bare size is bytes");
+	ok(pw_parse_size("512K", &sz) == 0 && sz == 512 * 1024, "512K");
+	ok(pw_parse_size("8M", &sz) == 0 && sz == 8 * 1024 * 1024, "8M");
+	ok(pw_parse_size("8MB", &sz) == 0 && sz == 8 * 1024 * 1024, "8MB");
+	ok(pw_parse_size("8MiB", &sz) == 0 && sz == 8 * 1024 * 1024, "8MiB");
+	ok(pw_parse_size("1g", &sz) == 0 && sz == 1024u * 1024 * 1024, "1g (lower case)");
+	ok(pw_parse_size("8Q", &sz) < 0, "unknown size unit rejected");
+	ok(pw_parse_size("M", &sz) < 0, "size without number rejected");
+	ok(pw_parse_size("8 M", &sz) < 0, "space inside size rejected");
+	ok(pw_parse_size("-1", &sz) < 0, "negative size rejected");
+	ok(pw_parse_size("99999999999999999999G", &sz) < 0, "overflowing size rejected");
+	ok(pw_parse_size("3B", &sz) < 0, "B suffix needs a multiplier");
+
+	static const char *const yes[] = { "yes", "YES", "true", "On", "1" };
+	static const char *const no[] = { "no", "False", "off", "0" };
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		ok(pw_parse_bool(yes[i], &b) == 0 && b == 1, "bool '%s' is true", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		ok(pw_parse_bool(no[i], &b) == 0 && b == 0, "bool '%s' is false", no[i]);
+	ok(pw_parse_bool("maybe", &b) < 0 && pw_parse_bool("", &b) < 0 && pw_parse_bool("yess", &b) < 0,
+	   "other words are not booleans");
+}
+
+static void test_ini(void)
+{
+	struct pw_errlist errs = { 0 };
+	char *path = xasprintf("%s/crlf.ini", tmpdir);
+	/* BOM, CRLF line ends, inline comments, a quoted value with '#', URL fragment kept. */
+	static const char text[] = "\xEF\xBB\xBF# comment\r\n[a]\r\nk = v  # note\r\n"
+				   "q = \"  x # y \\\"z\\\" \"  # tail\r\nu = http://h/p#frag\r\n"
+				   "\r\n[b.c-d_e]\r\nempty =\r\n";
+	write_file(path, text, sizeof text - 1);
+	struct pw_ini *ini = pw_ini_load(path, &errs);
+	ok(ini != NULL && errs.n == 0, "CRLF file with BOM reads cleanly");
+	dump(&errs);
+	if (ini && ini->nsections == 2 && ini->sections[0].nentries == 3) {
+		const struct pw_ini_section *a = &ini->sections[0];
+		is_str(a->name, "a", "first section name");
+		is_int(a->line, 2, "section line number");
+		is_str(a->entries[0].value, "v", "inline comment cut, blanks trimmed");
+		is_str(a->entries[1].value, "  x # y \"z\" ", "quoted value keeps blanks, '#', escaped quotes");
+		is_str(a->entries[2].value, "http://h/p#frag", "'#' not preceded by a blank stays in the value");
+		is_int(a->entries[2].line, 5, "entry line number");
+		is_str(ini->sections[1].name, "b.c-d_e", "section names with . - _");
+		is_str(ini->sections[1].entries[0].value, "", "empty value allowed by the reader");
+	} else {
+		ok(0, "expected two sections with 3 entries in the first");
+	}
+	pw_ini_free(ini);
+	free(path);
+
+	path = xasprintf("%s/no-such-file.ini", tmpdir);
+	ini = pw_ini_load(path, &errs);
+	ok(ini == NULL, "missing file: NULL");
+	is_int(errs.n, 1, "missing file: one message");
+	ok(errs.n == 1 && strstr(errs.msgs[0], "no-such-file.ini: cannot open: No such file or directory"),
+	   "missing file: message names the file and the reason");
+	pw_errlist_free(&errs);
+	free(path);
+
+	ini = pw_ini_load(tmpdir, &errs);
+	ok(ini == NULL && errs.n == 1 && strstr(errs.msgs[0], "is a directory"), "a directory is refused");
+	pw_ini_free(ini);
+	pw_errlist_free(&errs);
+
+	path = xasprintf("%s/nul.ini", tmpdir);
+	write_file(path, "[a]\nk = v\0w\n", 12);
+	ini = pw_ini_load(path, &errs);
+	ok(errs.n == 1 && strstr(errs.msgs[0], "nul.ini:2: NUL byte"), "NUL byte reported with its line");
+	pw_ini_free(ini);
+	pw_errlist_free(&errs);
+	free(path);
+}
+
+static void test_good(void)
+{
+	struct pw_errlist errs = { 0 };
+	char *path = fixture("good/presswatch.conf");
+	char *dir = fixture("good");
+	struct pw_config *c = pw_config_load(path, &errs);
+	if (!ok(c != NULL && errs.n == 0, "complete config loads without errors"))
+		dump(&errs);
+	if (!c) {
+		free(path);
+		free(dir);
+		pw_errlist_free(&errs);
+		return;
+	}
+	ok(c->path[0] == '/' && strstr(c->path, "tests/fixtures/config/good/presswatch.conf"), "path is absolute");
+	char *want = xasprintf("%s/state/pw.db", dir);
+	if (want[0] != '/') {
+		char cwd[4096];
+		free(want);
+		want = xasprintf("%s/%s/state/pw.db", getcwd(cwd, sizeof cwd), dir);
+	}
+	is_str(c->store_path, want, "relative store path resolves against the file's directory");
+	free(want);
+	is_int(c->log_level, LOG_DEBUG, "[log] level");
+	is_int(c->syslog_facility, LOG_LOCAL3, "[log] syslog_facility");
+	is_int(c->concurrency, 16, "concurrency");
+	is_int(c->per_host, 3, "per_host");
+	is_int(c->connect_timeout_s, 5, "connect_timeout");
+	is_int(c->timeout_s, 90, "timeout 1m30s");
+	is_int(c->low_speed_time_s, 45, "low_speed_time");
+	is_int(c->low_speed_limit, 2048, "low_speed_limit");
+	is_int(c->max_body, 4 << 20, "max_body");
+	is_int(c->max_article_body, 1536 << 10, "max_article_body");
+	is_int(c->max_redirects, 7, "max_redirects");
+	is_str(c->user_agent_contact, "https://newsroom.example.net/presswatch#contact", "quoted user_agent_contact");
+	is_int(c->interval_s, 900, "interval");
+	is_int(c->min_interval_s, 90, "min_interval");
+	is_int(c->max_interval_s, 12 * 3600, "max_interval");
+	is_int(c->max_backoff_s, 86400, "max_backoff");
+	ok(c->jitter > 0.2499 && c->jitter < 0.2501, "jitter");
+	is_int(c->fetch_articles, 0, "[articles] fetch");
+	is_int(c->skip_if_content, 3000, "skip_if_content");
+	is_int(c->article_retries, 5, "retries");
+	is_int(c->max_items_per_poll, 200, "max_items_per_poll");
+	is_int(c->max_queue, 5000, "max_queue");
+	ok(c->near_duplicate > 0.8499 && c->near_duplicate < 0.8501, "near_duplicate");
+	ok(c->same_story > 0.3499 && c->same_story < 0.3501, "same_story");
+	is_int(c->story_window_s, 96 * 3600, "story_window");
+	is_str(c->alert_log, "/srv/presswatch/alerts.jsonl", "absolute alert log kept");
+	is_int(c->alert_max_age_s, 86400, "alerts max_age");
+	is_str(c->alert_command, "/usr/local/bin/notify-desk --channel caucasus", "alert command");
+	is_int(c->alert_command_timeout_s, 20, "command_timeout");
+	is_int(c->nspeakers, 4, "speakers from two lines");
+	if (c->nspeakers == 4) {
+		is_str(c->speakers[0], "Zakharova", "speaker 1");
+		is_str(c->speakers[2], "Mirzoyan", "speaker 3 trimmed");
+		is_str(c->speakers[3], "Peskov", "second speakers line appends");
+	}
+
+	is_int(c->nfeeds, 5, "3 feeds in feeds.conf + 2 in feeds.d/*.conf (README ignored)");
+	if (c->nfeeds == 5) {
+		const struct pw_feed_conf *f = &c->feeds[0];
+		is_str(f->id, "oc-media", "feed id from section name");
+		is_str(f->url, "https://oc-media.org/feed/", "feed url");
+		is_str(f->name, "OC Media", "feed name");
+		is_str(f->lang, "en", "feed lang");
+		ok(f->ntags == 2 && strcmp(f->tags[0], "caucasus") == 0 && strcmp(f->tags[1], "georgia") == 0,
+		   "feed tags split and trimmed");
+		is_int(f->interval_s, 900, "feed interval");
+		ok(f->enabled && f->tls_verify, "enabled and tls_verify default to yes");
+		ok(strstr(f->file, "good/feeds.conf") != NULL && f->line == 2, "feed remembers file:line");
+		f = &c->feeds[1];
+		is_str(f->url, "https://www.civilnet.am/en/feed/#latest", "URL fragment kept");
+		is_str(f->name, "CivilNet (English)", "quoted name");
+		is_int(f->enabled, 0, "enabled = no");
+		is_int(f->interval_s, 0, "no interval: 0 (use [poll] interval)");
+		f = &c->feeds[2];
+		is_str(f->name, "azatutyun", "name defaults to id");
+		is_int(f->tls_verify, 0, "tls_verify = no");
+		is_int(f->ntags, 0, "no tags");
+		is_str(c->feeds[3].id, "meduza-ru", "feeds.d files load in sorted order (10- first)");
+		is_str(c->feeds[3].name, "Медуза", "UTF-8 name");
+		is_str(c->feeds[4].id, "pravda-en", "then 20-");
+		is_str(c->feeds[4].lang, "uk-UA", "language with region");
+		ok(pw_config_find_feed(c, "pravda-en") == &c->feeds[4], "find_feed by id");
+		ok(pw_config_find_feed(c, "nope") == NULL, "find_feed: unknown id");
+	}
+
+	is_int(c->ntopics, 2, "two topics");
+	if (c->ntopics == 2) {
+		const struct pw_topic_conf *t = &c->topics[0];
+		is_str(t->name, "karabakh", "topic name");
+		is_int(t->alert, 1, "alert = yes");
+		ok(t->ngroups == 1 && t->groups[0].nterms == 8, "one group of 8 terms");
+		if (t->ngroups == 1 && t->groups[0].nterms == 8) {
+			is_str(t->groups[0].terms[3], "Карабах*", "prefix term kept with its '*'");
+			is_str(t->groups[0].terms[4], "Ղարաբաղ", "Armenian term");
+		}
+		ok(t->nnone == 2 && strcmp(t->none[1], "Qarabag FK") == 0, "none lines accumulate");
+		t = &c->topics[1];
+		is_int(t->alert, 0, "alert = no");
+		ok(t->ngroups == 2 && t->groups[0].nterms == 5 && t->groups[1].nterms == 5,
+		   "two `any` lines make two groups");
+		is_int(t->nnone, 0, "no exclusions");
+	}
+	pw_config_free(c);
+	pw_errlist_free(&errs);
+	free(path);
+	free(dir);
+}
+
+static void test_defaults(void)
+{
+	struct pw_errlist errs = { 0 };
+	char *path = fixture("minimal/presswatch.conf");
+	struct pw_config *c = pw_config_load(path, &errs);
+	ok(c != NULL, "minimal config loads");
+	dump(&errs);
+	if (c) {
+		ok(strstr(c->store_path, "/lib/presswatch/presswatch.db") != NULL, "default store path under localstatedir");
+		ok(strstr(c->alert_log, "/log/presswatch/alerts.jsonl") != NULL, "default alert log");
+		is_int(c->log_level, LOG_INFO, "default level");
+		is_int(c->syslog_facility, LOG_DAEMON, "default facility");
+		is_int(c->concurrency, 32, "default concurrency");
+		is_int(c->per_host, 2, "default per_host");
+		is_int(c->connect_timeout_s, 10, "default connect_timeout");
+		is_int(c->timeout_s, 30, "default timeout");
+		is_int(c->low_speed_time_s, 20, "default low_speed_time");
+		is_int(c->low_speed_limit, 100, "default low_speed_limit");
+		is_int(c->max_body, 8 << 20, "default max_body");
+		is_int(c->max_article_body, 4 << 20, "default max_article_body");
+		is_int(c->max_redirects, 5, "default max_redirects");
+		ok(c->user_agent_contact == NULL, "no default contact");
+		is_int(c->interval_s, 600, "default interval");
+		is_int(c->min_interval_s, 120, "default min_interval");
+		is_int(c->max_interval_s, 6 * 3600, "default max_interval");
+		is_int(c->max_backoff_s, 6 * 3600, "default max_backoff");
+		ok(c->jitter > 0.0999 && c->jitter < 0.1001, "default jitter");
+		is_int(c->fetch_articles, 1, "default fetch articles");
+		is_int(c->skip_if_content, 1500, "default skip_if_content");
+		is_int(c->article_retries, 3, "default retries");
+		is_int(c->max_items_per_poll, 500, "default max_items_per_poll");
+		is_int(c->max_queue, 10000, "default max_queue");
+		ok(c->near_duplicate > 0.7999 && c->near_duplicate < 0.8001, "default near_duplicate");
+		ok(c->same_story > 0.3999 && c->same_story < 0.4001, "default same_story");
+		is_int(c->story_window_s, 72 * 3600, "default story_window");
+		is_int(c->alert_max_age_s, 48 * 3600, "default max_age");
+		ok(c->alert_command == NULL, "no default alert command");
+		is_int(c->alert_command_timeout_s, 10, "default command_timeout");
+		ok(c->nspeakers == 0 && c->nfeeds == 0 && c->ntopics == 0, "empty includes: no feeds, no topics");
+	}
+	pw_config_free(c);
+	pw_errlist_free(&errs);
+	free(path);
+}
+
+static void test_bad_main(void)
+{
+	expect_bad("bad/ini-no-bracket.conf", "ini-no-bracket.conf:2: section header without ']'");
+	expect_bad("bad/ini-no-equals.conf", "ini-no-equals.conf:2: expected 'key = value' or '[section]'");
+	expect_bad("bad/ini-key-outside.conf", "ini-key-outside.conf:1: key 'path' outside of any [section]");
+	expect_bad("bad/ini-dup-section.conf", "ini-dup-section.conf:4: duplicate section [fetch] (first at line 1)");
+	expect_bad("bad/ini-dup-key.conf", "ini-dup-key.conf:3: duplicate key 'timeout' in [fetch] (first at line 2)");
+	expect_bad("bad/ini-bad-utf8.conf", "ini-bad-utf8.conf:2: invalid UTF-8");
+	expect_bad("bad/ini-unterminated-quote.conf",
+		   "ini-unterminated-quote.conf:2: unterminated quoted value for key 'user_agent_contact'");
+	expect_bad("bad/ini-bad-section-name.conf", "ini-bad-section-name.conf:1: bad section name [fetch options]");
+	expect_bad("bad/unknown-section.conf", "unknown-section.conf:3: unknown section [storage]");
+	expect_bad("bad/unknown-key.conf", "unknown-key.conf:2: unknown key 'concurency' in [fetch]");
+	expect_bad("bad/misplaced-key.conf",
+		   "misplaced-key.conf:3: unknown key 'syslog_facility' in [alerts] (it belongs in [log])");
+	expect_bad("bad/bad-duration.conf", "bad-duration.conf:2: 'timeout': bad duration '30 seconds'");
+	expect_bad("bad/bad-size.conf", "bad-size.conf:2: 'max_body': bad size '8Q'");
+	expect_bad("bad/bad-bool.conf", "bad-bool.conf:2: 'fetch' must be yes or no, not 'maybe'");
+	expect_bad("bad/bad-int.conf", "bad-int.conf:2: 'concurrency' must be a whole number from 1 to 4096, not '0'");
+	expect_bad("bad/bad-real.conf", "bad-real.conf:2: 'near_duplicate' must be a number from 0.01 to 1, not '1.5'");
+	expect_bad("bad/bad-level.conf", "bad-level.conf:2: unknown log level 'chatty'");
+	expect_bad("bad/bad-facility.conf", "bad-facility.conf:2: unknown syslog facility 'kern'");
+	expect_bad("bad/empty-value.conf", "empty-value.conf:2: empty value for 'interval'");
+	expect_bad("bad/min-over-max.conf", "min-over-max.conf: [poll] min_interval (7200s) is larger than max_interval (3600s)");
+	expect_bad("bad/missing-include.conf",
+		   "missing-include.conf:2: cannot read feeds file ");
+	expect_bad("bad/missing-include.conf", "no-such-feeds.conf: No such file or directory");
+
+	char *path = fixture("bad/many-errors.conf");
+	expect_errors(path, 4, "many-errors.conf:3: 'timeout': bad duration 'soon'", "many errors (1)");
+	expect_errors(path, 4, "many-errors.conf:4: 'max_body': bad size 'lots'", "many errors (2)");
+	expect_errors(path, 4, "many-errors.conf:5: unknown section [nonsense]", "many errors (3)");
+	expect_errors(path, 4, "many-errors.conf:8: 'jitter' must be a number from 0 to 0.5, not '-1'", "many errors (4)");
+	free(path);
+
+	path = xasprintf("%s/does-not-exist/presswatch.conf", tmpdir);
+	expect_errors(path, 1, "does-not-exist/presswatch.conf: cannot open: No such file or directory",
+		      "missing presswatch.conf");
+	free(path);
+}
+
+/* Loads a generated presswatch.conf including the given fixture files; expects one error. */
+static void expect_bad_include(const char *feeds, const char *feeds2, const char *topics, const char *want)
+{
+	char *f1 = feeds ? fixture(feeds) : NULL, *f2 = feeds2 ? fixture(feeds2) : NULL;
+	char *t = topics ? fixture(topics) : NULL;
+	char *fl = xasprintf("%s %s", f1 ? f1 : "", f2 ? f2 : "");
+	char *path = main_conf_with(fl, t);
+	expect_errors(path, 1, want, feeds ? feeds : topics);
+	free(path);
+	free(fl);
+	free(f1);
+	free(f2);
+	free(t);
+}
+
+static void test_bad_lists(void)
+{
+	expect_bad_include("bad/feeds-bad-scheme.conf", NULL, NULL,
+			   "feeds-bad-scheme.conf:2: feed [apa]: bad url 'ftp://apa.az/rss': only http:// and https:// URLs are supported");
+	expect_bad_include("bad/feeds-no-host.conf", NULL, NULL, "feeds-no-host.conf:2: feed [ria]: bad url");
+	expect_bad_include("bad/feeds-no-url.conf", NULL, NULL, "feeds-no-url.conf:1: feed [trend-en] has no url");
+	expect_bad_include("bad/feeds-dup-a.conf", "bad/feeds-dup-b.conf", NULL,
+			   "feeds-dup-b.conf:2: duplicate feed id [report-az] (first defined at ");
+	expect_bad_include("bad/feeds-dup-a.conf", "bad/feeds-dup-b.conf", NULL, "feeds-dup-a.conf:1)");
+	expect_bad_include("bad/feeds-bad-lang.conf", NULL, NULL, "feeds-bad-lang.conf:3: feed [hetq]: bad language 'English'");
+	expect_bad_include("bad/feeds-bad-interval.conf", NULL, NULL,
+			   "feeds-bad-interval.conf:3: feed [eurasianet]: bad interval 'often'");
+	expect_bad_include("bad/feeds-unknown-key.conf", NULL, NULL,
+			   "feeds-unknown-key.conf:3: feed [jamnews]: unknown key 'langauge'");
+	expect_bad_include("bad/feeds-bad-tags.conf", NULL, NULL, "feeds-bad-tags.conf:3: empty tag in list");
+	expect_bad_include("bad/feeds-same-url.conf", NULL, NULL,
+			   "feeds-same-url.conf:4: feed [kyivindependent-copy] has the same url as [kyiv-independent]");
+	expect_bad_include("bad/feeds-bad-enabled.conf", NULL, NULL,
+			   "feeds-bad-enabled.conf:3: feed [tass-en]: 'enabled' must be yes or no, not 'sometimes'");
+	expect_bad_include(NULL, NULL, "bad/topics-no-any.conf", "topics-no-any.conf:1: topic [karabakh] has no 'any' line");
+	expect_bad_include(NULL, NULL, "bad/topics-bad-star.conf",
+			   "topics-bad-star.conf:2: topic [elections]: bad term 'elect*ion'");
+	expect_bad_include(NULL, NULL, "bad/topics-unknown-key.conf",
+			   "topics-unknown-key.conf:3: topic [elections]: unknown key 'all'");
+	expect_bad_include(NULL, NULL, "bad/topics-empty-term.conf", "topics-empty-term.conf:2: empty term in list");
+	expect_bad_include(NULL, NULL, "bad/topics-bad-alert.conf",
+			   "topics-bad-alert.conf:2: topic [karabakh]: 'alert' must be yes or no, not 'loud'");
+
+	/* The same topics file twice: the second copy's sections are duplicates. */
+	char *t = fixture("good/topics.conf");
+	char *both = xasprintf("%s %s", t, t);
+	char *path = main_conf_with(NULL, both);
+	expect_errors(path, 2, "topics.conf:1: duplicate topic [karabakh] (first defined at ", "topics twice");
+	free(path);
+	free(both);
+	free(t);
+
+	/* A wildcard that matches nothing is fine (empty feeds.d); a directory glob in a path with
+	 * glob characters in it is taken literally. */
+	char *d = xasprintf("%s/we[ir]d dir", tmpdir);
+	mkdir(d, 0700);
+	char *conf = xasprintf("%s/presswatch.conf", d);
+	char *feeds = xasprintf("%s/feeds.conf", d);
+	write_file(feeds, "[x]\nurl = https://x.example/feed\n", 32);
+	write_file(conf, "[include]\nfeeds = ./feeds.conf feeds.d/*.conf\ntopics =\n", 55);
+	struct pw_errlist errs = { 0 };
+	struct pw_config *c = pw_config_load(conf, &errs);
+	ok(c != NULL && c->nfeeds == 1, "unmatched wildcard is not an error; odd directory names work");
+	dump(&errs);
+	pw_config_free(c);
+	pw_errlist_free(&errs);
+	unlink(feeds);
+	unlink(conf);
+	rmdir(d);
+	free(feeds);
+	free(conf);
+	free(d);
+}
+
+/* etc/presswatch.conf documents every key with its default: the values must be the built-in ones. */
+static void compare_with_defaults(const struct pw_config *c)
+{
+	struct pw_errlist errs = { 0 };
+	char *path = fixture("minimal/presswatch.conf");
+	struct pw_config *d = pw_config_load(path, &errs);
+	free(path);
+	if (!ok(d != NULL, "defaults load")) {
+		pw_errlist_free(&errs);
+		return;
+	}
+	int same = c->log_level == d->log_level && c->syslog_facility == d->syslog_facility &&
+		c->concurrency == d->concurrency && c->per_host == d->per_host &&
+		c->connect_timeout_s == d->connect_timeout_s && c->timeout_s == d->timeout_s &&
+		c->low_speed_time_s == d->low_speed_time_s && c->low_speed_limit == d->low_speed_limit &&
+		c->max_body == d->max_body && c->max_article_body == d->max_article_body &&
+		c->max_redirects == d->max_redirects && c->user_agent_contact == NULL &&
+		c->interval_s == d->interval_s && c->min_interval_s == d->min_interval_s &&
+		c->max_interval_s == d->max_interval_s && c->max_backoff_s == d->max_backoff_s &&
+		c->jitter == d->jitter && c->fetch_articles == d->fetch_articles &&
+		c->skip_if_content == d->skip_if_content && c->article_retries == d->article_retries &&
+		c->max_items_per_poll == d->max_items_per_poll && c->max_queue == d->max_queue &&
+		c->near_duplicate == d->near_duplicate && c->same_story == d->same_story &&
+		c->story_window_s == d->story_window_s && c->alert_max_age_s == d->alert_max_age_s &&
+		c->alert_command == NULL && c->alert_command_timeout_s == d->alert_command_timeout_s;
+	ok(same, "etc/presswatch.conf states exactly the built-in defaults");
+	is_str(c->store_path, "/var/lib/presswatch/presswatch.db", "installed store path");
+	is_str(c->alert_log, "/var/log/presswatch/alerts.jsonl", "installed alert log");
+	pw_config_free(d);
+	pw_errlist_free(&errs);
+}
+
+/* The configuration files shipped in etc/ must load cleanly. */
+static void test_shipped(void)
+{
+	static const char *const confs[] = { "etc/presswatch.conf", "etc/demo/presswatch.conf" };
+	for (size_t i = 0; i < sizeof confs / sizeof confs[0]; i++) {
+		char *path = xasprintf("%s/%s", srcdir, confs[i]);
+		struct pw_errlist errs = { 0 };
+		struct pw_config *c = pw_config_load(path, &errs);
+		if (!ok(c != NULL, "shipped %s loads without errors", confs[i]))
+			dump(&errs);
+		ok(c && c->nfeeds > 0 && c->ntopics > 0, "%s: has feeds and topics", confs[i]);
+		if (c && i == 0) {
+			compare_with_defaults(c);
+			ok(c->nfeeds >= 50, "etc/feeds.conf lists the researched outlets (%zu feeds)", c->nfeeds);
+		}
+		if (c && i == 1) {
+			int local = 1;
+			for (size_t k = 0; k < c->nfeeds; k++)
+				if (strncmp(c->feeds[k].url, "http://127.0.0.1:", 17) != 0)
+					local = 0;
+			ok(local, "demo feeds all point at 127.0.0.1");
+			ok(strstr(c->store_path, "etc/demo/") != NULL, "demo store lives in the demo directory");
+		}
+		pw_config_free(c);
+		pw_errlist_free(&errs);
+		free(path);
+	}
+}
+
+int main(void)
+{
+	srcdir = getenv("top_srcdir");
+	if (!srcdir)
+		srcdir = ".";
+	const char *t = getenv("TMPDIR");
+	snprintf(tmpdir, sizeof tmpdir, "%s/pwcfg.XXXXXX", t ? t : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 99;
+	}
+	test_parsers();
+	test_ini();
+	test_good();
+	test_defaults();
+	test_bad_main();
+	test_bad_lists();
+	test_shipped();
+
+	char *p = xasprintf("%s/presswatch.conf", tmpdir);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s/crlf.ini", tmpdir);
+	unlink(p);
+	free(p);
+	rmdir(tmpdir);
+	return done_testing();
+}
