@@ -112,13 +112,19 @@ static bool is_stopword(const char *s, size_t len)
 
 static int month_of(const char *s, size_t len)
 {
+	if (len < 3)
+		return 0;
 	for (size_t i = 0; i < PW_ARRAY_SIZE(months); i++) {
-		size_t pl = strlen(months[i].prefix);
-		/* short English abbreviations must be the whole word ("mar" is not "market") */
-		if (pl <= 3 ? len == pl || (len == 4 && pl == 3 && s[3] == 't' && months[i].month == 9)
-			    : len >= pl)
-			if (memcmp(s, months[i].prefix, pl) == 0)
-				return months[i].month;
+		const char *p = months[i].prefix;
+		if (p[0] != s[0] || p[1] != s[1])
+			continue; /* cheap reject: this runs for every word */
+		size_t pl = strlen(p);
+		/* short English abbreviations must be the whole word ("mar" is not "market"),
+		 * "sept" aside */
+		bool fits = pl <= 3 ? len == pl || (pl == 3 && len == 4 && months[i].month == 9 && s[3] == 't')
+				    : len >= pl;
+		if (fits && memcmp(s, p, pl) == 0)
+			return months[i].month;
 	}
 	return 0;
 }
@@ -419,6 +425,34 @@ static int cmp_w_desc(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id; /* deterministic ties */
 }
 
+/* Moves the k heaviest terms (ties by id, so the result is deterministic) to v[0..k), 1 <= k
+ * <= n: quickselect, linear on average, where a full sort of every term was the hot spot. */
+static void select_top(struct pw_story_term *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1, target = k - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, store = lo;
+		struct pw_story_term x = v[mid];
+		v[mid] = v[hi];
+		v[hi] = x;
+		for (size_t i = lo; i < hi; i++)
+			if (cmp_w_desc(&v[i], &v[hi]) < 0) {
+				x = v[i];
+				v[i] = v[store];
+				v[store++] = x;
+			}
+		x = v[store];
+		v[store] = v[hi];
+		v[hi] = x;
+		if (store == target)
+			return;
+		if (store < target)
+			lo = store + 1;
+		else
+			hi = store - 1;
+	}
+}
+
 static int cmp_term_id(const void *a, const void *b)
 {
 	uint64_t x = ((const struct pw_story_term *)a)->id, y = ((const struct pw_story_term *)b)->id;
@@ -460,7 +494,7 @@ int pw_story_vector(const struct pw_doc_terms *d, const struct pw_df_source *src
 	free(df);
 	size_t n = d->n;
 	if (n > PW_STORY_VEC_TERMS) {
-		qsort(v, n, sizeof *v, cmp_w_desc);
+		select_top(v, n, PW_STORY_VEC_TERMS);
 		n = PW_STORY_VEC_TERMS;
 	}
 	double norm = 0;
