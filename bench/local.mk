@@ -20,3 +20,12 @@ CLEANFILES += bench/bench_store$(EXEEXT)
 bench: bench-store
 bench-store: bench/bench_store$(EXEEXT)
 	bench/bench_store
+EXTRA_PROGRAMS += bench/bench_dedup
+bench_bench_dedup_SOURCES = bench/bench_dedup.c
+bench_bench_dedup_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+bench_bench_dedup_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+CLEANFILES += bench/bench_dedup$(EXEEXT)
+.PHONY: bench-dedup
+bench: bench-dedup
+bench-dedup: bench/bench_dedup$(EXEEXT)
+	bench/bench_dedup $(top_srcdir)/tests/fixtures/dedup/articles/*.txt
