@@ -60,11 +60,32 @@ static int cp_width(utf8proc_int32_t cp)
 	return w;
 }
 
+/* Length of a terminal control sequence (ESC [ ... final) at s, 0 when there is none: such
+ * sequences (bold search matches) take no column and are copied through. */
+static size_t csi_len(const char *s, size_t len)
+{
+	if (len < 3 || s[0] != '\033' || s[1] != '[')
+		return 0;
+	for (size_t i = 2; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x40 && c <= 0x7e)
+			return i + 1;
+		if (c < 0x20 || c > 0x3f)
+			return 0;
+	}
+	return 0;
+}
+
 int out_display_width(const char *s)
 {
 	int w = 0;
 	size_t len = s ? strlen(s) : 0;
 	for (size_t i = 0; i < len;) {
+		size_t csi = csi_len(s + i, len - i);
+		if (csi) {
+			i += csi;
+			continue;
+		}
 		utf8proc_int32_t cp;
 		i += next_cp(s + i, len - i, &cp);
 		w += cp_width(cp);
@@ -77,8 +98,15 @@ void out_fit(struct pw_buf *b, const char *s, int width, int pad)
 	size_t len = s ? strlen(s) : 0;
 	int total = out_display_width(s);
 	int budget = total > width ? width - 1 : width; /* leave one column for the ellipsis */
-	int used = 0;
+	int used = 0, styled = 0;
 	for (size_t i = 0; i < len;) {
+		size_t csi = csi_len(s + i, len - i);
+		if (csi) {
+			pw_buf_append(b, s + i, csi);
+			styled = 1;
+			i += csi;
+			continue;
+		}
 		utf8proc_int32_t cp;
 		size_t n = next_cp(s + i, len - i, &cp);
 		int w = cp_width(cp);
@@ -94,6 +122,8 @@ void out_fit(struct pw_buf *b, const char *s, int width, int pad)
 		i += n;
 	}
 	if (total > width && width > 0) {
+		if (styled)
+			pw_buf_puts(b, "\033[0m"); /* a cut may have dropped the closing sequence */
 		pw_buf_puts(b, "\xE2\x80\xA6"); /* … */
 		used++;
 	}

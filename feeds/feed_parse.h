@@ -30,13 +30,18 @@ struct pw_feed_item {           /* all strings UTF-8, owned by the item, NULL wh
 
 struct pw_feed_info {
 	char *title, *link, *language; /* owned by the parser (or by the caller of pw_feed_parse_buffer) */
-	const char *format; /* "rss2.0" "rss0.91" "rss0.92" "rss0.90" "rss1.0" "atom1.0" "atom0.3", or NULL */
+	/* "rss2.0" "rss0.91" "rss0.92" "rss0.90" "rss1.0" "atom1.0" "atom0.3"; also "rss0.93",
+	 * "rss0.94", and "rss" for an <rss> without a known version; NULL when no root yet */
+	const char *format;
 	int ttl_s;          /* 0 = no hint; ttl or sy:updatePeriod/updateFrequency */
+	const char *encoding; /* source encoding actually used (iconv name, static), NULL before parsing */
+	size_t xml_errors;    /* well-formedness errors recovered from (0 for a well-formed document) */
 };
 
 struct pw_feed_parse_opts {
 	const char *charset;  /* HTTP charset or NULL */
 	const char *base_url; /* feed URL, for relative links */
+	const char *language; /* language when the feed declares none (HTTP Content-Language, config), or NULL */
 	size_t max_bytes;     /* 0 = default (PW_FEED_DEFAULT_MAX_BYTES) */
 	size_t max_field;     /* 0 = default (PW_FEED_DEFAULT_MAX_FIELD) */
 	size_t max_items;     /* 0 = default (PW_FEED_DEFAULT_MAX_ITEMS) */
@@ -68,6 +73,8 @@ int pw_feed_parser_finish(struct pw_feed_parser *p);
 const struct pw_feed_info *pw_feed_parser_info(const struct pw_feed_parser *p);
 /* human-readable reason, "" when OK */
 const char *pw_feed_parser_error(const struct pw_feed_parser *p);
+/* First recovered well-formedness error ("line N: message"), NULL when none. */
+const char *pw_feed_parser_xml_error(const struct pw_feed_parser *p);
 void pw_feed_parser_free(struct pw_feed_parser *p);
 void pw_feed_item_free(struct pw_feed_item *item);
 

@@ -129,6 +129,13 @@ static int is_word_cat(utf8proc_category_t c)
 	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
 }
 
+static int is_word_cp(utf8proc_int32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+	return is_word_cat(utf8proc_category(cp));
+}
+
 /* Invisible inside a word: format characters (soft hyphen, ZWJ) and the Armenian emphasis,
  * exclamation and question marks, which are written over the stressed vowel. */
 static int is_ignorable(utf8proc_int32_t cp)
@@ -138,6 +145,10 @@ static int is_ignorable(utf8proc_int32_t cp)
 
 static void put_folded(struct pw_buf *b, utf8proc_int32_t cp)
 {
+	if (cp < 0x80) {        /* ASCII: casefolding is tolower */
+		pw_buf_putc(b, (char)(cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp));
+		return;
+	}
 	utf8proc_int32_t out[32];
 	int bc = 0;
 	utf8proc_ssize_t n = utf8proc_decompose_char(cp, out, (utf8proc_ssize_t)PW_ARRAY_SIZE(out),
@@ -219,7 +230,7 @@ static void doc_add_source(struct doc *d, int src, const char *s)
 			i++;
 			continue;
 		}
-		if (!is_word_cat(utf8proc_category(cp))) {
+		if (!is_word_cp(cp)) {
 			i += (size_t)k;
 			continue;
 		}
@@ -236,7 +247,7 @@ static void doc_add_source(struct doc *d, int src, const char *s)
 			k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
 			if (k < 0)
 				break;
-			if (is_word_cat(utf8proc_category(cp)))
+			if (is_word_cp(cp))
 				put_folded(&d->norm, cp);
 			else if (!is_ignorable(cp))
 				break;
@@ -323,11 +334,18 @@ struct topic {
 	size_t ngroups;
 };
 
+/* A sorted key table with an index on the first byte (most words miss at once). */
+struct keytab {
+	struct key *k;
+	size_t n;
+	size_t lo[256], hi[256];  /* keys starting with byte b are k[lo[b] .. hi[b]) */
+	size_t minlen, maxlen;    /* bytes */
+};
+
 struct pw_tagger {
 	struct term *terms;
 	size_t nterms;
-	struct key *exact, *prefix;
-	size_t nexact, nprefix;
+	struct keytab exact, prefix;
 	struct topic *topics;
 	size_t ntopics;
 };
@@ -388,6 +406,25 @@ static int key_cmp(const void *a, const void *b)
 	return x->term < y->term ? -1 : x->term > y->term;
 }
 
+static void keytab_index(struct keytab *kt)
+{
+	if (kt->n)
+		qsort(kt->k, kt->n, sizeof(*kt->k), key_cmp);
+	kt->minlen = SIZE_MAX;
+	kt->maxlen = 0;
+	for (size_t i = 0; i < kt->n; i++) {
+		unsigned char b = (unsigned char)kt->k[i].w[0];
+		if (kt->hi[b] == 0)
+			kt->lo[b] = i;
+		kt->hi[b] = i + 1;
+		size_t len = strlen(kt->k[i].w);
+		if (len < kt->minlen)
+			kt->minlen = len;
+		if (len > kt->maxlen)
+			kt->maxlen = len;
+	}
+}
+
 void pw_tagger_free(struct pw_tagger *t)
 {
 	if (!t)
@@ -399,8 +436,8 @@ void pw_tagger_free(struct pw_tagger *t)
 		free(t->terms[i].pfx);
 	}
 	free(t->terms);
-	free(t->exact);
-	free(t->prefix);
+	free(t->exact.k);
+	free(t->prefix.k);
 	for (size_t i = 0; i < t->ntopics; i++)
 		free(t->topics[i].name);
 	free(t->topics);
@@ -468,18 +505,12 @@ struct pw_tagger *pw_tagger_new(const struct pw_topic_conf *topics, size_t n,
 
 	for (size_t i = 0; i < t->nterms; i++) {
 		struct key k = { t->terms[i].w[0], i };
-		if (t->terms[i].pfx[0]) {
-			t->prefix = xreallocarray(t->prefix, t->nprefix + 1, sizeof(*t->prefix));
-			t->prefix[t->nprefix++] = k;
-		} else {
-			t->exact = xreallocarray(t->exact, t->nexact + 1, sizeof(*t->exact));
-			t->exact[t->nexact++] = k;
-		}
+		struct keytab *kt = t->terms[i].pfx[0] ? &t->prefix : &t->exact;
+		kt->k = xreallocarray(kt->k, kt->n + 1, sizeof(*kt->k));
+		kt->k[kt->n++] = k;
 	}
-	if (t->nexact)
-		qsort(t->exact, t->nexact, sizeof(*t->exact), key_cmp);
-	if (t->nprefix)
-		qsort(t->prefix, t->nprefix, sizeof(*t->prefix), key_cmp);
+	keytab_index(&t->exact);
+	keytab_index(&t->prefix);
 	return t;
 fail:
 	pw_tagger_free(t);
@@ -500,11 +531,14 @@ struct hits {
 };
 
 /* First key whose word equals w[0..len) (w need not be terminated there); NULL if none. */
-static const struct key *key_find(const struct key *keys, size_t n, const char *w, size_t len,
-				  size_t *count)
+static const struct key *key_find(const struct keytab *kt, const char *w, size_t len, size_t *count)
 {
-	size_t lo = 0, hi = n;
+	unsigned char b = (unsigned char)w[0];
+	const struct key *keys = kt->k;
+	size_t lo = kt->lo[b], hi = kt->hi[b], n = hi;
 	*count = 0;
+	if (lo == hi || len < kt->minlen || len > kt->maxlen)
+		return NULL;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strncmp(keys[mid].w, w, len);
@@ -573,14 +607,15 @@ static void find_hits(const struct pw_tagger *t, const struct doc *d, struct hit
 	for (size_t i = 0; i < d->n; i++) {
 		const char *w = tok_word(d, i);
 		size_t len = strlen(w), cnt;
-		const struct key *k = key_find(t->exact, t->nexact, w, len, &cnt);
+		const struct key *k = key_find(&t->exact, w, len, &cnt);
 		for (size_t j = 0; j < cnt; j++)
 			try_term(t, d, i, k[j].term, out);
-		/* prefix terms: every code point boundary of w */
-		for (size_t l = 1; l <= len; l++) {
+		/* prefix terms: every code point boundary of w within the prefixes' lengths */
+		size_t maxl = len < t->prefix.maxlen ? len : t->prefix.maxlen;
+		for (size_t l = t->prefix.minlen; l <= maxl; l++) {
 			if (l < len && ((unsigned char)w[l] & 0xC0) == 0x80)
 				continue;
-			k = key_find(t->prefix, t->nprefix, w, l, &cnt);
+			k = key_find(&t->prefix, w, l, &cnt);
 			for (size_t j = 0; j < cnt; j++)
 				try_term(t, d, i, k[j].term, out);
 		}

@@ -134,6 +134,10 @@ static void test_fit(void)
 	pw_buf_reset(&b);
 	out_fit(&b, "tab\there", 20, 0);
 	is_str(pw_buf_cstr(&b), "tab here", "control characters become spaces");
+	pw_buf_reset(&b);
+	is_int(out_display_width("a\033[1mbc\033[22md"), 4, "terminal bold sequences take no column");
+	out_fit(&b, "a\033[1mbc\033[22mdef", 4, 0);
+	is_str(pw_buf_cstr(&b), "a\033[1mbc\033[22m\033[0m…", "a cut styled cell resets the style");
 	pw_buf_free(&b);
 
 	char s[32];

@@ -1,0 +1,30 @@
+/*
+ * feed_text.h -- text helpers of the feed parser: HTML fragments to plain text, entity
+ * decoding, and making the links inside an HTML fragment absolute.
+ */
+#ifndef PW_FEED_TEXT_H
+#define PW_FEED_TEXT_H
+
+#include <stddef.h>
+
+/* Appends the UTF-8 encoding of code point cp (invalid ones become U+FFFD); returns bytes. */
+size_t pw_utf8_put(char *out, unsigned cp);
+
+/*
+ * HTML fragment -> plain text: tags removed (script/style with their content), block tags
+ * and <br> become spaces, HTML and numeric entities decoded (unknown ones kept as written),
+ * whitespace collapsed and trimmed.  Returns an owned string.
+ */
+char *pw_html_to_text(const char *html);
+
+/* Collapses runs of whitespace to one space and trims; returns an owned string. */
+char *pw_text_squeeze(const char *s);
+
+/*
+ * Returns an owned copy of the HTML fragment with the URL attributes (href, src, cite,
+ * action, background, longdesc, poster, usemap, data, codebase, profile) resolved against
+ * base.  With base NULL, returns a plain copy.
+ */
+char *pw_html_resolve_links(const char *html, const char *base);
+
+#endif
