@@ -99,8 +99,12 @@ int cmd_search(int argc, char **argv)
 		const char *why = pw_store_error(s), *path = pw_store_path(s);
 		if (strncmp(why, path, strlen(path)) == 0 && strncmp(why + strlen(path), ": ", 2) == 0)
 			why += strlen(path) + 2;
-		rc = cli_usage(CMD, "malformed search query '%s': %s (FTS5 syntax: words, \"a phrase\","
-				    " prefix*, AND, OR, NOT, NEAR(a b))", query, why);
+		/* FTS5 says `near ""` when the query ends too early (a trailing AND, an open quote). */
+		size_t n = strlen(why);
+		int at_end = n >= 7 && strcmp(why + n - 7, "near \"\"") == 0;
+		rc = cli_usage(CMD, "malformed search query '%s': %.*s%s (FTS5 syntax: words, \"a phrase\","
+				    " prefix*, AND, OR, NOT, NEAR(a b))", query, (int)(at_end ? n - 7 : n), why,
+			       at_end ? "at the end of the query" : "");
 	} else if (rc < 0) {
 		out_finish(o);
 		rc = cli_store_failed(CMD, s);

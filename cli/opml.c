@@ -54,9 +54,9 @@ static char *tag_of(const char *s)
 		}
 		i += (size_t)n;
 		utf8proc_category_t cat = utf8proc_category(cp);
-		int keep = (cp < 0x80 && (isalnum(cp) || strchr("_.:", cp))) ||
-			   (cp >= 0x80 && ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) || cat == UTF8PROC_CATEGORY_ND ||
-					   cat == UTF8PROC_CATEGORY_MN));
+		int letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+		int keep = cp < 0x80 ? isalnum(cp) || strchr("_.:", cp) != NULL
+				     : letter || cat == UTF8PROC_CATEGORY_ND || cat == UTF8PROC_CATEGORY_MN;
 		if (!keep) {
 			dash = 1;
 			continue;

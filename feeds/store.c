@@ -146,6 +146,8 @@ struct pw_store {
 	char *path;
 	enum pw_store_mode mode;
 	int in_tx;
+	int opening;        /* inside pw_store_open: failures go to its err, not to the log */
+	int code;           /* primary SQLite result code of the last failure */
 	struct stmt_slot *stmts;
 	size_t nstmts;
 	char err[1024];
@@ -171,12 +173,14 @@ int pw_store_failf(struct pw_store *s, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	snprintf(s->err, sizeof s->err, "%s: %s", s->path, msg);
-	pw_err("%s", s->err);
+	if (!s->opening)
+		pw_err("%s", s->err);
 	return -1;
 }
 
 int pw_store_fail(struct pw_store *s, const char *what)
 {
+	s->code = sqlite3_errcode(s->db) & 0xff;
 	return pw_store_failf(s, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -315,7 +319,9 @@ static void explain(char *err, size_t errlen, const char *path, sqlite3 *db, int
 static int exec(struct pw_store *s, const char *sql, const char *what)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		s->code = rc & 0xff;
 		pw_store_failf(s, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return -1;
@@ -376,13 +382,34 @@ static void store_free(struct pw_store *s)
  */
 static int inspect(struct pw_store *s, char *err, size_t errlen)
 {
-	int rc, n = pw_store_schema_version();
-	int64_t version = query_int(s->db, "PRAGMA user_version", &rc);
-	int64_t appid = rc == SQLITE_OK ? query_int(s->db, "PRAGMA application_id", &rc) : -1;
-	/* Reading the schema parses page 1 and every CREATE statement: catches a corrupt header
-	 * page or schema, which the two PRAGMAs (header bytes only) do not. */
-	int64_t ntables = rc == SQLITE_OK ? query_int(s->db, "SELECT count(*) FROM sqlite_schema", &rc) : -1;
+	int n = pw_store_schema_version();
+	int64_t version = -1, appid = -1, ntables = -1;
+	/*
+	 * One read transaction: read in separate transactions, the values could come from before
+	 * and after another process's migration, and the file would look foreign.  Counting
+	 * sqlite_schema parses page 1 and every CREATE statement, which catches a corrupt schema
+	 * that the header-only PRAGMAs do not.
+	 */
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db,
+		"SELECT (SELECT user_version FROM pragma_user_version), "
+		"(SELECT application_id FROM pragma_application_id), "
+		"(SELECT count(*) FROM sqlite_schema)", -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		version = sqlite3_column_int64(st, 0);
+		appid = sqlite3_column_int64(st, 1);
+		ntables = sqlite3_column_int64(st, 2);
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK)
+		rc = sqlite3_errcode(s->db);
+	sqlite3_finalize(st);
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
+		s->code = rc & 0xff;
 		explain(err, errlen, s->path, s->db, rc, "reading the database header");
 		return -1;
 	}
@@ -411,6 +438,53 @@ static int inspect(struct pw_store *s, char *err, size_t errlen)
 			snprintf(err, errlen,
 				 "%s: database schema version %lld is older than this presswatch (%d); "
 				 "start presswatchd once to migrate it", s->path, (long long)version, n);
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything after sqlite3_open: inspect, WAL, pragmas, migrations.  0, or -1 with err set
+ * and s->code the SQLite result code behind the failure. */
+static int setup(struct pw_store *s, char *err, size_t errlen)
+{
+	if (inspect(s, err, errlen) < 0)
+		return -1;
+	/* From here on the file is known to be ours (or new): set it up. */
+	if (s->mode == PW_STORE_RW) {
+		sqlite3_stmt *jm = NULL;
+		int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &jm, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(jm);
+		if (rc == SQLITE_ROW) {
+			const char *m = (const char *)sqlite3_column_text(jm, 0);
+			if (!m || strcmp(m, "wal") != 0) {
+				snprintf(err, errlen, "%s: cannot switch the database to WAL mode (journal mode stays '%s'); "
+					 "is it on a network file system?", s->path, m ? m : "?");
+				sqlite3_finalize(jm);
+				return -1;
+			}
+		} else {
+			s->code = sqlite3_errcode(s->db) & 0xff;
+			explain(err, errlen, s->path, s->db, sqlite3_errcode(s->db), "switching to WAL mode");
+			sqlite3_finalize(jm);
+			return -1;
+		}
+		sqlite3_finalize(jm);
+	}
+	/*
+	 * synchronous = FULL: with WAL, each commit then costs one fsync of the WAL file.  NORMAL
+	 * would keep the database consistent too (WAL never lets a crash corrupt it), but a power
+	 * loss could drop the last commits -- among them an alert's row, which the alert log has
+	 * already fsync'd, so the story could alert twice.  The daemon commits once per poll batch,
+	 * a few times a second at most, so the fsync is cheap.
+	 */
+	if (exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", "setting pragmas") < 0 ||
+	    (s->mode == PW_STORE_RW && migrate(s) < 0)) {
+		if (s->code == SQLITE_BUSY || s->code == SQLITE_LOCKED)
+			snprintf(err, errlen, "%s: database is locked by another process after waiting %d ms",
+				 s->path, BUSY_TIMEOUT_MS);
+		else
+			snprintf(err, errlen, "%s", s->err);
 		return -1;
 	}
 	return 0;
@@ -500,44 +574,24 @@ struct pw_store *pw_store_open(const char *path, enum pw_store_mode mode, char *
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 
-	if (inspect(s, err, errlen) < 0)
-		goto fail;
-
-	/* From here on the file is known to be ours (or new): set it up. */
-	if (mode == PW_STORE_RW) {
-		int wal_rc;
-		sqlite3_stmt *jm = NULL;
-		wal_rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &jm, NULL);
-		if (wal_rc == SQLITE_OK && sqlite3_step(jm) == SQLITE_ROW) {
-			const char *m = (const char *)sqlite3_column_text(jm, 0);
-			if (!m || strcmp(m, "wal") != 0) {
-				snprintf(err, errlen, "%s: cannot switch the database to WAL mode (journal mode stays '%s'); "
-					 "is it on a network file system?", path, m ? m : "?");
-				sqlite3_finalize(jm);
-				goto fail;
-			}
-		} else {
-			explain(err, errlen, path, s->db, sqlite3_errcode(s->db), "switching to WAL mode");
-			sqlite3_finalize(jm);
-			goto fail;
-		}
-		sqlite3_finalize(jm);
-	}
 	/*
-	 * synchronous = FULL: with WAL, each commit then costs one fsync of the WAL file.  NORMAL
-	 * would keep the database consistent too (WAL never lets a crash corrupt it), but a power
-	 * loss could drop the last commits -- among them an alert's row, which the alert log has
-	 * already fsync'd, so the story could alert twice.  The daemon commits once per poll batch,
-	 * a few times a second at most, so the fsync is cheap.
+	 * Several processes opening one new database at once can get SQLITE_BUSY without the busy
+	 * handler being asked (two connections both upgrading to switch the journal mode would
+	 * deadlock, so SQLite fails one at once).  Retry the whole setup for as long as the busy
+	 * timeout would have waited.
 	 */
-	if (exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", "setting pragmas") < 0)
-		goto fail_store;
-	if (mode == PW_STORE_RW && migrate(s) < 0)
-		goto fail_store;
+	s->opening = 1;
+	for (int waited_ms = 0;; waited_ms += 20) {
+		s->code = SQLITE_OK;
+		if (setup(s, err, errlen) == 0)
+			break;
+		if ((s->code != SQLITE_BUSY && s->code != SQLITE_LOCKED) || waited_ms >= BUSY_TIMEOUT_MS)
+			goto fail;
+		usleep(20 * 1000);
+	}
+	s->opening = 0;
 	return s;
 
-fail_store:
-	snprintf(err, errlen, "%s", s->err);
 fail:
 	store_free(s);
 	remove_new_side_files(path, side_before);

@@ -706,6 +706,62 @@ static void test_refusals(const char *good)
 	}
 }
 
+/* Several daemons started at once on a fresh path: exactly one migrates, all open fine. */
+static void test_concurrent_create(void)
+{
+	enum { N = 6 };
+	char *path = tmp_path("race.db");
+	int go[2];
+	if (pipe(go) < 0) {
+		perror("pipe");
+		exit(99);
+	}
+	pid_t pids[N];
+	fflush(stdout);
+	for (int i = 0; i < N; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			char c;
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0)  /* wait for the parent to close: all start together */
+				_exit(3);
+			char err[1024];
+			struct pw_store *s = pw_store_open(path, PW_STORE_RW, err, sizeof err);
+			int rc = 1;
+			if (!s)
+				fprintf(stderr, "racer %d: %s\n", i, err);
+			if (s && pw_store_begin(s) == 0) {
+				char name[32];
+				snprintf(name, sizeof name, "racer-%d", i);
+				if (pw_store_feed_sync(s, name, "https://race.example/feed", NULL, 0, 1) > 0 &&
+				    pw_store_commit(s) == 0)
+					rc = 0;
+			}
+			pw_store_close(s);
+			free(path);
+			_exit(rc);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	int good = 0;
+	for (int i = 0; i < N; i++) {
+		int status = 0;
+		waitpid(pids[i], &status, 0);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			good++;
+	}
+	is_int(good, N, "%d processes creating the same store at once all succeed", N);
+	struct pw_store *s = open_rw(path);
+	if (s) {
+		is_int(q_int(s, "SELECT count(*) FROM feeds"), N, "each one's write is there");
+		is_int(q_int(s, "PRAGMA user_version"), pw_store_schema_version(), "migrated once, to the current version");
+	}
+	pw_store_close(s);
+	remove_db(path);
+	free(path);
+}
+
 static void quiet(int level, const char *msg, void *arg)
 {
 	(void)level, (void)msg, (void)arg;
@@ -724,6 +780,7 @@ int main(void)
 
 	test_create();
 	test_migrate_from_zero();
+	test_concurrent_create();
 
 	char *path = tmp_path("main.db");
 	struct pw_store *s = open_rw(path);
