@@ -490,6 +490,13 @@ static int setup(struct pw_store *s, char *err, size_t errlen)
 	return 0;
 }
 
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Bit 0: PATH-wal exists, bit 1: PATH-shm exists. */
 static int side_files(const char *path)
 {
@@ -581,14 +588,19 @@ struct pw_store *pw_store_open(const char *path, enum pw_store_mode mode, char *
 	 * timeout would have waited.
 	 */
 	s->opening = 1;
-	for (int waited_ms = 0;; waited_ms += 20) {
+	int64_t start = monotonic_ms();
+	for (;;) {
 		s->code = SQLITE_OK;
 		if (setup(s, err, errlen) == 0)
 			break;
-		if ((s->code != SQLITE_BUSY && s->code != SQLITE_LOCKED) || waited_ms >= BUSY_TIMEOUT_MS)
+		/* Bounded by wall time: an attempt can itself sit in the busy handler. */
+		if ((s->code != SQLITE_BUSY && s->code != SQLITE_LOCKED) ||
+		    monotonic_ms() - start >= BUSY_TIMEOUT_MS)
 			goto fail;
+		sqlite3_busy_timeout(s->db, (int)(BUSY_TIMEOUT_MS - (monotonic_ms() - start)) + 1);
 		usleep(20 * 1000);
 	}
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	s->opening = 0;
 	return s;
 

@@ -1,0 +1,74 @@
+/*
+ * pipeline.h -- what happens to a fetched feed body: parse, pick the new items, store them.
+ *
+ * One poll = one struct pw_poll: body chunks are pushed into the streaming feed parser as they
+ * arrive (pw_poll_data), the parser's items are collected, and pw_poll_store() writes the new
+ * ones (by feed + guid, at most [limits] max_items_per_poll; when the cap bites, the
+ * feed's ETag/Last-Modified are not saved so the next poll brings the rest) together with the feed's poll
+ * state in ONE transaction.  Nothing is written while the body is still streaming, so the
+ * store's write lock is held only for the short batch.
+ *
+ * Later stages (article fetch + extraction, dedup / stories, tags, alerts) attach in
+ * pipeline.c at the places marked "SEAM:"; the header states the data each one receives.
+ */
+#ifndef PW_PIPELINE_H
+#define PW_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+struct pw_pipeline;
+struct pw_poll;
+
+/* cfg is borrowed; replace it with pw_pipeline_set_config() after a reload. */
+struct pw_pipeline *pw_pipeline_new(struct pw_store *store, const struct pw_config *cfg);
+void pw_pipeline_free(struct pw_pipeline *pl);
+void pw_pipeline_set_config(struct pw_pipeline *pl, const struct pw_config *cfg);
+/* Items stored since the daemon started (for STATUS= and logs). */
+int64_t pw_pipeline_items_stored(const struct pw_pipeline *pl);
+
+/* feed_lang (may be NULL) is the configured language, the fallback for items without one. */
+struct pw_poll *pw_poll_new(struct pw_pipeline *pl, int64_t feed_id, const char *feed_name, const char *feed_lang);
+void pw_poll_free(struct pw_poll *p);
+
+/*
+ * One chunk of a 2xx body.  content_type (for the charset) and base_url (the effective URL,
+ * for relative links) are read on the first call.  Returns -1 once the parser has stopped for
+ * good (unsafe document, size cap): the transfer should then be aborted.
+ */
+int pw_poll_data(struct pw_poll *p, const char *content_type, const char *base_url, const char *data, size_t len);
+
+/* Result of parsing, after pw_poll_finish(). */
+struct pw_poll_parse {
+	int parsed;              /* 1 when a body was seen at all */
+	int status;              /* enum pw_feed_status */
+	const char *error;       /* parser's reason, "" when fine */
+	size_t nitems;           /* items recovered from the document */
+	const char *title, *link, *language; /* from the feed document, or NULL */
+	int ttl_s;               /* ttl / sy:updatePeriod hint, 0 = none */
+};
+/*
+ * Ends parsing (idempotent).  complete = 1 when the body arrived whole (or the parser itself
+ * stopped): the parser is finished and may recover a broken tail.  complete = 0 after a
+ * transfer error (truncated, size cap, timeout): only the items whose closing tag had arrived
+ * are kept, never a half-received one.  The returned strings live as long as p.
+ */
+const struct pw_poll_parse *pw_poll_finish(struct pw_poll *p, int complete);
+
+/*
+ * One transaction: the new items recovered by the parser (if any), then `state` (the feed's
+ * poll state as the scheduler computed it).  Items are kept even when the poll as a whole
+ * failed later (truncated body, size cap): what was parsed is whole.  Sets *new_items.
+ * When max_items_per_poll left new items out, state->etag and state->last_modified are freed
+ * and set to NULL (also in the store), so the next poll cannot be answered with a 304.
+ * Returns 0, or -1 after a store error (rolled back; logged).
+ */
+int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_items);
+
+/* Ids of the items the last pw_poll_store() inserted (owned by p), for the article stage. */
+const int64_t *pw_poll_new_ids(const struct pw_poll *p, size_t *n);
+
+#endif

@@ -1,0 +1,529 @@
+/*
+ * presswatchd.c -- the presswatch daemon: options, config, store, signals, sd_notify, and the
+ * one libevent loop that drives the scheduler's timers and the fetcher's sockets.
+ *
+ * Lifecycle (DESIGN.md):
+ *   SIGTERM/SIGINT  stop scheduling, give in-flight transfers SHUTDOWN_GRACE_S, cancel what is
+ *                   left (each poll is one transaction, so there is nothing half-written to
+ *                   commit), close the store, exit 0.  A second signal cancels at once.
+ *   SIGHUP          reload presswatch.conf with its feed lists and topics; unchanged feeds keep
+ *                   their state and timers; a config with errors is refused and the old one
+ *                   stays.  Logs are reopened.
+ *   systemd         READY=1 once the store is open and the feeds are scheduled, STATUS= after
+ *                   each poll, WATCHDOG=1 every WATCHDOG_USEC/2, STOPPING=1 on shutdown.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
+
+#include "config.h"
+#include "fetch.h"
+#include "log.h"
+#include "pipeline.h"
+#include "scheduler.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+#define SHUTDOWN_GRACE_S 5
+
+struct daemon {
+	struct event_base *base;
+	char *config_path;
+	struct pw_config *cfg;
+	struct pw_store *store;
+	struct pw_fetcher *fetcher;
+	struct pw_pipeline *pipeline;
+	struct pw_scheduler *sched;
+	struct event *ev_term, *ev_int, *ev_hup, *ev_grace, *ev_watchdog;
+	int foreground, daemonize, once, verbose, stopping;
+	char *pidfile;              /* absolute (-d changes to /) */
+	int pidfile_written;
+	int ready_fd;               /* -d: write end of the pipe to the waiting parent, or -1 */
+	uint64_t watchdog_usec;
+};
+
+static void notify(const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+	sd_notify(0, state);
+#else
+	(void)state;
+#endif
+}
+
+static void notify_status(struct daemon *d)
+{
+#ifdef HAVE_LIBSYSTEMD
+	struct pw_sched_stats st;
+	pw_scheduler_stats(d->sched, &st);
+	sd_notifyf(0, "STATUS=%zu feeds (%zu enabled, %zu failing), %" PRId64 " new items stored, %zu polls in flight",
+		   st.feeds, st.enabled, st.failing, pw_pipeline_items_stored(d->pipeline), st.in_flight);
+#else
+	(void)d;
+#endif
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: presswatchd [-c FILE] [-f | -d [--pidfile FILE]] [--once] [--check-config] [-v] [-V]\n"
+		"  -c, --config FILE   presswatch.conf (default %s/presswatch/presswatch.conf)\n"
+		"  -f, --foreground    log to stderr (default: syslog)\n"
+		"  -d, --daemonize     detach from the terminal once started (syslog)\n"
+		"      --pidfile FILE  write the process ID to FILE (removed at exit)\n"
+		"      --once          poll every enabled feed once, wait for the pipeline, exit\n"
+		"      --check-config  load the configuration, report every error as FILE:LINE, exit\n"
+		"  -v, --verbose       log debug messages too\n"
+		"  -V, --version       print the version and exit\n"
+		"  -h, --help          this help\n", SYSCONFDIR);
+}
+
+/* Loads and reports; NULL after printing every error through pw_log. */
+static struct pw_config *load_config(const char *path)
+{
+	struct pw_errlist errs = { 0 };
+	struct pw_config *cfg = pw_config_load(path, &errs);
+	for (size_t i = 0; i < errs.n; i++)
+		pw_err("%s", errs.msgs[i]);
+	if (!cfg && errs.n == 0)
+		pw_err("%s: cannot load the configuration", path);
+	pw_errlist_free(&errs);
+	return cfg;
+}
+
+static char *user_agent(const struct pw_config *cfg)
+{
+	if (cfg->user_agent_contact && *cfg->user_agent_contact)
+		return xasprintf("presswatch/%s (+%s)", PACKAGE_VERSION, cfg->user_agent_contact);
+	return xasprintf("presswatch/%s", PACKAGE_VERSION);
+}
+
+static void fetch_opts(const struct pw_config *cfg, struct pw_fetch_opts *o, char **ua)
+{
+	*ua = user_agent(cfg);
+	o->concurrency = cfg->concurrency;
+	o->per_host = cfg->per_host;
+	o->connect_timeout_s = cfg->connect_timeout_s;
+	o->timeout_s = cfg->timeout_s;
+	o->low_speed_time_s = cfg->low_speed_time_s;
+	o->low_speed_limit = (long)cfg->low_speed_limit;
+	o->max_redirects = cfg->max_redirects;
+	o->user_agent = *ua;
+}
+
+static void set_logging(struct daemon *d)
+{
+	if (d->foreground || d->ready_fd >= 0)  /* -d: stderr until the parent is told we run */
+		pw_log_use_stderr();
+	else
+		pw_log_open_syslog("presswatchd", d->cfg->syslog_facility);  /* (re)opens */
+	pw_log_set_level(d->verbose ? LOG_DEBUG : d->cfg->log_level);
+}
+
+/* --- signals ------------------------------------------------------------------------------- */
+
+static void on_grace(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	pw_warn("shutdown: grace of %ds is over; cancelling %zu transfers", SHUTDOWN_GRACE_S,
+		pw_fetcher_active(d->fetcher));
+	pw_fetcher_cancel_all(d->fetcher);
+}
+
+static void begin_stop(struct daemon *d, int sig)
+{
+	if (d->stopping) {
+		pw_notice("signal %d again: cancelling in-flight transfers now", sig);
+		pw_fetcher_cancel_all(d->fetcher);
+		return;
+	}
+	d->stopping = 1;
+	notify("STOPPING=1");
+	pw_scheduler_stop(d->sched);
+	pw_fetcher_cancel_queued(d->fetcher);
+	size_t n = pw_fetcher_active(d->fetcher);
+	pw_notice("signal %d: stopping%s", sig, n ? "" : " (nothing in flight)");
+	if (n) {
+		pw_info("waiting up to %ds for %zu transfers in flight", SHUTDOWN_GRACE_S, n);
+		struct timeval tv = { SHUTDOWN_GRACE_S, 0 };
+		evtimer_add(d->ev_grace, &tv);
+	}
+}
+
+static void on_term(evutil_socket_t sig, short what, void *arg)
+{
+	begin_stop(arg, (int)sig);
+}
+
+static void reload(struct daemon *d)
+{
+	pw_notice("SIGHUP: reloading %s", d->config_path);
+	notify("RELOADING=1");
+	struct pw_config *cfg = load_config(d->config_path);
+	if (!cfg) {
+		pw_err("reload refused: the configuration has errors; keeping the running one");
+		notify("READY=1");
+		return;
+	}
+	if (strcmp(cfg->store_path, d->cfg->store_path) != 0)
+		pw_warn("reload: [store] path changed to %s; that takes a restart (still using %s)",
+			cfg->store_path, pw_store_path(d->store));
+	if (pw_scheduler_apply_config(d->sched, cfg) < 0) {
+		pw_err("reload failed: keeping the running configuration");
+		pw_config_free(cfg);
+		notify("READY=1");
+		return;
+	}
+	struct pw_config *old = d->cfg;
+	d->cfg = cfg;
+	pw_pipeline_set_config(d->pipeline, cfg);
+	char *ua;
+	struct pw_fetch_opts fo;
+	fetch_opts(cfg, &fo, &ua);
+	pw_fetcher_set_opts(d->fetcher, &fo);
+	free(ua);
+	pw_config_free(old);
+	set_logging(d);  /* level may have changed; syslog is reopened */
+	/* The alert log (alert.c, later) is reopened here too, for logrotate. */
+	struct pw_sched_stats st;
+	pw_scheduler_stats(d->sched, &st);
+	pw_notice("reloaded: %zu feeds (%zu enabled), %zu topics", st.feeds, st.enabled, cfg->ntopics);
+	notify("READY=1");
+	notify_status(d);
+}
+
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	if (!d->stopping)
+		reload(d);
+}
+
+static void on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	notify("WATCHDOG=1");
+}
+
+static void on_idle(void *arg)
+{
+	struct daemon *d = arg;
+	event_base_loopbreak(d->base);
+}
+
+static void on_poll(void *arg)
+{
+	notify_status(arg);
+}
+
+/* --- -d and --pidfile ------------------------------------------------------------------------ */
+
+/*
+ * -d: the parent waits on a pipe until the grandchild has opened the store and scheduled the
+ * feeds (one byte), so `presswatchd -d` exits 0 only for a daemon that really runs and
+ * exits 1 -- with the reason on the terminal, since stderr is still inherited -- otherwise.
+ */
+static int detach(struct daemon *d)
+{
+	int fds[2];
+	if (pipe(fds) < 0) {
+		pw_err("cannot detach: pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		pw_err("cannot detach: fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0) {
+		close(fds[1]);
+		char c;
+		ssize_t n;
+		while ((n = read(fds[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		waitpid(pid, NULL, 0);  /* the intermediate child exits at once */
+		_exit(n == 1 ? 0 : 1);
+	}
+	close(fds[0]);
+	if (setsid() < 0)
+		_exit(1);
+	pid = fork();
+	if (pid < 0)
+		_exit(1);
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		_exit(1);
+	d->ready_fd = fds[1];
+	return 0;
+}
+
+static void detach_done(struct daemon *d)
+{
+	if (d->ready_fd < 0)
+		return;
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	if (write(d->ready_fd, "1", 1) != 1)
+		pw_warn("cannot tell the starting process that the daemon runs");
+	close(d->ready_fd);
+	d->ready_fd = -1;
+	set_logging(d);  /* now syslog */
+}
+
+/* Refuses a pidfile naming a live process; replaces a stale one atomically. */
+static int write_pidfile(struct daemon *d)
+{
+	FILE *f = fopen(d->pidfile, "r");
+	if (f) {
+		long old = 0;
+		int got = fscanf(f, "%ld", &old);
+		fclose(f);
+		if (got == 1 && old > 0 && old != (long)getpid() && (kill((pid_t)old, 0) == 0 || errno == EPERM)) {
+			pw_err("%s: presswatchd is already running as process %ld", d->pidfile, old);
+			return -1;
+		}
+	}
+	char *tmp = xasprintf("%s.%ld.tmp", d->pidfile, (long)getpid());
+	f = fopen(tmp, "w");
+	int bad = !f || fprintf(f, "%ld\n", (long)getpid()) < 0;
+	if (f && fclose(f) != 0)
+		bad = 1;
+	if (bad || rename(tmp, d->pidfile) < 0) {
+		pw_err("%s: cannot write the pid file: %s", d->pidfile, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	d->pidfile_written = 1;
+	return 0;
+}
+
+/* --- main ---------------------------------------------------------------------------------- */
+
+static int check_config(const char *path)
+{
+	struct pw_errlist errs = { 0 };
+	struct pw_config *cfg = pw_config_load(path, &errs);
+	for (size_t i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	pw_errlist_free(&errs);
+	if (!cfg) {
+		fprintf(stderr, "presswatchd: %s: configuration has errors\n", path);
+		return 1;
+	}
+	size_t enabled = 0;
+	for (size_t i = 0; i < cfg->nfeeds; i++)
+		enabled += cfg->feeds[i].enabled != 0;
+	printf("%s: ok: %zu feeds (%zu enabled), %zu topics, store %s\n", cfg->path, cfg->nfeeds, enabled,
+	       cfg->ntopics, cfg->store_path);
+	pw_config_free(cfg);
+	return 0;
+}
+
+static char *with_cwd(const char *path)
+{
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof cwd))
+		return xstrdup(path);
+	return xasprintf("%s/%s", cwd, path);
+}
+
+static char *absolute(const char *path)
+{
+	char buf[PATH_MAX];
+	if (realpath(path, buf))
+		return xstrdup(buf);
+	return xstrdup(path);  /* the loader reports it as missing */
+}
+
+static int run(struct daemon *d)
+{
+	char err[512];
+	char *ua;
+	struct pw_fetch_opts fo;
+
+	/* --once is for cron and scripts: it never detaches, so its exit status reaches the caller */
+	if (d->daemonize && !d->once && detach(d) < 0)
+		return 1;
+	set_logging(d);
+	if (d->pidfile && write_pidfile(d) < 0)
+		return 1;
+	d->store = pw_store_open(d->cfg->store_path, PW_STORE_RW, err, sizeof err);
+	if (!d->store) {
+		pw_err("%s", err);
+		return 1;
+	}
+	d->base = event_base_new();
+	if (!d->base) {
+		pw_err("cannot create the event loop");
+		return 1;
+	}
+	fetch_opts(d->cfg, &fo, &ua);
+	d->fetcher = pw_fetcher_new(d->base, &fo);
+	free(ua);
+	if (!d->fetcher)
+		return 1;
+	d->pipeline = pw_pipeline_new(d->store, d->cfg);
+	struct pw_scheduler_ctx sc = {
+		.base = d->base, .store = d->store, .fetcher = d->fetcher, .pipeline = d->pipeline,
+		.once = d->once, .on_idle = on_idle, .on_poll = on_poll, .arg = d,
+	};
+	d->sched = pw_scheduler_new(&sc);
+
+	d->ev_term = evsignal_new(d->base, SIGTERM, on_term, d);
+	d->ev_int = evsignal_new(d->base, SIGINT, on_term, d);
+	d->ev_hup = evsignal_new(d->base, SIGHUP, on_hup, d);
+	d->ev_grace = evtimer_new(d->base, on_grace, d);
+	if (!d->ev_term || !d->ev_int || !d->ev_hup || !d->ev_grace ||
+	    evsignal_add(d->ev_term, NULL) < 0 || evsignal_add(d->ev_int, NULL) < 0 ||
+	    evsignal_add(d->ev_hup, NULL) < 0) {
+		pw_err("cannot install signal handlers");
+		return 1;
+	}
+	if (pw_scheduler_apply_config(d->sched, d->cfg) < 0)
+		return 1;
+
+#ifdef HAVE_LIBSYSTEMD
+	if (sd_watchdog_enabled(0, &d->watchdog_usec) > 0 && d->watchdog_usec > 0) {
+		uint64_t half = d->watchdog_usec / 2;
+		struct timeval tv = { (time_t)(half / 1000000), (suseconds_t)(half % 1000000) };
+		d->ev_watchdog = event_new(d->base, -1, EV_PERSIST, on_watchdog, d);
+		if (d->ev_watchdog)
+			evtimer_add(d->ev_watchdog, &tv);
+	}
+#endif
+	struct pw_sched_stats st;
+	pw_scheduler_stats(d->sched, &st);
+	pw_notice("presswatchd %s started%s: %zu feeds (%zu enabled), store %s", PACKAGE_VERSION,
+		  d->once ? " (--once)" : "", st.feeds, st.enabled, pw_store_path(d->store));
+	notify("READY=1");
+	notify_status(d);
+	detach_done(d);
+
+	if (event_base_dispatch(d->base) < 0) {
+		pw_err("event loop failed");
+		return 1;
+	}
+	pw_fetcher_cancel_all(d->fetcher);
+	pw_notice("presswatchd stopped: %" PRId64 " new items stored in this run",
+		  pw_pipeline_items_stored(d->pipeline));
+	return 0;
+}
+
+static void teardown(struct daemon *d)
+{
+	if (d->sched && d->fetcher)
+		pw_fetcher_cancel_all(d->fetcher);
+	pw_scheduler_free(d->sched);
+	pw_fetcher_free(d->fetcher);
+	pw_pipeline_free(d->pipeline);
+	struct event *evs[] = { d->ev_term, d->ev_int, d->ev_hup, d->ev_grace, d->ev_watchdog };
+	for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+		if (evs[i])
+			event_free(evs[i]);
+	if (d->base)
+		event_base_free(d->base);
+	if (d->store)
+		pw_store_close(d->store);
+	if (d->pidfile_written)
+		unlink(d->pidfile);
+	pw_config_free(d->cfg);
+	free(d->config_path);
+	free(d->pidfile);
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_CHECK = 256, OPT_ONCE, OPT_PIDFILE };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "daemonize", no_argument, NULL, 'd' },
+		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct daemon d = { .ready_fd = -1 };
+	const char *config = SYSCONFDIR "/presswatch/presswatch.conf";
+	int check = 0, c;
+
+	while ((c = getopt_long(argc, argv, "c:fdvVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'f': d.foreground = 1; break;
+		case 'd': d.daemonize = 1; break;
+		case OPT_PIDFILE:
+			free(d.pidfile);
+			d.pidfile = optarg[0] == '/' ? xstrdup(optarg) : with_cwd(optarg);
+			break;
+		case 'v': d.verbose = 1; break;
+		case OPT_CHECK: check = 1; break;
+		case OPT_ONCE: d.once = 1; break;
+		case 'V': printf("presswatchd %s\n", PACKAGE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (d.foreground && d.daemonize) {
+		fprintf(stderr, "presswatchd: -f and -d exclude each other\n");
+		return 2;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "presswatchd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	d.config_path = absolute(config);
+	if (check) {
+		int rc = check_config(d.config_path);
+		free(d.config_path);
+		free(d.pidfile);
+		return rc;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "presswatchd: cannot initialise libcurl\n");
+		return 1;
+	}
+	/* config errors go to stderr, before any detaching, so the operator sees them */
+	d.cfg = load_config(d.config_path);
+	int rc = d.cfg ? run(&d) : 1;
+	teardown(&d);
+	curl_global_cleanup();
+	return rc;
+}

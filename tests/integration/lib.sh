@@ -1,0 +1,120 @@
+# lib.sh -- shared by the presswatchd integration tests (source it).
+#
+# Gives each test a temp dir ($T) with a copy of tests/fixtures/daemon in $T/www, the project's
+# HTTP server (server.py) on an ephemeral 127.0.0.1 port ($BASE), a presswatch.conf with short
+# intervals, and the real presswatchd.  Every process started here is killed on exit.
+. "$top_srcdir/tests/tap.sh"
+
+PRESSWATCHD="$top_builddir/daemon/presswatchd"
+SERVER="$top_srcdir/tests/integration/server.py"
+FIXTURES="$top_srcdir/tests/fixtures/daemon"
+
+command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 command-line shell not installed (scripts/deps installs it)"
+command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
+[ -x "$PRESSWATCHD" ] || skip_all "presswatchd not built"
+
+# 127.0.0.1 only, never through a proxy from the environment
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/pw-it.XXXXXX")
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	if [ "${tap_failed:-0}" -ne 0 ] && [ -f "$T/daemon.log" ]; then
+		echo "# --- daemon log"; sed 's/^/#   /' "$T/daemon.log" | tail -60
+		echo "# --- server log"; sed 's/^/#   /' "$T/server.log" 2>/dev/null | tail -30
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+mkdir -p "$T/www"
+cp "$FIXTURES"/* "$T/www/"
+: >"$T/server.log"
+
+# wait_for SECONDS COMMAND... -- true as soon as COMMAND succeeds, false after SECONDS
+wait_for() {
+	_limit=$1; shift
+	_end=$(( $(date +%s) + _limit ))
+	while :; do
+		if "$@" >/dev/null 2>&1; then return 0; fi
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+}
+
+start_server() {
+	python3 "$SERVER" --root "$T/www" --port-file "$T/port" --log "$T/server.log" \
+		--control "$T/control.json" >/dev/null 2>"$T/server.err" &
+	SERVER_PID=$!
+	PIDS="$PIDS $SERVER_PID"
+	wait_for 10 test -s "$T/port" || { echo "Bail out! test server did not start"; cat "$T/server.err"; exit 1; }
+	PORT=$(cat "$T/port")
+	BASE="http://127.0.0.1:$PORT"
+}
+
+# write_config [EXTRA-INI-LINES] -- presswatch.conf for the tests; feeds go to $T/feeds.conf
+write_config() {
+	cat >"$T/presswatch.conf" <<EOF
+[store]
+path = store.db
+[log]
+level = info
+[fetch]
+concurrency = 8
+per_host = 4
+connect_timeout = 2s
+timeout = ${PW_TIMEOUT:-3s}
+low_speed_time = ${PW_LOW_SPEED_TIME:-2s}
+low_speed_limit = 1
+max_body = 256K
+max_redirects = 3
+user_agent_contact = http://127.0.0.1/presswatch-tests
+[poll]
+interval = ${PW_INTERVAL:-1s}
+min_interval = 1s
+max_interval = 60s
+max_backoff = ${PW_MAX_BACKOFF:-30s}
+jitter = 0
+[articles]
+fetch = no
+[include]
+feeds = feeds.conf
+${1:-}
+EOF
+	[ -f "$T/feeds.conf" ] || : >"$T/feeds.conf"
+	[ -f "$T/topics.conf" ] || : >"$T/topics.conf"
+}
+
+# add_feed NAME URL [EXTRA-LINES]
+add_feed() {
+	printf '[%s]\nurl = %s\n%s\n\n' "$1" "$2" "${3:-}" >>"$T/feeds.conf"
+}
+
+# start_daemon [ARGS...] -- presswatchd -f in the background, log in $T/daemon.log
+start_daemon() {
+	"$PRESSWATCHD" -f -c "$T/presswatch.conf" "$@" >>"$T/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+	PIDS="$PIDS $DAEMON_PID"
+}
+
+# stop_daemon [SIGNAL] -- sends SIGNAL (TERM), waits, sets DAEMON_STATUS
+stop_daemon() {
+	kill -"${1:-TERM}" "$DAEMON_PID" 2>/dev/null
+	DAEMON_STATUS=0
+	wait "$DAEMON_PID" || DAEMON_STATUS=$?
+}
+
+sql() { sqlite3 -batch -noheader "$T/store.db" "$1" 2>/dev/null; }
+
+# requests PATH -- how many requests for exactly PATH (with query) the server logged
+requests() { awk -F'\t' -v p="$1" '$3 == p' "$T/server.log" | wc -l | tr -d ' '; }
+# statuses PATH -- the logged statuses for PATH, space-separated
+statuses() { awk -F'\t' -v p="$1" '$3 == p { printf "%s ", $6 }' "$T/server.log" | sed 's/ $//'; }
+# req_times PATH -- the logged request times for PATH, one per line
+req_times() { awk -F'\t' -v p="$1" '$3 == p { print $1 }' "$T/server.log"; }
+
+# control JSON -- replace the server's misbehaviour rules (atomically)
+control() { printf '%s\n' "$1" >"$T/control.json.tmp" && mv "$T/control.json.tmp" "$T/control.json"; }

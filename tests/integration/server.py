@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""A small HTTP server for presswatch's integration tests and demo (python3 stdlib only).
+
+Serves files from --root with ETag / Last-Modified and answers conditional requests with 304.
+It misbehaves on request, per path, through URL query parameters or a JSON control file
+(re-read on every request) mapping a path to the same parameters:
+
+  status=N           answer N with a short body (retry_after=V adds Retry-After: V)
+  redirect=3xx&to=U  redirect (301/302/303/307/308) to U (a path or an absolute URL);
+                     loop=1 redirects to itself forever
+  delay=S            wait S seconds before answering
+  drip=S             send the body a few bytes at a time, S seconds apart
+  truncate=N         announce the whole Content-Length, send N bytes, close
+  size=N             answer N bytes of filler (with Content-Length)
+  endless=1          chunked filler until the client hangs up (bounded: 2 GiB / 5 min)
+  gzip=1             gzip the body (when the client accepts it)
+  hang=1             read the request, never answer (bounded: 5 min)
+  ctype=T            override Content-Type
+  times=N            (control file only) the rule applies to the next N requests of the path
+
+Every request is appended to --log as one tab-separated line:
+  unix-time  method  path?query  If-None-Match  If-Modified-Since  status  User-Agent
+('-' for absent values).  The port (0 = ephemeral) is printed on stdout and written to
+--port-file once the socket is listening.  Binds 127.0.0.1 only.
+"""
+import argparse
+import email.utils
+import gzip
+import json
+import os
+import posixpath
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MAX_ENDLESS = 2 << 30
+MAX_WAIT = 300
+
+CTYPES = {
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".rdf": "application/rdf+xml; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",
+}
+
+
+class State:
+    def __init__(self, args):
+        self.root = os.path.realpath(args.root)
+        self.log = open(args.log, "a", buffering=1) if args.log else None
+        self.control = args.control
+        self.hits = {}
+        self.lock = threading.Lock()
+
+    def rule_for(self, path, query):
+        rule = {}
+        if self.control and os.path.exists(self.control):
+            try:
+                with open(self.control) as f:
+                    rules = json.load(f)
+            except (OSError, ValueError):
+                rules = {}
+            r = rules.get(path)
+            if r:
+                # times=N counts the requests this very rule has seen (a new rule starts at 0)
+                key = path + json.dumps(r, sort_keys=True)
+                with self.lock:
+                    n = self.hits.get(key, 0) + 1
+                    self.hits[key] = n
+                if "times" not in r or n <= int(r["times"]):
+                    rule.update({k: str(v) for k, v in r.items()})
+        for k, v in urllib.parse.parse_qsl(query):
+            rule[k] = v
+        return rule
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "pw-testserver/1"
+
+    def log_message(self, fmt, *args):  # quiet: the request log is the record
+        pass
+
+    def record(self, status):
+        st = self.server.state
+        if not st.log:
+            return
+        h = self.headers
+        fields = [
+            "%.3f" % time.time(), self.command, self.path,
+            h.get("If-None-Match") or "-", h.get("If-Modified-Since") or "-",
+            str(status), h.get("User-Agent") or "-",
+        ]
+        st.log.write("\t".join(f.replace("\t", " ") for f in fields) + "\n")
+
+    def send_body(self, status, body, ctype="text/plain; charset=utf-8", extra=None):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.record(status)
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        st = self.server.state
+        u = urllib.parse.urlsplit(self.path)
+        path = urllib.parse.unquote(u.path)
+        rule = st.rule_for(path, u.query)
+
+        if rule.get("hang"):
+            self.record("hang")
+            self.wait_for_close(MAX_WAIT)
+            self.close_connection = True
+            return
+        if "delay" in rule:
+            time.sleep(min(float(rule["delay"]), MAX_WAIT))
+
+        if "redirect" in rule:
+            code = int(rule["redirect"])
+            target = self.path if rule.get("loop") else rule.get("to", "/")
+            self.send_body(code, b"moved\n", extra={"Location": target})
+            return
+        if "status" in rule:
+            code = int(rule["status"])
+            extra = {"Retry-After": rule["retry_after"]} if "retry_after" in rule else {}
+            self.send_body(code, ("%d\n" % code).encode(), extra=extra)
+            return
+        if "size" in rule:
+            n = int(rule["size"])
+            self.send_response(200)
+            self.send_header("Content-Type", rule.get("ctype", "application/rss+xml"))
+            self.send_header("Content-Length", str(n))
+            self.end_headers()
+            self.record(200)
+            self.write_filler(n)
+            return
+        if rule.get("endless"):
+            self.send_response(200)
+            self.send_header("Content-Type", rule.get("ctype", "application/rss+xml"))
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.record(200)
+            self.write_filler(MAX_ENDLESS, chunked=True)
+            self.close_connection = True
+            return
+
+        fs = self.resolve(path)
+        if fs is None:
+            self.send_body(404, b"not found\n")
+            return
+        stt = os.stat(fs)
+        etag = '"%x-%x"' % (stt.st_size, stt.st_mtime_ns)
+        lastmod = email.utils.formatdate(stt.st_mtime, usegmt=True)
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        not_modified = False
+        if inm is not None:
+            not_modified = etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+        elif ims is not None:
+            try:
+                not_modified = int(stt.st_mtime) <= email.utils.parsedate_to_datetime(ims).timestamp()
+            except (TypeError, ValueError):
+                pass
+        if not_modified:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", lastmod)
+            self.end_headers()
+            self.record(304)
+            return
+
+        with open(fs, "rb") as f:
+            body = f.read()
+        ctype = rule.get("ctype") or CTYPES.get(os.path.splitext(fs)[1].lower(), "application/octet-stream")
+        headers = {"ETag": etag, "Last-Modified": lastmod}
+        if rule.get("gzip") and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            body = gzip.compress(body)
+            headers["Content-Encoding"] = "gzip"
+        if "truncate" in rule:
+            cut = int(rule["truncate"])
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:cut])
+            self.wfile.flush()
+            self.record(200)
+            self.close_connection = True
+            return
+        if "drip" in rule:
+            pause = float(rule["drip"])
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.record(200)
+            try:
+                for i in range(0, len(body), 16):
+                    self.wfile.write(body[i:i + 16])
+                    self.wfile.flush()
+                    time.sleep(pause)
+            except OSError:
+                self.close_connection = True
+            return
+        self.send_body(200, body, ctype, headers)
+
+    def resolve(self, path):
+        st = self.server.state
+        rel = posixpath.normpath(path).lstrip("/")
+        fs = os.path.realpath(os.path.join(st.root, rel))
+        if fs != st.root and not fs.startswith(st.root + os.sep):
+            return None
+        if os.path.isdir(fs):
+            fs = os.path.join(fs, "index.html")
+        return fs if os.path.isfile(fs) else None
+
+    def write_filler(self, n, chunked=False):
+        line = b"<!-- presswatch test filler: this body is far larger than any feed should be -->\n"
+        block = line * 800
+        sent = 0
+        deadline = time.time() + MAX_WAIT
+        try:
+            while sent < n and time.time() < deadline:
+                piece = block[: min(len(block), n - sent)]
+                if chunked:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                else:
+                    self.wfile.write(piece)
+                sent += len(piece)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            self.close_connection = True
+
+    def wait_for_close(self, limit):
+        self.connection.settimeout(1.0)
+        deadline = time.time() + limit
+        while time.time() < deadline:
+            try:
+                if not self.connection.recv(4096):
+                    return
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    ap.add_argument("--log")
+    ap.add_argument("--control")
+    args = ap.parse_args()
+    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    srv.daemon_threads = True
+    srv.state = State(args)
+    port = srv.server_address[1]
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.rename(tmp, args.port_file)
+    print(port, flush=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
