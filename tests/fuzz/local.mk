@@ -7,3 +7,11 @@ tests_fuzz_fuzz_extract_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
 tests_fuzz_fuzz_extract_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_extract_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
 endif
+EXTRA_DIST += tests/fuzz/fuzz_tag.c
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_tag
+tests_fuzz_fuzz_tag_SOURCES = tests/fuzz/fuzz_tag.c
+tests_fuzz_fuzz_tag_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+tests_fuzz_fuzz_tag_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_tag_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+endif
