@@ -24,3 +24,4 @@ cli_presswatch_SOURCES += cli/cmd_stories.c
 cli_presswatch_SOURCES += cli/cmd_import_opml.c
 cli_presswatch_SOURCES += cli/cmd_export_opml.c
 cli_libpwcli_a_SOURCES += cli/opml.c cli/opml.h
+cli_presswatch_SOURCES += cli/cmd_alerts.c
