@@ -132,6 +132,9 @@ static const struct migration migrations[] = {
 	  "  UNIQUE(item_id, name)\n"
 	  ");\n"
 	  "CREATE INDEX speakers_name ON speakers(name);\n" },
+	/* 3: item time as every listing sorts and filters by it (published, else first seen):
+	 *    `presswatch items` on 200k items drops from a 0.5 s sort to an index walk */
+	{ "CREATE INDEX items_time ON items(COALESCE(published, fetched));\n" },
 	/* append new steps here */
 };
 
