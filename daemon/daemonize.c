@@ -21,6 +21,8 @@
 /* The daemon's pid file, removed at exit by the process that wrote it (and only by it). */
 static char pidfile_path[PATH_MAX];
 static pid_t pidfile_owner;
+/* In a daemon that has not called pw_daemonize_ready() yet: the pipe to the starting process. */
+static int ready_fd = -1;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -194,8 +196,57 @@ static int wait_for_daemon(pid_t child, int fd, char *err, size_t errlen)
 	if (len > 0)
 		set_err(err, errlen, "%s", msg);
 	else
-		set_err(err, errlen, "the daemon exited before it was running");
+		set_err(err, errlen, "the daemon exited during start-up");
 	return -1;
+}
+
+/* path made absolute (after chdir("/") a relative name would mean something else). */
+static int absolute_path(const char *path, char *out, size_t outlen, char *err, size_t errlen)
+{
+	char cwd[PATH_MAX];
+	int n;
+	if (path[0] == '/') {
+		n = snprintf(out, outlen, "%s", path);
+	} else {
+		if (!getcwd(cwd, sizeof cwd)) {
+			set_err(err, errlen, "cannot resolve pid file %s: %s", path, strerror(errno));
+			return -1;
+		}
+		n = snprintf(out, outlen, "%s/%s", cwd, path);
+	}
+	if (n < 0 || (size_t)n >= outlen) {
+		set_err(err, errlen, "pid file name too long: %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the pid file of this process and arranges its removal at exit. */
+static int create_pidfile(const char *abs_path, char *err, size_t errlen)
+{
+	if (pidfile_path[0]) {
+		set_err(err, errlen, "a pid file was already created: %s", pidfile_path);
+		return -1;
+	}
+	if (write_pidfile(abs_path, err, errlen) < 0)
+		return -1;
+	memcpy(pidfile_path, abs_path, sizeof pidfile_path);
+	pidfile_owner = getpid();
+	if (atexit(remove_pidfile) != 0) {
+		remove_pidfile();
+		set_err(err, errlen, "cannot arrange the removal of pid file %s", abs_path);
+		return -1;
+	}
+	return 0;
+}
+
+int pw_pidfile_create(const char *path, char *err, size_t errlen)
+{
+	char abs_path[PATH_MAX];
+	set_err(err, errlen, "%s", "");
+	if (absolute_path(path, abs_path, sizeof abs_path, err, errlen) < 0)
+		return -1;
+	return create_pidfile(abs_path, err, errlen);
 }
 
 int pw_daemonize(const char *pidfile, char *err, size_t errlen)
@@ -205,23 +256,8 @@ int pw_daemonize(const char *pidfile, char *err, size_t errlen)
 
 	set_err(err, errlen, "%s", "");
 	if (pidfile) {
-		/* After chdir("/") a relative name would mean something else. */
-		if (pidfile[0] == '/') {
-			if (snprintf(path, sizeof path, "%s", pidfile) >= (int)sizeof path) {
-				set_err(err, errlen, "pid file name too long: %s", pidfile);
-				return -1;
-			}
-		} else {
-			char cwd[PATH_MAX];
-			if (!getcwd(cwd, sizeof cwd)) {
-				set_err(err, errlen, "cannot resolve pid file %s: %s", pidfile, strerror(errno));
-				return -1;
-			}
-			if (snprintf(path, sizeof path, "%s/%s", cwd, pidfile) >= (int)sizeof path) {
-				set_err(err, errlen, "pid file name too long: %s", pidfile);
-				return -1;
-			}
-		}
+		if (absolute_path(pidfile, path, sizeof path, err, errlen) < 0)
+			return -1;
 		/* Fail early, with the terminal still attached, when a daemon already runs. */
 		if (check_pidfile(path, err, errlen) < 0)
 			return -1;
@@ -255,30 +291,28 @@ int pw_daemonize(const char *pidfile, char *err, size_t errlen)
 	if (daemon_pid > 0)
 		_exit(0);
 
-	/* The daemon. */
+	/* The daemon.  stdio stays attached until pw_daemonize_ready(): start-up errors still
+	 * reach the terminal of whoever started it. */
 	if (chdir("/") < 0)
 		fail_child(pfd[1], "cannot daemonize: chdir /");
 	if (path[0]) {
 		char msg[512] = "";
-		if (write_pidfile(path, msg, sizeof msg) < 0) {
+		if (create_pidfile(path, msg, sizeof msg) < 0) {
 			report(pfd[1], msg);
 			_exit(1);
 		}
-		memcpy(pidfile_path, path, sizeof pidfile_path);
-		pidfile_owner = getpid();
-		if (atexit(remove_pidfile) != 0) {
-			unlink(path);
-			errno = ENOMEM;
-			fail_child(pfd[1], "cannot daemonize: atexit");
-		}
 	}
-	if (redirect_stdio() < 0) {
-		int saved = errno;
-		remove_pidfile();
-		errno = saved;
-		fail_child(pfd[1], "cannot daemonize: /dev/null");
-	}
-	report(pfd[1], "0");
-	close(pfd[1]);
+	ready_fd = pfd[1];
 	return 0;
+}
+
+int pw_daemonize_ready(void)
+{
+	if (ready_fd < 0)
+		return 0;
+	int rc = redirect_stdio();
+	report(ready_fd, rc == 0 ? "0" : "cannot daemonize: cannot open /dev/null");
+	close(ready_fd);
+	ready_fd = -1;
+	return rc;
 }

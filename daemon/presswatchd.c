@@ -492,7 +492,14 @@ int main(int argc, char **argv)
 		case 'v': d.verbose = 1; break;
 		case OPT_CHECK: check = 1; break;
 		case OPT_ONCE: d.once = 1; break;
-		case 'V': printf("presswatchd %s\n", PACKAGE_VERSION); return 0;
+		case 'V':
+			printf("presswatchd %s\n", PACKAGE_VERSION);
+#ifdef HAVE_LIBSYSTEMD
+			printf("features: sd_notify\n");
+#else
+			printf("features: -\n");
+#endif
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -205,6 +205,14 @@ for o in $(longopts "$top_srcdir/cli/presswatch.c"); do
 	grep -q -e "--$o\b" "$tmp/presswatch.1.plain" || missing="$missing --$o"
 done
 is "$missing" "" "presswatch(1) describes every global option"
+for f in "$top_srcdir"/cli/cmd_*.c; do
+	[ -f "$f" ] || continue
+	missing=""
+	for o in $(longopts "$f"); do
+		grep -q -e "--$o\b" "$tmp/presswatch.1.plain" || missing="$missing --$o"
+	done
+	is "$missing" "" "presswatch(1) describes every option of ${f##*/}"
+done
 if [ -f "$top_srcdir/daemon/presswatchd.c" ]; then
 	missing=""
 	for o in $(longopts "$top_srcdir/daemon/presswatchd.c"); do

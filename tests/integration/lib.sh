@@ -63,8 +63,8 @@ path = store.db
 [log]
 level = info
 [fetch]
-concurrency = 8
-per_host = 4
+concurrency = ${PW_CONCURRENCY:-8}
+per_host = ${PW_PER_HOST:-4}
 connect_timeout = 2s
 timeout = ${PW_TIMEOUT:-3s}
 low_speed_time = ${PW_LOW_SPEED_TIME:-2s}

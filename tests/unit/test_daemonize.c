@@ -1,8 +1,10 @@
 /*
  * test_daemonize.c -- pw_daemonize(): the daemon really detaches (own session, not a session
- * leader, cwd "/", stdio on /dev/null), the pid file is whole, names the daemon, blocks a second
- * start while it lives, is replaced when stale, and is gone after the daemon exits; failures
- * reach the caller as a message and leave no process behind.
+ * leader, cwd "/", stdio attached during start-up and on /dev/null once ready), the pid file is
+ * whole, names the daemon, blocks a second start while it lives, is replaced when stale, and is
+ * gone after the daemon exits; failures (before or during start-up) reach the caller as a
+ * message and leave no process behind.  pw_pidfile_create() for a process that stays in the
+ * foreground.
  *
  * The daemons are copies of this test process.  The test makes itself a child subreaper
  * (Linux), so the orphaned daemons are re-parented to it and it can reap them and read their
@@ -34,6 +36,7 @@ struct report {
 	long pid, sid, pgid;
 	char cwd[PATH_MAX];
 	int devnull[3];
+	int attached_before_ready;  /* stderr was still ours during start-up */
 };
 
 static void sleep_ms(int ms)
@@ -48,10 +51,11 @@ static int same_file(int fd, const struct stat *st)
 	return fstat(fd, &fst) == 0 && fst.st_dev == st->st_dev && fst.st_ino == st->st_ino;
 }
 
-/* What the daemon does: describe itself in `report_path` (atomically), then wait for SIGTERM
- * and leave through exit(), as presswatchd does; 3 if nobody stops it within 20 s. */
-static void daemon_body(const char *report_path) __attribute__((noreturn));
-static void daemon_body(const char *report_path)
+/* What the daemon does: start up (or fail to, with fail_startup), report ready, describe itself
+ * in `report_path` (atomically), then wait for SIGTERM and leave through exit(), as presswatchd
+ * does; 3 if nobody stops it within 20 s. */
+static void daemon_body(const char *report_path, int fail_startup) __attribute__((noreturn));
+static void daemon_body(const char *report_path, int fail_startup)
 {
 	sigset_t set;
 	sigemptyset(&set);
@@ -60,15 +64,20 @@ static void daemon_body(const char *report_path)
 
 	struct stat null_st;
 	char cwd[PATH_MAX] = "?", tmp[PATH_MAX + 8];
+	int have_null = stat("/dev/null", &null_st) == 0;
+	int attached = have_null && !same_file(2, &null_st);
+	if (fail_startup)
+		exit(1);  /* e.g. the database cannot be opened */
+	if (pw_daemonize_ready() < 0)
+		exit(1);
 	if (!getcwd(cwd, sizeof cwd))
 		strcpy(cwd, "?");
-	int have_null = stat("/dev/null", &null_st) == 0;
 	snprintf(tmp, sizeof tmp, "%s.tmp", report_path);
 	FILE *f = fopen(tmp, "w");
 	if (f) {
-		fprintf(f, "%ld %ld %ld %d %d %d %s\n", (long)getpid(), (long)getsid(0), (long)getpgrp(),
+		fprintf(f, "%ld %ld %ld %d %d %d %d %s\n", (long)getpid(), (long)getsid(0), (long)getpgrp(),
 			have_null && same_file(0, &null_st), have_null && same_file(1, &null_st),
-			have_null && same_file(2, &null_st), cwd);
+			have_null && same_file(2, &null_st), attached, cwd);
 		fclose(f);
 		rename(tmp, report_path);
 	}
@@ -77,12 +86,12 @@ static void daemon_body(const char *report_path)
 }
 
 /* Starts a daemon; in the original process returns pw_daemonize()'s result. */
-static int start(const char *pidfile, const char *report_path, char *err, size_t errlen)
+static int start(const char *pidfile, const char *report_path, int fail_startup, char *err, size_t errlen)
 {
 	unlink(report_path);
 	int r = pw_daemonize(pidfile, err, errlen);
 	if (r == 0)
-		daemon_body(report_path);
+		daemon_body(report_path, fail_startup);
 	return r;
 }
 
@@ -91,10 +100,11 @@ static int read_report(const char *path, struct report *rep)
 	for (int i = 0; i < 500; i++) {  /* up to 5 s */
 		FILE *f = fopen(path, "r");
 		if (f) {
-			int n = fscanf(f, "%ld %ld %ld %d %d %d %4095s", &rep->pid, &rep->sid, &rep->pgid,
-				       &rep->devnull[0], &rep->devnull[1], &rep->devnull[2], rep->cwd);
+			int n = fscanf(f, "%ld %ld %ld %d %d %d %d %4095s", &rep->pid, &rep->sid, &rep->pgid,
+				       &rep->devnull[0], &rep->devnull[1], &rep->devnull[2],
+				       &rep->attached_before_ready, rep->cwd);
 			fclose(f);
-			return n == 7 ? 0 : -1;
+			return n == 8 ? 0 : -1;
 		}
 		sleep_ms(10);
 	}
@@ -199,7 +209,7 @@ int main(void)
 		printf("Bail out! chdir: %s\n", strerror(errno));
 		return 1;
 	}
-	int r = start("presswatchd.pid", report_path, err, sizeof err);
+	int r = start("presswatchd.pid", report_path, 0, err, sizeof err);
 	is_int(r, 1, "the caller gets 1 once the daemon runs");
 	is_str(err, "", "no error message");
 	long d1 = pid_in(pidfile);
@@ -209,10 +219,11 @@ int main(void)
 	ok(rep.sid != (long)getsid(0), "the daemon left the caller's session");
 	ok(rep.sid != rep.pid, "the daemon is not a session leader (cannot acquire a terminal)");
 	is_str(rep.cwd, "/", "the daemon works in /");
-	ok(rep.devnull[0] && rep.devnull[1] && rep.devnull[2], "stdin, stdout and stderr are /dev/null");
+	ok(rep.attached_before_ready, "stderr stays attached during start-up (errors reach the terminal)");
+	ok(rep.devnull[0] && rep.devnull[1] && rep.devnull[2], "once ready, stdin, stdout and stderr are /dev/null");
 
 	/* 2. A second start while the first daemon lives is refused, and changes nothing. */
-	r = start(pidfile, report_path, err, sizeof err);
+	r = start(pidfile, report_path, 0, err, sizeof err);
 	is_int(r, -1, "a second daemon with the same pid file is refused");
 	char want[64];
 	snprintf(want, sizeof want, "names running process %ld", d1);
@@ -234,7 +245,7 @@ int main(void)
 	waitpid(dead, NULL, 0);
 	snprintf(want, sizeof want, "%ld\n", (long)dead);
 	write_file(pidfile, want);
-	r = start(pidfile, report_path, err, sizeof err);
+	r = start(pidfile, report_path, 0, err, sizeof err);
 	is_int(r, 1, "a stale pid file does not stop the daemon");
 	long d2 = pid_in(pidfile);
 	ok(read_report(report_path, &rep) == 0 && rep.pid == d2 && d2 != (long)dead,
@@ -245,7 +256,7 @@ int main(void)
 
 	/* 5. A pid file holding garbage is replaced too. */
 	write_file(pidfile, "not a pid\n");
-	r = start(pidfile, report_path, err, sizeof err);
+	r = start(pidfile, report_path, 0, err, sizeof err);
 	is_int(r, 1, "a pid file holding garbage does not stop the daemon");
 	long d3 = pid_in(pidfile);
 	ok(read_report(report_path, &rep) == 0 && rep.pid == d3, "it now names the new daemon");
@@ -259,7 +270,7 @@ int main(void)
 	unlink(report_path);
 
 	/* 7. No pid file at all. */
-	r = start(NULL, report_path, err, sizeof err);
+	r = start(NULL, report_path, 0, err, sizeof err);
 	is_int(r, 1, "a daemon without a pid file starts");
 	ok(read_report(report_path, &rep) == 0 && rep.pid > 0, "and reports on itself");
 	kill((pid_t)rep.pid, SIGTERM);
@@ -269,11 +280,53 @@ int main(void)
 	/* 8. A pid file that cannot be written: the caller learns why, no daemon is left. */
 	char bad[PATH_MAX + 32];
 	snprintf(bad, sizeof bad, "%s/no-such-dir/presswatchd.pid", dir);
-	r = start(bad, report_path, err, sizeof err);
+	r = start(bad, report_path, 0, err, sizeof err);
 	is_int(r, -1, "an unwritable pid file fails the start");
 	ok(strstr(err, "no-such-dir") && strstr(err, "No such file"), "the message names the file and the reason: %s", err);
 	ok(no_children_left(), "no daemon is left behind");
 	ok(access(report_path, F_OK) < 0, "the daemon body never ran");
+
+	/* 9. A daemon whose start-up fails (after the pid file was written): the caller learns it,
+	 * the pid file is removed. */
+	r = start(pidfile, report_path, 1, err, sizeof err);
+	is_int(r, -1, "a daemon that fails during start-up fails the start");
+	ok(strstr(err, "start-up") != NULL, "the caller is told: %s", err);
+	ok(no_children_left(), "no daemon is left behind");
+	ok(access(pidfile, F_OK) < 0 && errno == ENOENT, "its pid file is gone");
+
+	/* 10. pw_pidfile_create(), for --pidfile in the foreground. */
+	int go[2];
+	if (pipe(go) < 0) {
+		printf("Bail out! pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	fflush(stdout);
+	pid_t fg = fork();
+	if (fg == 0) {
+		char e[512], c;
+		close(go[1]);
+		if (pw_pidfile_create("presswatchd.pid", e, sizeof e) < 0)  /* relative: cwd is dir */
+			_exit(2);
+		if (read(go[0], &c, 1) < 0)
+			_exit(3);
+		exit(0);
+	}
+	close(go[0]);
+	long named = -1;
+	for (int i = 0; i < 500 && named != (long)fg; i++) {
+		named = pid_in(pidfile);
+		if (named != (long)fg)
+			sleep_ms(10);
+	}
+	is_int(named, fg, "pw_pidfile_create() writes the process's own pid");
+	r = pw_pidfile_create(pidfile, err, sizeof err);
+	is_int(r, -1, "a second pid file for the same path is refused while the first process lives");
+	ok(strstr(err, "names running process") != NULL, "with the reason: %s", err);
+	close(go[1]);
+	int st = -1;
+	waitpid(fg, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the foreground process exits 0");
+	ok(access(pidfile, F_OK) < 0 && errno == ENOENT, "and its pid file is gone");
 
 	ok(only_files(NULL, NULL), "the directory is clean again");
 	rmdir(dir);
