@@ -11,3 +11,12 @@ bench-extract: bench/bench_extract$(EXEEXT)
 	bench/bench_extract $(top_srcdir)/tests/fixtures/pages/*.html; \
 	if test -d "$$corpus"; then echo "Readability corpus:"; bench/bench_extract -t 5 "$$corpus"/*/source.html; \
 	else echo "bench-extract: $$corpus not found, corpus run skipped"; fi
+EXTRA_PROGRAMS += bench/bench_dedup
+bench_bench_dedup_SOURCES = bench/bench_dedup.c
+bench_bench_dedup_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+bench_bench_dedup_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+CLEANFILES += bench/bench_dedup$(EXEEXT)
+.PHONY: bench-dedup
+bench: bench-dedup
+bench-dedup: bench/bench_dedup$(EXEEXT)
+	bench/bench_dedup $(top_srcdir)/tests/fixtures/dedup/articles/*.txt

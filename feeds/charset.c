@@ -285,6 +285,32 @@ static const unsigned short cp1252_c1[32] = {
 
 static const char replacement[3] = { '\xef', '\xbf', '\xbd' };
 
+/* Length of the invalid sequence at s that one U+FFFD replaces: the lead byte and the
+ * continuation bytes that could still have completed it (Unicode's "maximal subpart"). */
+static size_t maximal_subpart(const unsigned char *s, size_t n)
+{
+	unsigned b = s[0];
+	size_t need = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xc2 && b <= 0xdf ? 2 : 1;
+	size_t i = 1;
+	while (i < need && i < n) {
+		unsigned lo = 0x80, hi = 0xbf;
+		if (i == 1) {
+			if (b == 0xe0)
+				lo = 0xa0;
+			else if (b == 0xed)
+				hi = 0x9f;
+			else if (b == 0xf0)
+				lo = 0x90;
+			else if (b == 0xf4)
+				hi = 0x8f;
+		}
+		if (s[i] < lo || s[i] > hi)
+			break;
+		i++;
+	}
+	return i;
+}
+
 /* Appends valid UTF-8 from s to out, replacing invalid bytes and dropping XML-forbidden
  * characters; returns how many trailing bytes form an incomplete sequence (when !final). */
 static size_t filter_utf8(struct pw_charset_conv *c, const unsigned char *s, size_t n, int final,
@@ -324,7 +350,8 @@ static size_t filter_utf8(struct pw_charset_conv *c, const unsigned char *s, siz
 			pw_buf_append(out, s + run, i - run);
 			pw_buf_append(out, replacement, 3);
 			c->errors++;
-			run = ++i;
+			i += maximal_subpart(s + i, n - i);
+			run = i;
 			continue;
 		}
 		if (l == 3 && b == 0xef && s[i + 1] == 0xbf && (s[i + 2] == 0xbe || s[i + 2] == 0xbf)) {
@@ -364,6 +391,8 @@ void pw_charset_conv_run(struct pw_charset_conv *c, const char *in, size_t len, 
 {
 	/* join the carried bytes with the new input */
 	unsigned char *tmp = NULL;
+	if (!in)
+		in = "";
 	const unsigned char *s = (const unsigned char *)in;
 	size_t n = len;
 	if (c->ncarry) {
@@ -377,7 +406,8 @@ void pw_charset_conv_run(struct pw_charset_conv *c, const char *in, size_t len, 
 	}
 	if (c->cd == (iconv_t)-1) {
 		size_t left = filter_utf8(c, s, n, final, out);
-		memcpy(c->carry, s + n - left, left);
+		if (left)
+			memcpy(c->carry, s + n - left, left);
 		c->ncarry = left;
 		free(tmp);
 		return;

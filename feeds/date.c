@@ -147,6 +147,8 @@ static int numeric_zone(const char **p, int *off)
 	int sign = *q == '+' ? 1 : -1;
 	q += *q == '+' || *q == '-' ? 1 : 3;
 	int hh = digits(&q, 2), mm = 0;
+	if (hh < 0 && isdigit((unsigned char)*q) && !isdigit((unsigned char)q[1]))
+		hh = digits(&q, 1); /* "GMT+3" */
 	if (hh < 0)
 		return 0;
 	if (*q == ':')

@@ -36,6 +36,7 @@
 #include "sha1.h"
 #include "url.h"
 #include "xmalloc.h"
+#include "xml_repair.h"
 
 #define SNIFF_BYTES 4096
 #define MAX_DEPTH 256
@@ -94,6 +95,8 @@ struct pw_feed_parser {
 	size_t total_in;
 	struct pw_charset_conv *conv;
 	struct pw_buf conv_out;
+	struct pw_xml_repair repair;
+	struct pw_buf repaired;
 	xmlParserCtxtPtr ctxt;
 	xmlSAXHandler sax;
 	xmlDocPtr entdoc;       /* holds declared and HTML entities; never a document tree */
@@ -1233,8 +1236,13 @@ static void feed_xml(struct pw_feed_parser *p, const char *data, size_t len, int
 static void convert_and_feed(struct pw_feed_parser *p, const char *data, size_t len, int final)
 {
 	pw_buf_reset(&p->conv_out);
+	pw_buf_reset(&p->repaired);
 	pw_charset_conv_run(p->conv, data, len, final, &p->conv_out);
-	feed_xml(p, p->conv_out.data ? p->conv_out.data : "", p->conv_out.len, final);
+	size_t fixes = p->repair.fixes;
+	pw_xml_repair_run(&p->repair, p->conv_out.data ? p->conv_out.data : "", p->conv_out.len, final, &p->repaired);
+	if (p->repair.fixes > fixes)
+		note_xml_error(p, "bare '&' or '<' in text (escaped)", 0);
+	feed_xml(p, p->repaired.data ? p->repaired.data : "", p->repaired.len, final);
 }
 
 static void start(struct pw_feed_parser *p, int final)
@@ -1391,6 +1399,8 @@ void pw_feed_parser_free(struct pw_feed_parser *p)
 	pw_charset_conv_free(p->conv);
 	pw_buf_free(&p->sniff);
 	pw_buf_free(&p->conv_out);
+	pw_buf_free(&p->repaired);
+	pw_xml_repair_free(&p->repair);
 	pw_buf_free(&p->cap);
 	free(p->info.title);
 	free(p->info.link);
