@@ -34,6 +34,7 @@
 #include <systemd/sd-daemon.h>
 #endif
 
+#include "alert.h"
 #include "config.h"
 #include "fetch.h"
 #include "log.h"
@@ -55,8 +56,9 @@ struct daemon {
 	struct pw_store *store;
 	struct pw_fetcher *fetcher;
 	struct pw_pipeline *pipeline;
+	struct pw_alerter *alerter;
 	struct pw_scheduler *sched;
-	struct event *ev_term, *ev_int, *ev_hup, *ev_grace, *ev_watchdog;
+	struct event *ev_term, *ev_int, *ev_hup, *ev_grace, *ev_watchdog, *ev_reap;
 	int foreground, daemonize, once, verbose, stopping;
 	char *pidfile;              /* absolute (-d changes to /) */
 	int pidfile_written;
@@ -179,11 +181,19 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 
 static void reload(struct daemon *d)
 {
+	char err[512];
 	pw_notice("SIGHUP: reloading %s", d->config_path);
 	notify("RELOADING=1");
+	pw_alert_reopen(d->alerter);  /* logrotate: even when the new config is refused */
 	struct pw_config *cfg = load_config(d->config_path);
 	if (!cfg) {
 		pw_err("reload refused: the configuration has errors; keeping the running one");
+		notify("READY=1");
+		return;
+	}
+	if (pw_alerter_reload(d->alerter, cfg, err, sizeof err) < 0) {
+		pw_err("reload refused: %s; keeping the running configuration", err);
+		pw_config_free(cfg);
 		notify("READY=1");
 		return;
 	}
@@ -192,6 +202,7 @@ static void reload(struct daemon *d)
 			cfg->store_path, pw_store_path(d->store));
 	if (pw_scheduler_apply_config(d->sched, cfg) < 0) {
 		pw_err("reload failed: keeping the running configuration");
+		pw_alerter_reload(d->alerter, d->cfg, err, sizeof err);
 		pw_config_free(cfg);
 		notify("READY=1");
 		return;
@@ -206,7 +217,6 @@ static void reload(struct daemon *d)
 	free(ua);
 	pw_config_free(old);
 	set_logging(d);  /* level may have changed; syslog is reopened */
-	/* The alert log (alert.c, later) is reopened here too, for logrotate. */
 	struct pw_sched_stats st;
 	pw_scheduler_stats(d->sched, &st);
 	pw_notice("reloaded: %zu feeds (%zu enabled), %zu topics", st.feeds, st.enabled, cfg->ntopics);
@@ -219,6 +229,12 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	struct daemon *d = arg;
 	if (!d->stopping)
 		reload(d);
+}
+
+static void on_reap(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	pw_alert_reap(d->alerter);
 }
 
 static void on_watchdog(evutil_socket_t fd, short what, void *arg)
@@ -343,6 +359,15 @@ static int check_config(const char *path)
 	size_t enabled = 0;
 	for (size_t i = 0; i < cfg->nfeeds; i++)
 		enabled += cfg->feeds[i].enabled != 0;
+	char terr[512];
+	struct pw_tagger *t = pw_tagger_new(cfg->topics, cfg->ntopics, cfg->speakers, cfg->nspeakers,
+					    terr, sizeof terr);
+	if (!t) {
+		fprintf(stderr, "%s\npresswatchd: %s: configuration has errors\n", terr, path);
+		pw_config_free(cfg);
+		return 1;
+	}
+	pw_tagger_free(t);
 	printf("%s: ok: %zu feeds (%zu enabled), %zu topics, store %s\n", cfg->path, cfg->nfeeds, enabled,
 	       cfg->ntopics, cfg->store_path);
 	pw_config_free(cfg);
@@ -393,6 +418,14 @@ static int run(struct daemon *d)
 	if (!d->fetcher)
 		return 1;
 	d->pipeline = pw_pipeline_new(d->store, d->cfg);
+	d->alerter = pw_alerter_new(d->cfg, err, sizeof err);
+	if (!d->alerter) {
+		pw_err("%s", err);
+		return 1;
+	}
+	pw_pipeline_set_alerter(d->pipeline, d->alerter);
+	/* alerts recorded but not written before a crash or restart */
+	pw_alert_recover(d->alerter, d->store);
 	struct pw_scheduler_ctx sc = {
 		.base = d->base, .store = d->store, .fetcher = d->fetcher, .pipeline = d->pipeline,
 		.once = d->once, .on_idle = on_idle, .on_poll = on_poll, .arg = d,
@@ -403,7 +436,10 @@ static int run(struct daemon *d)
 	d->ev_int = evsignal_new(d->base, SIGINT, on_term, d);
 	d->ev_hup = evsignal_new(d->base, SIGHUP, on_hup, d);
 	d->ev_grace = evtimer_new(d->base, on_grace, d);
-	if (!d->ev_term || !d->ev_int || !d->ev_hup || !d->ev_grace ||
+	d->ev_reap = event_new(d->base, -1, EV_PERSIST, on_reap, d);  /* alert commands */
+	struct timeval reap_tv = { 1, 0 };
+	if (!d->ev_term || !d->ev_int || !d->ev_hup || !d->ev_grace || !d->ev_reap ||
+	    evtimer_add(d->ev_reap, &reap_tv) < 0 ||
 	    evsignal_add(d->ev_term, NULL) < 0 || evsignal_add(d->ev_int, NULL) < 0 ||
 	    evsignal_add(d->ev_hup, NULL) < 0) {
 		pw_err("cannot install signal handlers");
@@ -446,7 +482,8 @@ static void teardown(struct daemon *d)
 	pw_scheduler_free(d->sched);
 	pw_fetcher_free(d->fetcher);
 	pw_pipeline_free(d->pipeline);
-	struct event *evs[] = { d->ev_term, d->ev_int, d->ev_hup, d->ev_grace, d->ev_watchdog };
+	pw_alerter_free(d->alerter);
+	struct event *evs[] = { d->ev_term, d->ev_int, d->ev_hup, d->ev_grace, d->ev_watchdog, d->ev_reap };
 	for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
 		if (evs[i])
 			event_free(evs[i]);
