@@ -559,6 +559,23 @@ static void test_options(void)
 	}
 	result_free(&r);
 
+	/* '&amp;' in attributes (Atom hrefs, enclosure URLs) is '&', not libxml2's "&#38;" */
+	static const char amp[] = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>x</id>"
+		"<link href=\"https://a.example/news?id=5&amp;lang=ka&amp;amp;x\"/>"
+		"<link rel=\"enclosure\" href=\"https://a.example/v.mp4?a=1&amp;b=2\"/>"
+		"<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"https://a.example/?q=1&amp;r=2\">x</a></div></content>"
+		"</entry></feed>";
+	parse(amp, sizeof amp - 1, NULL, 0, &r);
+	if (r.n == 1) {
+		is_str(r.items[0]->link, "https://a.example/news?id=5&lang=ka&amp;x", "&amp; in an Atom href");
+		ok(r.items[0]->nenclosures == 1 && strcmp(r.items[0]->enclosures[0], "https://a.example/v.mp4?a=1&b=2") == 0,
+		   "&amp; in an enclosure href");
+		is_str(r.items[0]->content, "<a href=\"https://a.example/?q=1&amp;r=2\">x</a>", "&amp; in xhtml attributes re-escaped once");
+	} else {
+		ok(0, "amp entry parsed");
+	}
+	result_free(&r);
+
 	/* the buffer convenience API */
 	size_t len;
 	char *data = load("rss092_reportaz.xml", &len);
