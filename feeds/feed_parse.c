@@ -1231,6 +1231,20 @@ static void feed_xml(struct pw_feed_parser *p, const char *data, size_t len, int
 			set_error(p, PW_FEED_NOT_FEED, "not a feed: the body is JSON");
 			return;
 		}
+		/* PHP warnings or a stray byte before the document: skip to the XML declaration
+		 * or the feed's root when one follows in this first chunk */
+		static const char *const starts[] = { "<?xml", "<rss", "<feed", "<rdf:RDF", "<RDF" };
+		const char *found = NULL;
+		for (size_t k = 0; k < PW_ARRAY_SIZE(starts) && !found; k++) {
+			const char *hit = memmem(data, len, starts[k], strlen(starts[k]));
+			if (hit && (hit > data || k > 0))
+				found = hit;
+		}
+		if (found && found > data && (data[0] != '<' || memmem(data, len, "<?xml", 5) == found)) {
+			note_xml_error(p, "text before the XML document skipped", 1);
+			len -= (size_t)(found - data);
+			data = found;
+		}
 		if (data[0] != '<') {
 			set_error(p, PW_FEED_NOT_FEED, "not a feed: the body is not XML");
 			return;

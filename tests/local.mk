@@ -161,3 +161,5 @@ tests_integration_alert_fixture_CFLAGS = $(UNIT_CFLAGS)
 tests_integration_alert_fixture_LDADD = $(UNIT_LDADD)
 TESTS += tests/integration/test_alerts_cli.sh
 EXTRA_DIST += tests/integration/test_alerts_cli.sh
+EXTRA_DIST += tests/fixtures/feeds/rss20_php_warning_prefix.xml
+EXTRA_DIST += tests/fixtures/feeds/rss20_ru_mislabelled_utf8.xml

@@ -113,7 +113,7 @@ static const char *const all_fixtures[] = {
 	"rss20_ru_cp1251.xml", "rss20_ru_koi8r.xml", "rss20_ru_cp1251_undeclared.xml",
 	"rss20_ru_http_charset.xml", "atom10_utf16le_bom.xml", "atom10_utf16be_nobom.xml",
 	"rss20_invalid_utf8.xml", "rss20_broken_items.xml", "rss20_truncated.xml", "rss20_dates.xml",
-	"rss20_internal_entity.xml", "not_feed_page.html", "not_feed.json", "empty.xml",
+	"rss20_internal_entity.xml", "rss20_php_warning_prefix.xml", "rss20_ru_mislabelled_utf8.xml", "not_feed_page.html", "not_feed.json", "empty.xml",
 	"not_feed_xml.xml", "unsafe_entity_bomb.xml", "unsafe_xxe.xml",
 };
 
@@ -397,6 +397,19 @@ static void test_recovery(void)
 	if (r.n == 2)
 		is_str(r.items[1]->summary, "The connection dropped while this descrip", "truncated: partial text kept");
 	ok(r.info.xml_errors > 0, "truncated: reported as not well-formed");
+	result_free(&r);
+
+	parse_file("rss20_php_warning_prefix.xml", NULL, &r);
+	is_int(r.status, PW_FEED_OK, "PHP warning before the XML: recovered");
+	is_str(r.info.title, "Apsny Press (after a PHP warning)", "PHP warning before the XML: feed read");
+	ok(r.n == 1 && strcmp(r.items[0]->link, "https://apsny.example/news/4410") == 0, "PHP warning before the XML: item read");
+	ok(r.info.xml_errors > 0, "PHP warning before the XML: reported");
+	result_free(&r);
+
+	parse_file("rss20_ru_mislabelled_utf8.xml", NULL, &r);
+	is_str(r.info.encoding, "WINDOWS-1251", "windows-1251 bytes declared as UTF-8: read as windows-1251");
+	is_str(r.info.title, "\xd0\x9d\xd0\xbe\xd0\xb2\xd0\xbe\xd1\x81\xd1\x82\xd0\xb8 \xd0\xa1\xd0\xb5\xd0\xb2\xd0\xb5\xd1\x80\xd0\xbd\xd0\xbe\xd0\xb9 \xd0\x9e\xd1\x81\xd0\xb5\xd1\x82\xd0\xb8\xd0\xb8",
+	       "windows-1251 bytes declared as UTF-8: title");
 	result_free(&r);
 
 	parse_file("rss20_internal_entity.xml", NULL, &r);
