@@ -135,6 +135,10 @@ static const struct migration migrations[] = {
 	/* 3: item time as every listing sorts and filters by it (published, else first seen):
 	 *    `presswatch items` on 200k items drops from a 0.5 s sort to an index walk */
 	{ "CREATE INDEX items_time ON items(COALESCE(published, fetched));\n" },
+	/* 4: the pending-alerts index of step 2 was on (id), which the planner skips in favour of
+	 *    the rowid; on (emitted) the flush after every poll is an index search */
+	{ "DROP INDEX alerts_pending;\n"
+	  "CREATE INDEX alerts_pending ON alerts(emitted) WHERE emitted = 0;\n" },
 	/* append new steps here */
 };
 
