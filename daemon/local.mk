@@ -11,3 +11,4 @@ daemon_presswatchd_SOURCES += daemon/pipeline.c daemon/pipeline.h
 dist_noinst_SCRIPTS += scripts/demo
 EXTRA_DIST += etc/demo/site
 daemon_presswatchd_SOURCES += daemon/alert.c daemon/alert.h
+daemon_presswatchd_SOURCES += daemon/daemonize.c daemon/daemonize.h

@@ -108,20 +108,25 @@ size_t pw_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* 1 when every complete sequence in s[0..n) is valid UTF-8 and at least one is non-ASCII. */
-static int looks_utf8(const unsigned char *s, size_t n, int *nonascii)
+/* Counts valid multi-byte UTF-8 sequences and invalid bytes in s[0..n) (a sequence cut by the
+ * end of the head is neither). */
+static void utf8_stats(const unsigned char *s, size_t n, size_t *valid_mb, size_t *invalid)
 {
-	*nonascii = 0;
+	*valid_mb = *invalid = 0;
 	size_t i = 0;
 	while (i < n) {
 		size_t l = pw_utf8_seq(s + i, n - i);
-		if (l == 0)
-			return n - i < 4 && s[i] >= 0xc2; /* cut at the end of the head: fine */
+		if (l == 0) {
+			if (n - i < 4 && s[i] >= 0xc2)
+				break;
+			(*invalid)++;
+			i++;
+			continue;
+		}
 		if (l > 1)
-			*nonascii = 1;
+			(*valid_mb)++;
 		i += l;
 	}
-	return 1;
 }
 
 const char *pw_charset_xml_decl(const char *head, size_t len, char out[48])
@@ -221,8 +226,13 @@ const char *pw_charset_detect(const char *head, size_t len, const char *http_cha
 	const char *http = pw_charset_canonical(http_charset);
 	if (http && (strncmp(http, "UTF-16", 6) == 0 || strncmp(http, "UTF-32", 6) == 0))
 		http = NULL;
-	int nonascii;
-	int utf8 = looks_utf8(u, len, &nonascii);
+	size_t valid_mb, invalid;
+	utf8_stats(u, len, &valid_mb, &invalid);
+	int utf8 = invalid == 0, nonascii = valid_mb > 0;
+	/* labelled (or defaulting to) UTF-8 but many invalid bytes and not a single valid
+	 * multi-byte sequence: a legacy encoding mislabelled, common with Cyrillic CMSes (a few
+	 * stray bytes in a UTF-8 document only get replaced) */
+	int not_utf8_at_all = invalid >= 8 && valid_mb == 0;
 	if (http) {
 		if (decl && strcmp(http, decl) != 0) {
 			if (strcmp(http, "UTF-8") == 0 && !utf8)
@@ -232,10 +242,14 @@ const char *pw_charset_detect(const char *head, size_t len, const char *http_cha
 			if (strcmp(http, "WINDOWS-1252") == 0 && utf8 && nonascii)
 				return "UTF-8";
 		}
+		if (strcmp(http, "UTF-8") == 0 && not_utf8_at_all)
+			return decl && strcmp(decl, "UTF-8") != 0 ? decl : guess_legacy(u, len);
 		if (!decl && strcmp(http, "WINDOWS-1252") == 0 && utf8 && nonascii)
 			return "UTF-8";
 		return http;
 	}
+	if (decl && strcmp(decl, "UTF-8") == 0 && not_utf8_at_all)
+		return guess_legacy(u, len);
 	if (decl)
 		return decl;
 	return utf8 ? "UTF-8" : guess_legacy(u, len);

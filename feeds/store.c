@@ -506,7 +506,10 @@ static int setup(struct pw_store *s, char *err, size_t errlen)
 	 * already fsync'd, so the story could alert twice.  The daemon commits once per poll batch,
 	 * a few times a second at most, so the fsync is cheap.
 	 */
-	if (exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", "setting pragmas") < 0 ||
+	/* journal_size_limit: after a checkpoint the WAL is truncated back to 64 MiB, so one burst
+	 * (or a reader that held a snapshot for long) does not leave a huge -wal file behind. */
+	if (exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864;",
+		 "setting pragmas") < 0 ||
 	    (s->mode == PW_STORE_RW && migrate(s) < 0)) {
 		if (s->code == SQLITE_BUSY || s->code == SQLITE_LOCKED)
 			snprintf(err, errlen, "%s: database is locked by another process after waiting %d ms",

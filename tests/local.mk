@@ -166,3 +166,5 @@ tests_unit_test_store_dedup_SOURCES = tests/unit/test_store_dedup.c tests/unit/d
 tests_unit_test_store_dedup_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_store_dedup_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_store_dedup
+EXTRA_DIST += tests/fixtures/feeds/rss20_php_warning_prefix.xml
+EXTRA_DIST += tests/fixtures/feeds/rss20_ru_mislabelled_utf8.xml

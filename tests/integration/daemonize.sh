@@ -19,7 +19,7 @@ ok $? "the detached daemon polls and stores"
 
 "$PRESSWATCHD" -d --pidfile "$T/pd.pid" -c "$T/presswatch.conf" >"$T/d2.out" 2>&1
 ok "$([ $? -eq 1 ]; echo $?)" "a second instance on the same pid file exits 1"
-grep -q "already running as process $pid" "$T/d2.out"
+grep -q "names running process $pid" "$T/d2.out"
 ok $? "...saying which process runs"
 
 ours "$pid" && kill -TERM "$pid"   # not our child: make sure the PID is still the daemon

@@ -113,7 +113,7 @@ static const char *const all_fixtures[] = {
 	"rss20_ru_cp1251.xml", "rss20_ru_koi8r.xml", "rss20_ru_cp1251_undeclared.xml",
 	"rss20_ru_http_charset.xml", "atom10_utf16le_bom.xml", "atom10_utf16be_nobom.xml",
 	"rss20_invalid_utf8.xml", "rss20_broken_items.xml", "rss20_truncated.xml", "rss20_dates.xml",
-	"rss20_internal_entity.xml", "not_feed_page.html", "not_feed.json", "empty.xml",
+	"rss20_internal_entity.xml", "rss20_php_warning_prefix.xml", "rss20_ru_mislabelled_utf8.xml", "not_feed_page.html", "not_feed.json", "empty.xml",
 	"not_feed_xml.xml", "unsafe_entity_bomb.xml", "unsafe_xxe.xml",
 };
 
@@ -399,6 +399,19 @@ static void test_recovery(void)
 	ok(r.info.xml_errors > 0, "truncated: reported as not well-formed");
 	result_free(&r);
 
+	parse_file("rss20_php_warning_prefix.xml", NULL, &r);
+	is_int(r.status, PW_FEED_OK, "PHP warning before the XML: recovered");
+	is_str(r.info.title, "Apsny Press (after a PHP warning)", "PHP warning before the XML: feed read");
+	ok(r.n == 1 && strcmp(r.items[0]->link, "https://apsny.example/news/4410") == 0, "PHP warning before the XML: item read");
+	ok(r.info.xml_errors > 0, "PHP warning before the XML: reported");
+	result_free(&r);
+
+	parse_file("rss20_ru_mislabelled_utf8.xml", NULL, &r);
+	is_str(r.info.encoding, "WINDOWS-1251", "windows-1251 bytes declared as UTF-8: read as windows-1251");
+	is_str(r.info.title, "\xd0\x9d\xd0\xbe\xd0\xb2\xd0\xbe\xd1\x81\xd1\x82\xd0\xb8 \xd0\xa1\xd0\xb5\xd0\xb2\xd0\xb5\xd1\x80\xd0\xbd\xd0\xbe\xd0\xb9 \xd0\x9e\xd1\x81\xd0\xb5\xd1\x82\xd0\xb8\xd0\xb8",
+	       "windows-1251 bytes declared as UTF-8: title");
+	result_free(&r);
+
 	parse_file("rss20_internal_entity.xml", NULL, &r);
 	is_int(r.status, PW_FEED_OK, "internal entity: accepted");
 	is_str(r.info.title, "Civil.ge headlines", "internal entity expanded in the channel title");
@@ -556,6 +569,23 @@ static void test_options(void)
 		is_str(r.items[0]->link, "https://news.example/feeds/a/b", "relative link against opts.base_url");
 	} else {
 		ok(0, "one item");
+	}
+	result_free(&r);
+
+	/* '&amp;' in attributes (Atom hrefs, enclosure URLs) is '&', not libxml2's "&#38;" */
+	static const char amp[] = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>x</id>"
+		"<link href=\"https://a.example/news?id=5&amp;lang=ka&amp;amp;x\"/>"
+		"<link rel=\"enclosure\" href=\"https://a.example/v.mp4?a=1&amp;b=2\"/>"
+		"<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"https://a.example/?q=1&amp;r=2\">x</a></div></content>"
+		"</entry></feed>";
+	parse(amp, sizeof amp - 1, NULL, 0, &r);
+	if (r.n == 1) {
+		is_str(r.items[0]->link, "https://a.example/news?id=5&lang=ka&amp;x", "&amp; in an Atom href");
+		ok(r.items[0]->nenclosures == 1 && strcmp(r.items[0]->enclosures[0], "https://a.example/v.mp4?a=1&b=2") == 0,
+		   "&amp; in an enclosure href");
+		is_str(r.items[0]->content, "<a href=\"https://a.example/?q=1&amp;r=2\">x</a>", "&amp; in xhtml attributes re-escaped once");
+	} else {
+		ok(0, "amp entry parsed");
 	}
 	result_free(&r);
 
