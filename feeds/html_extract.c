@@ -402,7 +402,7 @@ static int never_content(int tag)
 	case HX_SCRIPT: case HX_STYLE: case HX_NOSCRIPT: case HX_TEMPLATE: case HX_SVG:
 	case HX_CANVAS: case HX_IFRAME: case HX_OBJECT: case HX_EMBED: case HX_BUTTON:
 	case HX_INPUT: case HX_SELECT: case HX_TEXTAREA: case HX_OPTION: case HX_LINK:
-	case HX_META: case HX_HEAD: case HX_TITLE: case HX_MATH: case HX_VIDEO: case HX_AUDIO:
+	case HX_META: case HX_HEAD: case HX_TITLE: case HX_VIDEO: case HX_AUDIO:
 	case HX_DIALOG:
 		return 1;
 	default:
@@ -570,7 +570,7 @@ int pw_html_extract(const char *data, size_t len, const struct pw_extract_opts *
 		free(jb);
 	}
 	if (!out->author && hd.dom_byline)
-		out->author = xstrdup(hd.dom_byline);
+		out->author = pw_hx_clean_author(hd.dom_byline);
 	free(hd.dom_byline);
 	free(extra.jsonld_body);
 	free(hd.elems);

@@ -397,14 +397,6 @@ static int rel_has(const xmlNode *e, const char *word)
 	return 0;
 }
 
-static int in_body(const xmlNode *e)
-{
-	for (const xmlNode *p = e->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
-		if (hx_tag_of(p) == HX_BODY)
-			return 1;
-	return 0;
-}
-
 static char *script_text(const xmlNode *e)
 {
 	struct pw_buf b = PW_BUF_INIT;
@@ -412,16 +404,6 @@ static char *script_text(const xmlNode *e)
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
 			pw_buf_puts(&b, (const char *)c->content);
 	return pw_buf_detach(&b);
-}
-
-/* A byline element: short text in rel=author / itemprop=author / class "byline"-ish. */
-static int byline_like(const xmlNode *e)
-{
-	const char *ip = pw_hx_attr(e, "itemprop");
-	if (rel_has(e, "author") || (ip && strcasestr(ip, "author")))
-		return 1;
-	return class_has(e, "byline") || class_has(e, "author") || class_has(e, "dateline") ||
-	       class_has(e, "writtenby") || class_has(e, "p-author");
 }
 
 static void walk(struct hx_doc *hd, struct meta *m)
@@ -493,31 +475,20 @@ static void walk(struct hx_doc *hd, struct meta *m)
 			else
 				free(t);
 		}
-		/* Byline element in the body: remember its text and keep it out of the content. */
-		if (!hd->dom_byline && in_body(e) && !(in->flags & HX_GONE) && in->tag != HX_BODY &&
-		    in->tag != HX_ARTICLE && in->tag != HX_MAIN && byline_like(e)) {
-			char *t = pw_hx_text(e);
-			size_t l = pw_hx_utf8_len(t);
-			if (l > 0 && l < 100) {
-				hd->dom_byline = t;
-				in->flags |= HX_GONE_HARD;
-			} else {
-				free(t);
-			}
-		}
 	}
 }
 
 /* ---- cleanup of values ---- */
 
-static char *clean_author(const char *s)
+char *pw_hx_clean_author(const char *s)
 {
 	if (!s)
 		return NULL;
 	char *t = pw_hx_squash(xstrdup(s));
 	char *p = t;
 	static const char *const prefixes[] = { "by ", "By ", "BY ", "Автор: ", "Author: ",
-						"Автор ", "Written by ", "written by " };
+						"Автор ", "Written by ", "written by ", "Par ",
+						"par ", "Von ", "von ", "Por ", "por " };
 	for (size_t i = 0; i < PW_ARRAY_SIZE(prefixes); i++)
 		if (strncmp(p, prefixes[i], strlen(prefixes[i])) == 0) {
 			p += strlen(prefixes[i]);
@@ -563,6 +534,25 @@ static int same_name(const char *a, size_t al, const char *b)
 }
 
 /*
+ * After " - " only a name is stripped: every word capitalised or a digit ("JAMnews",
+ * "BBC News", "LWN.net"), not "an async task framework".
+ */
+static int brand_like(const char *s)
+{
+	int start = 1;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == ' ') {
+			start = 1;
+			continue;
+		}
+		if (start && *p < 0x80 && !isupper(*p) && !isdigit(*p))
+			return 0;
+		start = 0;
+	}
+	return 1;
+}
+
+/*
  * Strip a site-name suffix or prefix: "Headline | OC Media", "Headline - JAMnews",
  * "Site » Headline".  A side goes when it names the site, or when it is short (<= 4 words)
  * and the other side is clearly the headline (>= 3 words and longer).
@@ -589,7 +579,9 @@ static char *strip_site(char *t, const char *site)
 	size_t head_len = (size_t)(best - t);
 	const char *tail = best + seplen;
 	size_t hw = count_words(t, head_len), tw = count_words(tail, strlen(tail));
-	if ((site && same_name(tail, strlen(tail), site)) || (tw <= 4 && hw >= 3 && hw > tw)) {
+	int hyphen = seplen == 3 && best[1] == '-';
+	if ((site && same_name(tail, strlen(tail), site)) ||
+	    (tw <= 4 && hw >= 3 && hw > tw && (!hyphen || brand_like(tail)))) {
 		t[head_len] = '\0';
 		return t;
 	}
@@ -699,9 +691,21 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 		if (!site)
 			site = jfind(trees[i], website_type, 0);
 	}
-	const char *ld_headline = art ? jstr(jget(art, "headline")) : NULL;
-	if (art && !ld_headline)
-		ld_headline = jstr(jget(art, "name"));
+	/*
+	 * JSON-LD "headline" is sometimes a description and "name" sometimes the site: take the
+	 * one the page's <title> agrees with, or the headline when there is no <title>.
+	 */
+	const char *ld_headline = NULL;
+	if (art) {
+		const char *h = jstr(jget(art, "headline")), *n = jstr(jget(art, "name"));
+		const char *pt = m.v[S_TITLE];
+		if (h && (!pt || strstr(pt, h)))
+			ld_headline = h;
+		else if (n && pt && strstr(pt, n))
+			ld_headline = n;
+		else if (!m.v[S_OG_TITLE] && !m.v[S_TW_TITLE] && h)
+			ld_headline = h;
+	}
 	const char *ld_date = art ? jstr(jget(art, "datePublished")) : NULL;
 	const char *ld_publisher = art ? jname(jget(art, "publisher")) : NULL;
 	if (!ld_publisher && site)
@@ -720,7 +724,7 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 
 	/* title */
 	const char *t = NULL;
-	const char *order[] = { m.v[S_OG_TITLE], m.v[S_TW_TITLE], ld_headline, m.v[S_DC_TITLE],
+	const char *order[] = { ld_headline, m.v[S_DC_TITLE], m.v[S_OG_TITLE], m.v[S_TW_TITLE],
 				m.v[S_PARSELY_TITLE] };
 	for (size_t i = 0; i < PW_ARRAY_SIZE(order) && !t; i++)
 		t = order[i];
@@ -742,24 +746,19 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 
 	/* author */
 	char *au = art ? jsonld_authors(jget(art, "author")) : NULL;
-	const char *aorder[] = { m.v[S_AUTHOR], m.v[S_ARTICLE_AUTHOR], m.v[S_DC_CREATOR],
+	const char *aorder[] = { m.v[S_DC_CREATOR], m.v[S_AUTHOR], m.v[S_ARTICLE_AUTHOR],
 				 m.v[S_PARSELY_AUTHOR], m.v[S_SAILTHRU_AUTHOR], m.v[S_REL_AUTHOR] };
 	for (size_t i = 0; i < PW_ARRAY_SIZE(aorder) && !au; i++)
-		au = clean_author(aorder[i]);
+		au = pw_hx_clean_author(aorder[i]);
 	if (au) {
-		char *c = clean_author(au);
+		char *c = pw_hx_clean_author(au);
 		free(au);
 		au = c;
 	}
 	a->author = au;
-	if (hd->dom_byline) {
-		char *c = clean_author(hd->dom_byline);
-		free(hd->dom_byline);
-		hd->dom_byline = c;
-	}
 
 	/* published */
-	const char *dorder[] = { m.v[S_PUBLISHED], ld_date, m.v[S_ITEMPROP_DATE],
+	const char *dorder[] = { ld_date, m.v[S_PUBLISHED], m.v[S_ITEMPROP_DATE],
 				 m.v[S_PARSELY_DATE], m.v[S_META_DATE], m.v[S_TIME_PUB],
 				 m.v[S_TIME_ANY] };
 	a->published = first_date(dorder, PW_ARRAY_SIZE(dorder));

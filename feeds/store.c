@@ -135,7 +135,11 @@ static const struct migration migrations[] = {
 	/* 3: item time as every listing sorts and filters by it (published, else first seen):
 	 *    `presswatch items` on 200k items drops from a 0.5 s sort to an index walk */
 	{ "CREATE INDEX items_time ON items(COALESCE(published, fetched));\n" },
-	/* 4: near-duplicates and stories (store_dedup.c): the item's shingle count and a key of
+	/* 4: the pending-alerts index of step 2 was on (id), which the planner skips in favour of
+	 *    the rowid; on (emitted) the flush after every poll is an index search */
+	{ "DROP INDEX alerts_pending;\n"
+	  "CREATE INDEX alerts_pending ON alerts(emitted) WHERE emitted = 0;\n" },
+	/* 5: near-duplicates and stories (store_dedup.c): the item's shingle count and a key of
 	 *    its normalised title + day (the fallback for items too short for MinHash), story
 	 *    centroids, document frequencies for IDF, and the inverted index of item signature
 	 *    terms by time that finds candidate stories */
