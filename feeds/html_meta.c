@@ -9,7 +9,9 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "date.h"
 #include "html_extract_int.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* ---- a small tolerant JSON reader for JSON-LD (values we need only) ---- */
@@ -306,7 +308,7 @@ struct meta {
 	const char *v[S_NSLOTS]; /* borrowed from the tree, or owned in own[] */
 	char *own[S_NSLOTS];
 	int n_h1;
-	struct pw_buf jsonld[4];
+	struct pw_buf jsonld[8];
 	int n_jsonld;
 };
 
@@ -431,7 +433,7 @@ static void walk(struct hx_doc *hd, struct meta *m)
 			break;
 		case HX_SCRIPT:
 			a = pw_hx_attr(e, "type");
-			if (a && strcasestr(a, "ld+json") && m->n_jsonld < 4) {
+			if (a && strcasestr(a, "ld+json") && m->n_jsonld < 8) {
 				char *t = script_text(e);
 				pw_buf_puts(&m->jsonld[m->n_jsonld++], t);
 				free(t);
@@ -664,7 +666,7 @@ static int64_t first_date(const char *const *cands, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!cands[i])
 			continue;
-		int64_t t = pw_hx_date(cands[i]);
+		int64_t t = pw_date_parse(cands[i]);
 		if (t != PW_NOTIME)
 			return t;
 	}
@@ -680,11 +682,13 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 
 	/* JSON-LD: the first Article-typed object, and a WebSite/Organization for the name. */
 	const struct jv *art = NULL, *site = NULL;
-	struct jv *trees[4] = { NULL };
+	struct jv *trees[8] = { NULL };
 	for (int i = 0; i < m.n_jsonld; i++) {
-		struct jp j = { m.jsonld[i].data, m.jsonld[i].data + m.jsonld[i].len, 0, 0 };
 		if (!m.jsonld[i].data)
 			continue;
+		/* Skip "<![CDATA[", "<!--" and the like before the value. */
+		const char *start = m.jsonld[i].data + strcspn(m.jsonld[i].data, "{[");
+		struct jp j = { start, m.jsonld[i].data + m.jsonld[i].len, 0, 0 };
 		trees[i] = jvalue(&j);
 		if (!art)
 			art = jfind(trees[i], article_type, 0);
@@ -764,19 +768,19 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 	a->published = first_date(dorder, PW_ARRAY_SIZE(dorder));
 
 	/* URLs resolve against <base href> (itself resolved against the page URL). */
-	char *base = m.v[S_BASE] ? pw_hx_resolve(opts->url, m.v[S_BASE]) : NULL;
+	char *base = m.v[S_BASE] ? pw_url_resolve(opts->url, m.v[S_BASE]) : NULL;
 	const char *b = base ? base : opts->url;
 	const char *canon = m.v[S_CANONICAL] ? m.v[S_CANONICAL] : m.v[S_OG_URL];
 	char *tmp = dup_squashed(canon);
 	if (tmp)
-		a->canonical_url = pw_hx_resolve(b, tmp);
+		a->canonical_url = pw_url_resolve(b, tmp);
 	free(tmp);
 	const char *img = m.v[S_OG_IMAGE] ? m.v[S_OG_IMAGE] : m.v[S_TW_IMAGE];
 	if (!img)
 		img = ld_image;
 	tmp = dup_squashed(img);
 	if (tmp)
-		a->image = pw_hx_resolve(b, tmp);
+		a->image = pw_url_resolve(b, tmp);
 	free(tmp);
 	free(base);
 
@@ -788,111 +792,10 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 	if (lang)
 		a->lang = clean_lang(lang);
 
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 8; i++) {
 		jv_free(trees[i]);
 		pw_buf_free(&m.jsonld[i]);
 	}
 	for (int i = 0; i < S_NSLOTS; i++)
 		free(m.own[i]);
-}
-
-/*
- * ---- dates and URLs ----
- * Interim helpers: feeds/date.c (pw_date_parse) and feeds/url.c (pw_url_resolve) are being
- * written on another branch; once they land these two functions become thin wrappers.
- * Until then: ISO 8601 / RFC 3339 dates only, and RFC 3986 resolution without dot-segments.
- */
-static int64_t days_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int digits(const char **p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return -1;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*out = v;
-	return 0;
-}
-
-int64_t pw_hx_date(const char *s)
-{
-	int y, mo, d, h = 0, mi = 0, se = 0;
-	if (!s)
-		return PW_NOTIME;
-	while (*s == ' ')
-		s++;
-	if (digits(&s, 4, &y) < 0 || *s++ != '-' || digits(&s, 2, &mo) < 0 || *s++ != '-' ||
-	    digits(&s, 2, &d) < 0)
-		return PW_NOTIME;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
-		return PW_NOTIME;
-	int64_t off = 0;
-	if (*s == 'T' || *s == 't' || *s == ' ') {
-		s++;
-		if (digits(&s, 2, &h) < 0 || *s++ != ':' || digits(&s, 2, &mi) < 0)
-			return PW_NOTIME;
-		if (*s == ':') {
-			s++;
-			if (digits(&s, 2, &se) < 0)
-				return PW_NOTIME;
-			if (*s == '.' || *s == ',')
-				for (s++; isdigit((unsigned char)*s); s++)
-					;
-		}
-		while (*s == ' ')
-			s++;
-		if (*s == '+' || *s == '-') {
-			int sign = *s++ == '-' ? -1 : 1, oh, om = 0;
-			if (digits(&s, 2, &oh) < 0)
-				return PW_NOTIME;
-			if (*s == ':')
-				s++;
-			if (isdigit((unsigned char)*s) && digits(&s, 2, &om) < 0)
-				return PW_NOTIME;
-			off = sign * (oh * 3600 + om * 60);
-		}
-		if (h > 24 || mi > 59 || se > 60)
-			return PW_NOTIME;
-	}
-	return days_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
-}
-
-char *pw_hx_resolve(const char *base, const char *ref)
-{
-	const char *r = ref;
-	size_t sl = 0;
-	while (isalnum((unsigned char)r[sl]) || r[sl] == '+' || r[sl] == '-' || r[sl] == '.')
-		sl++;
-	if ((sl > 0 && r[sl] == ':' && isalpha((unsigned char)r[0])) || !base)
-		return xstrdup(ref);
-	const char *colon = strstr(base, "://");
-	if (!colon)
-		return xstrdup(ref);
-	if (r[0] == '/' && r[1] == '/')
-		return xasprintf("%.*s:%s", (int)(colon - base), base, r);
-	const char *host_end = colon + 3 + strcspn(colon + 3, "/?#");
-	if (r[0] == '/')
-		return xasprintf("%.*s%s", (int)(host_end - base), base, r);
-	if (r[0] == '#' || r[0] == '?' || !r[0]) {
-		size_t keep = r[0] == '#' ? strcspn(base, "#") : strcspn(base, "?#");
-		return xasprintf("%.*s%s", (int)keep, base, r);
-	}
-	const char *path_end = host_end + strcspn(host_end, "?#");
-	const char *slash = path_end;
-	while (slash > host_end && slash[-1] != '/')
-		slash--;
-	if (slash == host_end)
-		return xasprintf("%.*s/%s", (int)(host_end - base), base, r);
-	return xasprintf("%.*s%s", (int)(slash - base), base, r);
 }
