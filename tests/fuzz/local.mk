@@ -7,6 +7,14 @@ tests_fuzz_fuzz_extract_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
 tests_fuzz_fuzz_extract_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_extract_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
 endif
+EXTRA_DIST += tests/fuzz/fuzz_feed.c
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_feed
+tests_fuzz_fuzz_feed_SOURCES = tests/fuzz/fuzz_feed.c
+tests_fuzz_fuzz_feed_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+tests_fuzz_fuzz_feed_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_feed_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+endif
 EXTRA_DIST += tests/fuzz/fuzz_tag.c
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz_tag

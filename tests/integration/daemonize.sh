@@ -12,18 +12,18 @@ add_feed alpha "$BASE/alpha.xml"
 is "$?" 0 "-d returns 0 once the daemon runs"
 pid=$(cat "$T/pd.pid" 2>/dev/null)
 [ -n "$pid" ] && PIDS="$PIDS $pid"
-kill -0 "$pid" 2>/dev/null
-ok $? "the pid file names a live process ($pid)"
+ours "$pid"
+ok $? "the pid file names a live presswatchd of this test ($pid)"
 wait_for 5 sh -c "[ \"\$(sqlite3 '$T/store.db' 'select count(*) from items')\" = 3 ]"
 ok $? "the detached daemon polls and stores"
 
 "$PRESSWATCHD" -d --pidfile "$T/pd.pid" -c "$T/presswatch.conf" >"$T/d2.out" 2>&1
 ok "$([ $? -eq 1 ]; echo $?)" "a second instance on the same pid file exits 1"
-grep -q "already running as process $pid" "$T/d2.out"
+grep -q "names running process $pid" "$T/d2.out"
 ok $? "...saying which process runs"
 
-kill -TERM "$pid"
-wait_for 8 sh -c "! kill -0 $pid"
+ours "$pid" && kill -TERM "$pid"   # not our child: make sure the PID is still the daemon
+wait_for 8 sh -c "! kill -0 $pid || ! tr '\\0' ' ' </proc/$pid/cmdline | grep -qF '$T'"
 ok $? "SIGTERM stops the detached daemon"
 ok "$([ ! -e "$T/pd.pid" ]; echo $?)" "the pid file is removed at exit"
 
