@@ -23,3 +23,11 @@ tests_fuzz_fuzz_tag_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
 tests_fuzz_fuzz_tag_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_tag_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
 endif
+EXTRA_DIST += tests/fuzz/fuzz_config.c
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_config
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
+tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+tests_fuzz_fuzz_config_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_config_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+endif

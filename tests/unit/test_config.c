@@ -161,6 +161,17 @@ static void test_ini(void)
 	pw_ini_free(ini);
 	pw_errlist_free(&errs);
 
+	/* A FIFO (or a terminal) named as a config file must not block the start. */
+	path = xasprintf("%s/fifo.conf", tmpdir);
+	ok(mkfifo(path, 0600) == 0, "made a FIFO");
+	ini = pw_ini_load(path, &errs);
+	ok(ini == NULL && errs.n == 1 && strstr(errs.msgs[0], "fifo.conf: cannot read: not a regular file"),
+	   "a FIFO is refused without blocking");
+	pw_ini_free(ini);
+	pw_errlist_free(&errs);
+	unlink(path);
+	free(path);
+
 	path = xasprintf("%s/nul.ini", tmpdir);
 	write_file(path, "[a]\nk = v\0w\n", 12);
 	ini = pw_ini_load(path, &errs);
