@@ -233,10 +233,12 @@ static void on_reap(evutil_socket_t fd, short what, void *arg)
 	pw_alert_reap(d->alerter);
 }
 
+#ifdef HAVE_LIBSYSTEMD
 static void on_watchdog(evutil_socket_t fd, short what, void *arg)
 {
 	notify("WATCHDOG=1");
 }
+#endif
 
 static void on_idle(void *arg)
 {
