@@ -19,3 +19,6 @@ TESTS += tests/integration/notify.sh
 EXTRA_DIST += tests/integration/notify.sh
 TESTS += tests/integration/daemonize.sh
 EXTRA_DIST += tests/integration/daemonize.sh
+TESTS += tests/integration/seed.sh
+EXTRA_DIST += tests/integration/seed.sh tests/integration/seedfeeds.py
+EXTRA_DIST += tests/fixtures/seedlike
