@@ -393,6 +393,8 @@ static void test_titles(void)
 		  "Gas talks resume in Ashgabat after a long pause" },
 		{ "<title>Armenia - Azerbaijan</title>", "Armenia - Azerbaijan" },
 		{ "<title>Yerevan council approves new bus network • CivilNet</title>", "Yerevan council approves new bus network" },
+		{ "<title>Parliament adopts the budget in first reading | Politics | OC Media</title><meta property=og:site_name content=\"OC Media\">",
+		  "Parliament adopts the budget in first reading" },
 		{ "<title>How we designed the task queue - an async framework</title>", "How we designed the task queue - an async framework" },
 		{ "<meta name=twitter:title content=\"Tbilisi hosts Black Sea forum\"><title>Home</title>", "Tbilisi hosts Black Sea forum" },
 	};
