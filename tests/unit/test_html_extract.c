@@ -443,6 +443,26 @@ static void test_strong_signals(void)
 	pw_buf_free(&teasers);
 }
 
+static void test_hidden(void)
+{
+	const char *page =
+		"<html><body style=\"visibility:hidden\"><div class=\"content\">"
+		"<p>The body is hidden until the scripts of the page have run, which is common and harmless.</p>"
+		"<p style=\"display: none\">This paragraph is really hidden and must not appear in the text.</p>"
+		"<p hidden>Nor this one, hidden by the attribute, even though it is long enough.</p>"
+		"<div aria-hidden=\"true\">Screen-reader hidden block with enough words to be scored as text.</div>"
+		"<p>The second visible paragraph ends the article, with a comma or two, as articles do.</p>"
+		"</div></body></html>";
+	struct pw_article a;
+	char err[256];
+	int st = extract(page, strlen(page), NULL, &a, err, sizeof err);
+	ok(st == PW_EXTRACT_OK && a.text && strstr(a.text, "The body is hidden until") &&
+	   strstr(a.text, "The second visible paragraph"), "a <body> hidden until scripts run is still read");
+	ok(a.text && !strstr(a.text, "really hidden") && !strstr(a.text, "Nor this one") &&
+	   !strstr(a.text, "Screen-reader"), "display:none, hidden and aria-hidden blocks are dropped");
+	pw_article_free(&a);
+}
+
 static void test_free(void)
 {
 	struct pw_article a;
@@ -466,6 +486,7 @@ int main(void)
 	test_jsonld_body();
 	test_titles();
 	test_strong_signals();
+	test_hidden();
 	test_free();
 	return done_testing();
 }
