@@ -22,3 +22,5 @@ EXTRA_DIST += tests/integration/daemonize.sh
 TESTS += tests/integration/seed.sh
 EXTRA_DIST += tests/integration/seed.sh tests/integration/seedfeeds.py
 EXTRA_DIST += tests/fixtures/seedlike
+TESTS += tests/integration/articles.sh
+EXTRA_DIST += tests/integration/articles.sh tests/fixtures/articles
