@@ -24,3 +24,5 @@ EXTRA_DIST += tests/integration/seed.sh tests/integration/seedfeeds.py
 EXTRA_DIST += tests/fixtures/seedlike
 TESTS += tests/integration/articles.sh
 EXTRA_DIST += tests/integration/articles.sh tests/fixtures/articles
+TESTS += tests/integration/restart.sh
+EXTRA_DIST += tests/integration/restart.sh
