@@ -45,7 +45,7 @@ static const struct pat unlikely_pats[] = {
 	{ "pager", 0 }, { "popup", 0 }, { "yom-remote", 0 }, { "cookie", 0 }, { "consent", 0 },
 	{ "subscribe", 0 }, { "newsletter", 0 }, { "see-also", 0 }, { "seealso", 0 },
 	{ "latest", 0 }, { "most-read", 0 }, { "mostread", 0 }, { "popular", 0 }, { "modal", 0 },
-	{ "nav", 1 }, { "trending", 0 }, { "share", 1 }, { "read-also", 0 }, { "readalso", 0 },
+	{ "nav", 1 }, { "trending", 0 }, { "read-also", 0 }, { "readalso", 0 },
 	{ "also-read", 0 }, { "recommend", 0 }, { "more-news", 0 }, { "advert", 0 },
 	{ "taboola", 0 }, { "outbrain", 0 },
 };
@@ -382,6 +382,8 @@ static char *byline_text(const xmlNode *e)
 	return t;
 }
 
+static int is_marked(const struct ctx *c, const xmlNode *e);
+
 static void lower_class_id(const xmlNode *n, char *lc, size_t len)
 {
 	lower_into(lc, len / 2, pw_hx_attr(n, "class"));
@@ -439,7 +441,7 @@ static void strip_unlikely(struct ctx *c)
 						continue;
 					}
 				}
-				if ((c->flags & F_STRIP_UNLIKELY) &&
+				if ((c->flags & F_STRIP_UNLIKELY) && !is_marked(c, n) &&
 				    match_any(lc, unlikely_pats, PW_ARRAY_SIZE(unlikely_pats)) &&
 				    !match_any(lc, maybe_pats, PW_ARRAY_SIZE(maybe_pats)) &&
 				    !has_ancestor(n, HX_TABLE, 0) && !has_ancestor(n, HX_CODE, 0))
