@@ -1104,8 +1104,7 @@ static int ser_enter(struct ser *s, xmlNode *e)
 			return 0;
 		}
 		/* A paragraph that is nothing but a link, or "Read also: <headline>". */
-		if ((tag == HX_P || (in->flags & HX_PARA)) && in->chars > 0 && in->chars < 250 &&
-		    s->chars > 0) {
+		if ((tag == HX_P || (in->flags & HX_PARA)) && in->chars > 0 && in->chars < 250) {
 			double ld = in->link_chars / in->chars;
 			if (ld > 0.8 || (ld > 0.4 && starts_with_marker(e)))
 				return 0;
