@@ -76,6 +76,9 @@ int cmd_parse_feed(int argc, char **argv)
 	};
 	struct pw_feed_parse_opts po;
 	memset(&po, 0, sizeof po);
+	/* a file on disk is not a poll: allow big archive feeds (the daemon keeps the defaults) */
+	po.max_bytes = 256u * 1024 * 1024;
+	po.max_items = 1000000;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (ch) {

@@ -13,6 +13,7 @@ cli_libpwcli_a_SOURCES =
 cli_libpwcli_a_SOURCES += cli/output.c cli/output.h
 cli_libpwcli_a_SOURCES += cli/datespec.c cli/datespec.h
 cli_presswatch_LDADD += cli/libpwcli.a feeds/libpresswatch.a $(PW_DEP_LIBS)
+cli_presswatch_SOURCES += cli/cmd_similar.c
 cli_presswatch_SOURCES += cli/cli_store.c cli/cli_store.h
 cli_presswatch_SOURCES += cli/cli_args.c cli/cli_args.h
 cli_presswatch_SOURCES += cli/cmd_items.c

@@ -17,6 +17,7 @@
 
 #include "alert.h"
 #include "buf.h"
+#include "feed_text.h"
 #include "json.h"
 #include "log.h"
 #include "store_alerts.h"
@@ -41,6 +42,7 @@ struct pw_alerter {
 	int64_t max_age_s;
 	char **argv;          /* alert command, NULL-terminated; NULL when none */
 	int64_t cmd_timeout_s;
+	int64_t log_error_at;  /* when "cannot open" was last logged (monotonic s), to not repeat it */
 	struct child *children;
 	size_t nchildren;
 	pw_alert_syslog_fn syslog_fn;
@@ -83,7 +85,7 @@ static char **split_command(const char *cmd)
 	return argv;
 }
 
-static void open_log(struct pw_alerter *a)
+static void open_log(struct pw_alerter *a, int quiet)
 {
 	if (a->fd >= 0) {
 		close(a->fd);
@@ -92,14 +94,22 @@ static void open_log(struct pw_alerter *a)
 	if (!a->log_path)
 		return;
 	a->fd = open(a->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
-	if (a->fd < 0)
-		pw_err("alert log %s: cannot open: %s (alerts are kept in the store until it can be written)",
-		       a->log_path, strerror(errno));
+	if (a->fd >= 0) {
+		a->log_error_at = 0;
+		return;
+	}
+	int64_t now = mono_now();
+	/* every flush with pending alerts retries; say so once in 10 minutes, not each time */
+	if (quiet && a->log_error_at && now - a->log_error_at < 600)
+		return;
+	a->log_error_at = now > 0 ? now : 1;
+	pw_err("alert log %s: cannot open: %s (alerts are kept in the store until it can be written)",
+	       a->log_path, strerror(errno));
 }
 
 int pw_alert_reopen(struct pw_alerter *a)
 {
-	open_log(a);
+	open_log(a, 0);
 	return a->log_path && a->fd < 0 ? -1 : 0;
 }
 
@@ -118,7 +128,7 @@ static int apply_config(struct pw_alerter *a, const struct pw_config *cfg, char 
 	free_argv(a->argv);
 	a->argv = cfg->alert_command && *cfg->alert_command ? split_command(cfg->alert_command) : NULL;
 	a->cmd_timeout_s = cfg->alert_command_timeout_s > 0 ? cfg->alert_command_timeout_s : 10;
-	open_log(a);
+	open_log(a, 0);
 	return 0;
 }
 
@@ -265,6 +275,11 @@ int pw_alert_maybe(struct pw_alerter *a, struct pw_store *s, const struct pw_ite
 {
 	if (!r->statement || !r->alert_topic)
 		return 0;
+	if (it->story_id == 0) {
+		/* one alert per story: wait until dedup has put the item in one */
+		pw_debug("item %lld: statement on an alerting topic, no story yet", (long long)it->id);
+		return 0;
+	}
 	int64_t seen = it->fetched != PW_NOTIME && it->fetched > 0 ? it->fetched : now;
 	if (it->published != PW_NOTIME && a->max_age_s > 0 && seen - it->published > a->max_age_s) {
 		pw_debug("item %lld: statement on an alerting topic, but published %llds before it was "
@@ -293,9 +308,16 @@ int pw_alert_item(struct pw_alerter *a, struct pw_store *s, const struct pw_item
 		  const char *feed_name, int64_t now)
 {
 	struct pw_tag_result r;
-	const char *text = it->body && *it->body ? it->body : it->summary;
-	if (pw_tag_item(a->tagger, it->title ? it->title : "", text, &r) < 0)
-		return 0;
+	/* Before the article stage (article_status NULL) body holds the feed's content, which is
+	 * HTML like the summary always is; the article stage's body is plain text. */
+	char *html_text = NULL;
+	const char *text;
+	if (it->body && *it->body && it->article_status)
+		text = it->body;
+	else
+		text = html_text = pw_html_to_text(it->body && *it->body ? it->body : it->summary ? it->summary : "");
+	pw_tag_item(a->tagger, it->title ? it->title : "", text, &r);
+	free(html_text);
 	int rc = pw_store_item_tags_save(s, it->id, &r, feed_name, it->lang);
 	if (rc == 0)
 		rc = pw_alert_maybe(a, s, it, &r, now);
@@ -424,7 +446,7 @@ static int emit(struct pw_alerter *a, struct pw_store *s, int check_tail)
 	if (n == 0)
 		return 0;
 	if (a->log_path && a->fd < 0)
-		open_log(a);
+		open_log(a, 1);
 	char *tail = check_tail && a->log_path ? log_tail(a->log_path) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct pw_buf line = PW_BUF_INIT;

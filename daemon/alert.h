@@ -54,8 +54,11 @@ int pw_alert_reopen(struct pw_alerter *a);
 const struct pw_tagger *pw_alerter_tagger(const struct pw_alerter *a);
 
 /*
- * Inside the item's transaction: tags it (topics, statement, feed:NAME, lang:xx, speakers;
- * text = body, else summary) and records its story's alert when due.  Returns 1 when an alert
+ * Inside the item's transaction: tags it (topics, statement, feed:NAME, lang:xx, speakers)
+ * and records its story's alert when due.  The text is the body when the article stage has
+ * run (article_status set: plain text), else the feed's content or summary (HTML, converted).
+ * No alert is recorded while it->story_id is 0: call it again once dedup has set the story
+ * (tags are only ever added).  Returns 1 when an alert
  * was recorded (call pw_alert_flush() after the commit), 0 when not, -1 on a store error (roll
  * back).  `now` is the current time; it->fetched (when set) is when the item was first seen.
  */

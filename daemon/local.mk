@@ -10,3 +10,5 @@ daemon_presswatchd_SOURCES += daemon/scheduler.c daemon/scheduler.h
 daemon_presswatchd_SOURCES += daemon/pipeline.c daemon/pipeline.h
 dist_noinst_SCRIPTS += scripts/demo
 EXTRA_DIST += etc/demo/site
+daemon_presswatchd_SOURCES += daemon/alert.c daemon/alert.h
+daemon_presswatchd_SOURCES += daemon/daemonize.c daemon/daemonize.h

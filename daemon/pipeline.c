@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "alert.h"
 #include "feed_parse.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -27,6 +28,7 @@
 struct pw_pipeline {
 	struct pw_store *store;
 	const struct pw_config *cfg;
+	struct pw_alerter *alerter;      /* tags and alerts, or NULL */
 	int64_t items_stored;
 };
 
@@ -60,6 +62,11 @@ void pw_pipeline_free(struct pw_pipeline *pl)
 void pw_pipeline_set_config(struct pw_pipeline *pl, const struct pw_config *cfg)
 {
 	pl->cfg = cfg;
+}
+
+void pw_pipeline_set_alerter(struct pw_pipeline *pl, struct pw_alerter *a)
+{
+	pl->alerter = a;
 }
 
 int64_t pw_pipeline_items_stored(const struct pw_pipeline *pl)
@@ -254,7 +261,11 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 		 * "lang:xx", the feed's configured tags) belong here via pw_store_tag_add(), so an
 		 * item is never visible without them.  Topic and statement tags need the article
 		 * text and belong to the article stage (SEAM 2).
+		 * Until then, the feed entry's own text gives the first topic tags (and the item's
+		 * feed:/lang: tags); alerts wait for the story (alert.h).
 		 */
+		if (p->pl->alerter && pw_alert_item(p->pl->alerter, s, &it, p->feed_name, now) < 0)
+			goto fail;
 	}
 
 	if (over > 0) {
@@ -274,6 +285,8 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 			p->feed_name, over, cfg->max_items_per_poll);
 	p->pl->items_stored += (int64_t)p->nnew;
 	*new_items = p->nnew;
+	if (p->pl->alerter)
+		pw_alert_flush(p->pl->alerter, s);
 	free(pick);
 	/*
 	 * SEAM 2 -- the article stage (article fetch + extraction, dedup/stories, topic tags,

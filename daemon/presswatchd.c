@@ -13,7 +13,6 @@
  *                   each poll, WATCHDOG=1 every WATCHDOG_USEC/2, STOPPING=1 on shutdown.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -21,9 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,7 +30,9 @@
 #include <systemd/sd-daemon.h>
 #endif
 
+#include "alert.h"
 #include "config.h"
+#include "daemonize.h"
 #include "fetch.h"
 #include "log.h"
 #include "pipeline.h"
@@ -55,12 +53,12 @@ struct daemon {
 	struct pw_store *store;
 	struct pw_fetcher *fetcher;
 	struct pw_pipeline *pipeline;
+	struct pw_alerter *alerter;
 	struct pw_scheduler *sched;
-	struct event *ev_term, *ev_int, *ev_hup, *ev_grace, *ev_watchdog;
+	struct event *ev_term, *ev_int, *ev_hup, *ev_grace, *ev_watchdog, *ev_reap;
 	int foreground, daemonize, once, verbose, stopping;
-	char *pidfile;              /* absolute (-d changes to /) */
-	int pidfile_written;
-	int ready_fd;               /* -d: write end of the pipe to the waiting parent, or -1 */
+	char *pidfile;              /* absolute (-d changes to /); written by daemonize.c */
+	int starting;               /* -d: detached, but the starting process still waits */
 	uint64_t watchdog_usec;
 };
 
@@ -135,7 +133,7 @@ static void fetch_opts(const struct pw_config *cfg, struct pw_fetch_opts *o, cha
 
 static void set_logging(struct daemon *d)
 {
-	if (d->foreground || d->ready_fd >= 0)  /* -d: stderr until the parent is told we run */
+	if (d->foreground || d->starting)  /* -d: stderr (the terminal) until the daemon runs */
 		pw_log_use_stderr();
 	else
 		pw_log_open_syslog("presswatchd", d->cfg->syslog_facility);  /* (re)opens */
@@ -179,11 +177,19 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 
 static void reload(struct daemon *d)
 {
+	char err[512];
 	pw_notice("SIGHUP: reloading %s", d->config_path);
 	notify("RELOADING=1");
+	pw_alert_reopen(d->alerter);  /* logrotate: even when the new config is refused */
 	struct pw_config *cfg = load_config(d->config_path);
 	if (!cfg) {
 		pw_err("reload refused: the configuration has errors; keeping the running one");
+		notify("READY=1");
+		return;
+	}
+	if (pw_alerter_reload(d->alerter, cfg, err, sizeof err) < 0) {
+		pw_err("reload refused: %s; keeping the running configuration", err);
+		pw_config_free(cfg);
 		notify("READY=1");
 		return;
 	}
@@ -192,6 +198,7 @@ static void reload(struct daemon *d)
 			cfg->store_path, pw_store_path(d->store));
 	if (pw_scheduler_apply_config(d->sched, cfg) < 0) {
 		pw_err("reload failed: keeping the running configuration");
+		pw_alerter_reload(d->alerter, d->cfg, err, sizeof err);
 		pw_config_free(cfg);
 		notify("READY=1");
 		return;
@@ -206,7 +213,6 @@ static void reload(struct daemon *d)
 	free(ua);
 	pw_config_free(old);
 	set_logging(d);  /* level may have changed; syslog is reopened */
-	/* The alert log (alert.c, later) is reopened here too, for logrotate. */
 	struct pw_sched_stats st;
 	pw_scheduler_stats(d->sched, &st);
 	pw_notice("reloaded: %zu feeds (%zu enabled), %zu topics", st.feeds, st.enabled, cfg->ntopics);
@@ -221,10 +227,18 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 		reload(d);
 }
 
+static void on_reap(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	pw_alert_reap(d->alerter);
+}
+
+#ifdef HAVE_LIBSYSTEMD
 static void on_watchdog(evutil_socket_t fd, short what, void *arg)
 {
 	notify("WATCHDOG=1");
 }
+#endif
 
 static void on_idle(void *arg)
 {
@@ -235,96 +249,6 @@ static void on_idle(void *arg)
 static void on_poll(void *arg)
 {
 	notify_status(arg);
-}
-
-/* --- -d and --pidfile ------------------------------------------------------------------------ */
-
-/*
- * -d: the parent waits on a pipe until the grandchild has opened the store and scheduled the
- * feeds (one byte), so `presswatchd -d` exits 0 only for a daemon that really runs and
- * exits 1 -- with the reason on the terminal, since stderr is still inherited -- otherwise.
- */
-static int detach(struct daemon *d)
-{
-	int fds[2];
-	if (pipe(fds) < 0) {
-		pw_err("cannot detach: pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		pw_err("cannot detach: fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid > 0) {
-		close(fds[1]);
-		char c;
-		ssize_t n;
-		while ((n = read(fds[0], &c, 1)) < 0 && errno == EINTR)
-			;
-		waitpid(pid, NULL, 0);  /* the intermediate child exits at once */
-		_exit(n == 1 ? 0 : 1);
-	}
-	close(fds[0]);
-	if (setsid() < 0)
-		_exit(1);
-	pid = fork();
-	if (pid < 0)
-		_exit(1);
-	if (pid > 0)
-		_exit(0);
-	if (chdir("/") < 0)
-		_exit(1);
-	d->ready_fd = fds[1];
-	return 0;
-}
-
-static void detach_done(struct daemon *d)
-{
-	if (d->ready_fd < 0)
-		return;
-	int null = open("/dev/null", O_RDWR);
-	if (null >= 0) {
-		dup2(null, STDIN_FILENO);
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-		if (null > STDERR_FILENO)
-			close(null);
-	}
-	if (write(d->ready_fd, "1", 1) != 1)
-		pw_warn("cannot tell the starting process that the daemon runs");
-	close(d->ready_fd);
-	d->ready_fd = -1;
-	set_logging(d);  /* now syslog */
-}
-
-/* Refuses a pidfile naming a live process; replaces a stale one atomically. */
-static int write_pidfile(struct daemon *d)
-{
-	FILE *f = fopen(d->pidfile, "r");
-	if (f) {
-		long old = 0;
-		int got = fscanf(f, "%ld", &old);
-		fclose(f);
-		if (got == 1 && old > 0 && old != (long)getpid() && (kill((pid_t)old, 0) == 0 || errno == EPERM)) {
-			pw_err("%s: presswatchd is already running as process %ld", d->pidfile, old);
-			return -1;
-		}
-	}
-	char *tmp = xasprintf("%s.%ld.tmp", d->pidfile, (long)getpid());
-	f = fopen(tmp, "w");
-	int bad = !f || fprintf(f, "%ld\n", (long)getpid()) < 0;
-	if (f && fclose(f) != 0)
-		bad = 1;
-	if (bad || rename(tmp, d->pidfile) < 0) {
-		pw_err("%s: cannot write the pid file: %s", d->pidfile, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	d->pidfile_written = 1;
-	return 0;
 }
 
 /* --- main ---------------------------------------------------------------------------------- */
@@ -343,6 +267,15 @@ static int check_config(const char *path)
 	size_t enabled = 0;
 	for (size_t i = 0; i < cfg->nfeeds; i++)
 		enabled += cfg->feeds[i].enabled != 0;
+	char terr[512];
+	struct pw_tagger *t = pw_tagger_new(cfg->topics, cfg->ntopics, cfg->speakers, cfg->nspeakers,
+					    terr, sizeof terr);
+	if (!t) {
+		fprintf(stderr, "%s\npresswatchd: %s: configuration has errors\n", terr, path);
+		pw_config_free(cfg);
+		return 1;
+	}
+	pw_tagger_free(t);
 	printf("%s: ok: %zu feeds (%zu enabled), %zu topics, store %s\n", cfg->path, cfg->nfeeds, enabled,
 	       cfg->ntopics, cfg->store_path);
 	pw_config_free(cfg);
@@ -372,11 +305,20 @@ static int run(struct daemon *d)
 	struct pw_fetch_opts fo;
 
 	/* --once is for cron and scripts: it never detaches, so its exit status reaches the caller */
-	if (d->daemonize && !d->once && detach(d) < 0)
+	if (d->daemonize && !d->once) {
+		int r = pw_daemonize(d->pidfile, err, sizeof err);
+		if (r == 1)
+			return 0;   /* the starting process: the daemon runs */
+		if (r < 0) {
+			fprintf(stderr, "presswatchd: %s\n", err);
+			return 1;
+		}
+		d->starting = 1;
+	} else if (d->pidfile && pw_pidfile_create(d->pidfile, err, sizeof err) < 0) {
+		fprintf(stderr, "presswatchd: %s\n", err);
 		return 1;
+	}
 	set_logging(d);
-	if (d->pidfile && write_pidfile(d) < 0)
-		return 1;
 	d->store = pw_store_open(d->cfg->store_path, PW_STORE_RW, err, sizeof err);
 	if (!d->store) {
 		pw_err("%s", err);
@@ -393,6 +335,14 @@ static int run(struct daemon *d)
 	if (!d->fetcher)
 		return 1;
 	d->pipeline = pw_pipeline_new(d->store, d->cfg);
+	d->alerter = pw_alerter_new(d->cfg, err, sizeof err);
+	if (!d->alerter) {
+		pw_err("%s", err);
+		return 1;
+	}
+	pw_pipeline_set_alerter(d->pipeline, d->alerter);
+	/* alerts recorded but not written before a crash or restart */
+	pw_alert_recover(d->alerter, d->store);
 	struct pw_scheduler_ctx sc = {
 		.base = d->base, .store = d->store, .fetcher = d->fetcher, .pipeline = d->pipeline,
 		.once = d->once, .on_idle = on_idle, .on_poll = on_poll, .arg = d,
@@ -403,7 +353,10 @@ static int run(struct daemon *d)
 	d->ev_int = evsignal_new(d->base, SIGINT, on_term, d);
 	d->ev_hup = evsignal_new(d->base, SIGHUP, on_hup, d);
 	d->ev_grace = evtimer_new(d->base, on_grace, d);
-	if (!d->ev_term || !d->ev_int || !d->ev_hup || !d->ev_grace ||
+	d->ev_reap = event_new(d->base, -1, EV_PERSIST, on_reap, d);  /* alert commands */
+	struct timeval reap_tv = { 1, 0 };
+	if (!d->ev_term || !d->ev_int || !d->ev_hup || !d->ev_grace || !d->ev_reap ||
+	    evtimer_add(d->ev_reap, &reap_tv) < 0 ||
 	    evsignal_add(d->ev_term, NULL) < 0 || evsignal_add(d->ev_int, NULL) < 0 ||
 	    evsignal_add(d->ev_hup, NULL) < 0) {
 		pw_err("cannot install signal handlers");
@@ -427,7 +380,12 @@ static int run(struct daemon *d)
 		  d->once ? " (--once)" : "", st.feeds, st.enabled, pw_store_path(d->store));
 	notify("READY=1");
 	notify_status(d);
-	detach_done(d);
+	if (d->starting) {
+		if (pw_daemonize_ready() < 0)
+			return 1;
+		d->starting = 0;
+		set_logging(d);  /* syslog from now on */
+	}
 
 	if (event_base_dispatch(d->base) < 0) {
 		pw_err("event loop failed");
@@ -446,7 +404,8 @@ static void teardown(struct daemon *d)
 	pw_scheduler_free(d->sched);
 	pw_fetcher_free(d->fetcher);
 	pw_pipeline_free(d->pipeline);
-	struct event *evs[] = { d->ev_term, d->ev_int, d->ev_hup, d->ev_grace, d->ev_watchdog };
+	pw_alerter_free(d->alerter);
+	struct event *evs[] = { d->ev_term, d->ev_int, d->ev_hup, d->ev_grace, d->ev_watchdog, d->ev_reap };
 	for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
 		if (evs[i])
 			event_free(evs[i]);
@@ -454,8 +413,6 @@ static void teardown(struct daemon *d)
 		event_base_free(d->base);
 	if (d->store)
 		pw_store_close(d->store);
-	if (d->pidfile_written)
-		unlink(d->pidfile);
 	pw_config_free(d->cfg);
 	free(d->config_path);
 	free(d->pidfile);
@@ -476,7 +433,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct daemon d = { .ready_fd = -1 };
+	struct daemon d = { 0 };
 	const char *config = SYSCONFDIR "/presswatch/presswatch.conf";
 	int check = 0, c;
 
@@ -492,7 +449,14 @@ int main(int argc, char **argv)
 		case 'v': d.verbose = 1; break;
 		case OPT_CHECK: check = 1; break;
 		case OPT_ONCE: d.once = 1; break;
-		case 'V': printf("presswatchd %s\n", PACKAGE_VERSION); return 0;
+		case 'V':
+			printf("presswatchd %s\n", PACKAGE_VERSION);
+#ifdef HAVE_LIBSYSTEMD
+			printf("features: sd_notify\n");
+#else
+			printf("features: -\n");
+#endif
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

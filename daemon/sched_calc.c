@@ -20,12 +20,11 @@ static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 int64_t pw_sched_interval(const struct pw_sched_params *p, int64_t ttl_hint_s)
 {
 	int64_t iv = p->interval_s > 0 ? p->interval_s : p->default_interval_s;
-	if (ttl_hint_s > iv) {
-		/* the hint may lengthen the interval, but only up to max_interval */
-		int64_t ceiling = max64(p->max_interval_s, iv);
-		iv = min64(ttl_hint_s, ceiling);
+	if (ttl_hint_s > 0) {
+		/* the hint is obeyed within [min_interval, max_interval], and only to lengthen */
+		int64_t hinted = max64(min64(ttl_hint_s, p->max_interval_s), p->min_interval_s);
+		iv = max64(iv, hinted);
 	}
-	iv = max64(iv, p->min_interval_s);
 	return max64(iv, 1);
 }
 

@@ -13,17 +13,17 @@
 struct pw_sched_params {
 	int64_t interval_s;      /* the feed's configured interval, 0 = default_interval_s */
 	int64_t default_interval_s;
-	int64_t min_interval_s;  /* floor of every computed interval */
-	int64_t max_interval_s;  /* ceiling for ttl hints (a configured interval above it stands) */
+	int64_t min_interval_s;  /* bounds within which a feed's ttl hint is obeyed; a */
+	int64_t max_interval_s;  /* configured interval outside them stands as configured */
 	int64_t max_backoff_s;   /* ceiling for error backoff */
 	double jitter;           /* fraction of the interval, e.g. 0.1 = +-10% */
 };
 
 /*
  * Interval between two successful polls.  The configured interval (or the default) is the
- * base; a publisher's ttl / sy:updatePeriod hint can only lengthen it (ttl is a cache
- * lifetime: polling more often is wasted), and a hint never pushes it past max_interval.
- * The result is at least min_interval and at least 1 s.
+ * base.  A publisher's ttl / sy:updatePeriod hint, clamped to [min_interval, max_interval]
+ * (presswatch.conf(5)), can only lengthen it: ttl is a cache lifetime, so polling more often
+ * than it is wasted.  The result is at least 1 s.
  */
 int64_t pw_sched_interval(const struct pw_sched_params *p, int64_t ttl_hint_s);
 

@@ -108,20 +108,25 @@ size_t pw_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* 1 when every complete sequence in s[0..n) is valid UTF-8 and at least one is non-ASCII. */
-static int looks_utf8(const unsigned char *s, size_t n, int *nonascii)
+/* Counts valid multi-byte UTF-8 sequences and invalid bytes in s[0..n) (a sequence cut by the
+ * end of the head is neither). */
+static void utf8_stats(const unsigned char *s, size_t n, size_t *valid_mb, size_t *invalid)
 {
-	*nonascii = 0;
+	*valid_mb = *invalid = 0;
 	size_t i = 0;
 	while (i < n) {
 		size_t l = pw_utf8_seq(s + i, n - i);
-		if (l == 0)
-			return n - i < 4 && s[i] >= 0xc2; /* cut at the end of the head: fine */
+		if (l == 0) {
+			if (n - i < 4 && s[i] >= 0xc2)
+				break;
+			(*invalid)++;
+			i++;
+			continue;
+		}
 		if (l > 1)
-			*nonascii = 1;
+			(*valid_mb)++;
 		i += l;
 	}
-	return 1;
 }
 
 const char *pw_charset_xml_decl(const char *head, size_t len, char out[48])
@@ -221,8 +226,13 @@ const char *pw_charset_detect(const char *head, size_t len, const char *http_cha
 	const char *http = pw_charset_canonical(http_charset);
 	if (http && (strncmp(http, "UTF-16", 6) == 0 || strncmp(http, "UTF-32", 6) == 0))
 		http = NULL;
-	int nonascii;
-	int utf8 = looks_utf8(u, len, &nonascii);
+	size_t valid_mb, invalid;
+	utf8_stats(u, len, &valid_mb, &invalid);
+	int utf8 = invalid == 0, nonascii = valid_mb > 0;
+	/* labelled (or defaulting to) UTF-8 but many invalid bytes and not a single valid
+	 * multi-byte sequence: a legacy encoding mislabelled, common with Cyrillic CMSes (a few
+	 * stray bytes in a UTF-8 document only get replaced) */
+	int not_utf8_at_all = invalid >= 8 && valid_mb == 0;
 	if (http) {
 		if (decl && strcmp(http, decl) != 0) {
 			if (strcmp(http, "UTF-8") == 0 && !utf8)
@@ -232,10 +242,14 @@ const char *pw_charset_detect(const char *head, size_t len, const char *http_cha
 			if (strcmp(http, "WINDOWS-1252") == 0 && utf8 && nonascii)
 				return "UTF-8";
 		}
+		if (strcmp(http, "UTF-8") == 0 && not_utf8_at_all)
+			return decl && strcmp(decl, "UTF-8") != 0 ? decl : guess_legacy(u, len);
 		if (!decl && strcmp(http, "WINDOWS-1252") == 0 && utf8 && nonascii)
 			return "UTF-8";
 		return http;
 	}
+	if (decl && strcmp(decl, "UTF-8") == 0 && not_utf8_at_all)
+		return guess_legacy(u, len);
 	if (decl)
 		return decl;
 	return utf8 ? "UTF-8" : guess_legacy(u, len);
@@ -285,6 +299,32 @@ static const unsigned short cp1252_c1[32] = {
 
 static const char replacement[3] = { '\xef', '\xbf', '\xbd' };
 
+/* Length of the invalid sequence at s that one U+FFFD replaces: the lead byte and the
+ * continuation bytes that could still have completed it (Unicode's "maximal subpart"). */
+static size_t maximal_subpart(const unsigned char *s, size_t n)
+{
+	unsigned b = s[0];
+	size_t need = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xc2 && b <= 0xdf ? 2 : 1;
+	size_t i = 1;
+	while (i < need && i < n) {
+		unsigned lo = 0x80, hi = 0xbf;
+		if (i == 1) {
+			if (b == 0xe0)
+				lo = 0xa0;
+			else if (b == 0xed)
+				hi = 0x9f;
+			else if (b == 0xf0)
+				lo = 0x90;
+			else if (b == 0xf4)
+				hi = 0x8f;
+		}
+		if (s[i] < lo || s[i] > hi)
+			break;
+		i++;
+	}
+	return i;
+}
+
 /* Appends valid UTF-8 from s to out, replacing invalid bytes and dropping XML-forbidden
  * characters; returns how many trailing bytes form an incomplete sequence (when !final). */
 static size_t filter_utf8(struct pw_charset_conv *c, const unsigned char *s, size_t n, int final,
@@ -324,7 +364,8 @@ static size_t filter_utf8(struct pw_charset_conv *c, const unsigned char *s, siz
 			pw_buf_append(out, s + run, i - run);
 			pw_buf_append(out, replacement, 3);
 			c->errors++;
-			run = ++i;
+			i += maximal_subpart(s + i, n - i);
+			run = i;
 			continue;
 		}
 		if (l == 3 && b == 0xef && s[i + 1] == 0xbf && (s[i + 2] == 0xbe || s[i + 2] == 0xbf)) {
@@ -364,6 +405,8 @@ void pw_charset_conv_run(struct pw_charset_conv *c, const char *in, size_t len, 
 {
 	/* join the carried bytes with the new input */
 	unsigned char *tmp = NULL;
+	if (!in)
+		in = "";
 	const unsigned char *s = (const unsigned char *)in;
 	size_t n = len;
 	if (c->ncarry) {
@@ -377,7 +420,8 @@ void pw_charset_conv_run(struct pw_charset_conv *c, const char *in, size_t len, 
 	}
 	if (c->cd == (iconv_t)-1) {
 		size_t left = filter_utf8(c, s, n, final, out);
-		memcpy(c->carry, s + n - left, left);
+		if (left)
+			memcpy(c->carry, s + n - left, left);
 		c->ncarry = left;
 		free(tmp);
 		return;

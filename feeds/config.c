@@ -127,6 +127,34 @@ static void check_duplicate_keys(const struct pw_ini *ini, const struct pw_ini_s
 	}
 }
 
+/* Line number of a "PATH:LINE: ..." message of file path; 0 for other messages. */
+static long msg_line(const char *msg, const char *path)
+{
+	size_t n = strlen(path);
+	if (strncmp(msg, path, n) != 0 || msg[n] != ':')
+		return 0;
+	return strtol(msg + n + 1, NULL, 10);
+}
+
+/*
+ * The INI reader reports syntax errors before the checkers report bad values, so a file's
+ * messages come out of line order; put the messages added since `from` back in line order
+ * (stable, so several messages for one line keep their order).
+ */
+static void sort_by_line(struct pw_errlist *errs, size_t from, const char *path)
+{
+	for (size_t i = from + 1; i < errs->n; i++) {
+		char *m = errs->msgs[i];
+		long line = msg_line(m, path);
+		size_t k = i;
+		while (k > from && msg_line(errs->msgs[k - 1], path) > line) {
+			errs->msgs[k] = errs->msgs[k - 1];
+			k--;
+		}
+		errs->msgs[k] = m;
+	}
+}
+
 /* --- presswatch.conf ----------------------------------------------------------------- */
 
 enum kind { K_PATH, K_STR, K_INT, K_DUR, K_SIZE, K_BOOL, K_REAL, K_LEVEL, K_FACILITY, K_LIST, K_INCLUDE };
@@ -418,6 +446,7 @@ static int good_tag(const char *s)
 
 static void load_feed_file(struct pw_config *c, const char *path, struct pw_errlist *errs)
 {
+	size_t nerr0 = errs->n;
 	struct pw_ini *ini = pw_ini_load(path, errs);
 	if (!ini)
 		return;
@@ -516,6 +545,7 @@ static void load_feed_file(struct pw_config *c, const char *path, struct pw_errl
 		c->feeds[c->nfeeds++] = f;
 	}
 	pw_ini_free(ini);
+	sort_by_line(errs, nerr0, path);
 }
 
 /* --- topics -------------------------------------------------------------------------- */
@@ -557,6 +587,7 @@ static const struct pw_topic_conf *find_topic(const struct pw_config *c, const c
 
 static void load_topic_file(struct pw_config *c, const char *path, struct pw_errlist *errs)
 {
+	size_t nerr0 = errs->n;
 	struct pw_ini *ini = pw_ini_load(path, errs);
 	if (!ini)
 		return;
@@ -611,6 +642,7 @@ static void load_topic_file(struct pw_config *c, const char *path, struct pw_err
 		c->topics[c->ntopics++] = t;
 	}
 	pw_ini_free(ini);
+	sort_by_line(errs, nerr0, path);
 }
 
 /* --- [include] ----------------------------------------------------------------------- */
@@ -686,7 +718,7 @@ struct pw_config *pw_config_load(const char *path, struct pw_errlist *errs)
 	char *dir = dir_of(abspath);
 
 	const char *feeds_inc = "feeds.conf feeds.d/*.conf", *topics_inc = "topics.conf";
-	int feeds_line = 0, topics_line = 0;
+	int feeds_line = 0, topics_line = 0, poll_line = 0;
 	static const char *const rep[] = { "speakers", NULL };
 	for (size_t i = 0; i < ini->nsections; i++) {
 		const struct pw_ini_section *sec = &ini->sections[i];
@@ -704,6 +736,9 @@ struct pw_config *pw_config_load(const char *path, struct pw_errlist *errs)
 		for (size_t k = 0; k < sec->nentries; k++) {
 			const struct pw_ini_entry *e = &sec->entries[k];
 			apply_key(c, ini, sec, e, dir, errs);
+			if (strcmp(sec->name, "poll") == 0 &&
+			    (strcmp(e->key, "min_interval") == 0 || strcmp(e->key, "max_interval") == 0))
+				poll_line = e->line;
 			if (strcmp(sec->name, "include") == 0 && strcmp(e->key, "feeds") == 0) {
 				feeds_inc = e->value;
 				feeds_line = e->line;
@@ -714,8 +749,9 @@ struct pw_config *pw_config_load(const char *path, struct pw_errlist *errs)
 		}
 	}
 	if (c->min_interval_s > c->max_interval_s)
-		pw_errlist_add(errs, ini->path, 0, "[poll] min_interval (%llds) is larger than max_interval (%llds)",
+		pw_errlist_add(errs, ini->path, poll_line, "[poll] min_interval (%llds) is larger than max_interval (%llds)",
 			       (long long)c->min_interval_s, (long long)c->max_interval_s);
+	sort_by_line(errs, nerr0, ini->path);
 
 	load_includes(c, feeds_inc, "feeds", ini->path, feeds_line, dir, load_feed_file, errs);
 	load_includes(c, topics_inc, "topics", ini->path, topics_line, dir, load_topic_file, errs);

@@ -147,6 +147,8 @@ static int numeric_zone(const char **p, int *off)
 	int sign = *q == '+' ? 1 : -1;
 	q += *q == '+' || *q == '-' ? 1 : 3;
 	int hh = digits(&q, 2), mm = 0;
+	if (hh < 0 && isdigit((unsigned char)*q) && !isdigit((unsigned char)q[1]))
+		hh = digits(&q, 1); /* "GMT+3" */
 	if (hh < 0)
 		return 0;
 	if (*q == ':')
@@ -283,6 +285,12 @@ static int64_t parse_loose(const char *s)
 		unsigned char c = (unsigned char)*p;
 		if (isspace(c) || c == ',' || c == '/' || c == '.') {
 			p++;
+		} else if (c == '(' && h >= 0) {
+			/* RFC 822 comment after the zone: "-0800 (PST)" */
+			const char *e = strchr(p, ')');
+			if (!e)
+				return PW_NOTIME;
+			p = e + 1;
 		} else if (isdigit(c)) {
 			const char *q = p;
 			long v = 0;
@@ -388,6 +396,27 @@ static int64_t parse_loose(const char *s)
 	return make_time(y, mo, d, h, mi, sec, off);
 }
 
+/* ISO 8601 basic format: 20241203T182000Z, 20241203T1820+0400. */
+static int64_t parse_iso_basic(const char *s)
+{
+	const char *p = s;
+	int y = digits(&p, 4), mo = digits(&p, 2), d = digits(&p, 2), h = 0, mi = 0, sec = 0, off = 0;
+	if (y < 0 || mo < 0 || d < 0)
+		return PW_NOTIME;
+	if (*p != 'T' && *p != 't')
+		return PW_NOTIME;
+	p++;
+	if ((h = digits(&p, 2)) < 0 || (mi = digits(&p, 2)) < 0)
+		return PW_NOTIME;
+	if (isdigit((unsigned char)*p) && (sec = digits(&p, 2)) < 0)
+		return PW_NOTIME;
+	if (*p && !numeric_zone(&p, &off))
+		return PW_NOTIME;
+	if (*p)
+		return PW_NOTIME;
+	return make_time(y, mo, d, h, mi, sec, off);
+}
+
 int64_t pw_date_parse(const char *s)
 {
 	if (!s)
@@ -405,6 +434,11 @@ int64_t pw_date_parse(const char *s)
 	    isdigit((unsigned char)tmp[2]) && isdigit((unsigned char)tmp[3]) &&
 	    (tmp[4] == '-' || tmp[4] == '\0' || tmp[4] == 'T')) {
 		int64_t t = parse_iso(tmp);
+		if (t != PW_NOTIME)
+			return t;
+	}
+	if (n >= 13 && isdigit((unsigned char)tmp[7]) && (tmp[8] == 'T' || tmp[8] == 't')) {
+		int64_t t = parse_iso_basic(tmp);
 		if (t != PW_NOTIME)
 			return t;
 	}

@@ -36,6 +36,7 @@
 #include "sha1.h"
 #include "url.h"
 #include "xmalloc.h"
+#include "xml_repair.h"
 
 #define SNIFF_BYTES 4096
 #define MAX_DEPTH 256
@@ -94,6 +95,8 @@ struct pw_feed_parser {
 	size_t total_in;
 	struct pw_charset_conv *conv;
 	struct pw_buf conv_out;
+	struct pw_xml_repair repair;
+	struct pw_buf repaired;
 	xmlParserCtxtPtr ctxt;
 	xmlSAXHandler sax;
 	xmlDocPtr entdoc;       /* holds declared and HTML entities; never a document tree */
@@ -255,6 +258,26 @@ static int is_atom_feed(const struct pw_feed_parser *p)
 	return p->info.format && strncmp(p->info.format, "atom", 4) == 0;
 }
 
+/*
+ * An attribute value as SAX2 reports it without XML_PARSE_NOENT: libxml2 keeps '&' (from
+ * "&amp;" or "&#38;") as the reference "&#38;" so that a tree could be re-serialised; we
+ * want the text.  Returns an owned string.
+ */
+static char *attr_value(const xmlChar *v, const xmlChar *end)
+{
+	struct pw_buf b = PW_BUF_INIT;
+	const char *s = (const char *)v, *e = (const char *)end;
+	while (s < e) {
+		if (e - s >= 5 && memcmp(s, "&#38;", 5) == 0) {
+			pw_buf_putc(&b, '&');
+			s += 5;
+		} else {
+			pw_buf_putc(&b, *s++);
+		}
+	}
+	return pw_buf_detach(&b);
+}
+
 /* Value of attribute `name` (no namespace, or namespace `ns` when ns != NS_NONE). Owned. */
 static char *attr_get(const xmlChar **attrs, int nattrs, const char *name, enum ns ns)
 {
@@ -264,7 +287,7 @@ static char *attr_get(const xmlChar **attrs, int nattrs, const char *name, enum 
 			continue;
 		enum ns ans = a[2] ? classify_uri((const char *)a[2]) : a[1] ? classify_prefix((const char *)a[1]) : NS_NONE;
 		if (ns != NS_NONE ? ans == ns : (ans == NS_NONE || ans == NS_OTHER || !a[2]))
-			return xstrndup((const char *)a[3], (size_t)(a[4] - a[3]));
+			return attr_value(a[3], a[4]);
 	}
 	return NULL;
 }
@@ -319,13 +342,13 @@ static void item_begin(struct pw_feed_parser *p)
 		p->item.it->language = xstrdup(lang);
 }
 
-static int64_t parse_date_logged(const char *raw)
+static int64_t parse_date_logged(const char *raw, const char *feed_name)
 {
 	if (!raw)
 		return PW_NOTIME;
 	int64_t t = pw_date_parse(raw);
 	if (t == PW_NOTIME)
-		pw_debug("feed: unparseable date \"%.80s\" left empty", raw);
+		pw_debug("feed %s: unparseable date \"%.80s\" left empty", feed_name, raw);
 	return t;
 }
 
@@ -341,6 +364,8 @@ static void item_end(struct pw_feed_parser *p)
 	if (!it->link && a->guid && a->guid_permalink &&
 	    (strncasecmp(a->guid, "http://", 7) == 0 || strncasecmp(a->guid, "https://", 8) == 0))
 		it->link = xstrdup(a->guid);
+	else if (!it->link && a->guid && a->guid_permalink && a->guid[0] == '/' && a->guid[1] != '/' && p->base_url)
+		it->link = pw_url_resolve(p->base_url, a->guid); /* a site-relative permalink */
 	if (!it->title && a->media_title) {
 		it->title = a->media_title;
 		a->media_title = NULL;
@@ -354,8 +379,9 @@ static void item_end(struct pw_feed_parser *p)
 		a->guid = a->about;
 		a->about = NULL;
 	}
-	it->published = parse_date_logged(a->date_pub);
-	it->updated = parse_date_logged(a->date_upd);
+	const char *name = p->base_url ? p->base_url : p->info.link ? p->info.link : "(unnamed)";
+	it->published = parse_date_logged(a->date_pub, name);
+	it->updated = parse_date_logged(a->date_upd, name);
 	if (a->guid && *a->guid) {
 		it->guid = a->guid;
 		a->guid = NULL;
@@ -435,7 +461,8 @@ static void cap_append(struct pw_feed_parser *p, const char *s, size_t n)
 			room--; /* cut on a character boundary */
 		n = room;
 		if (!p->cap_truncated)
-			pw_debug("feed: a field exceeds %zu bytes and was truncated", p->opts.max_field);
+			pw_debug("feed %s: a field exceeds %zu bytes and was truncated",
+			         p->base_url ? p->base_url : "(unnamed)", p->opts.max_field);
 		p->cap_truncated = 1;
 	}
 	pw_buf_append(&p->cap, s, n);
@@ -711,7 +738,9 @@ static void serialize_start(struct pw_feed_parser *p, const xmlChar *local, cons
 		}
 		cap_append(p, (const char *)a[0], strlen((const char *)a[0]));
 		cap_append(p, "=\"", 2);
-		cap_escaped(p, (const char *)a[3], (size_t)(a[4] - a[3]), 1);
+		char *v = attr_value(a[3], a[4]);
+		cap_escaped(p, v, strlen(v), 1);
+		free(v);
 		cap_append(p, "\"", 1);
 	}
 	cap_append(p, ">", 1);
@@ -960,7 +989,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	} else if ((rss || ns == NS_DC) && strcmp(local, "description") == 0) {
 		cap_start(p, F_SUMMARY, M_HTML, 1);
 	} else if (ns == NS_ITUNES && strcmp(local, "summary") == 0) {
-		cap_start(p, F_SUMMARY, M_TEXT, 1);
+		cap_start(p, F_MEDIA_DESC, M_TEXT, 1); /* a fallback, like media:description */
 	} else if (atom && strcmp(local, "summary") == 0) {
 		cap_start(p, F_SUMMARY, atom_mode(attrs, nattrs, atom03, &strip), 1);
 	} else if (ns == NS_CONTENT && strcmp(local, "encoded") == 0) {
@@ -985,7 +1014,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	} else if ((atom && (strcmp(local, "updated") == 0 || strcmp(local, "modified") == 0)) ||
 	           (ns == NS_DCTERMS && strcmp(local, "modified") == 0)) {
 		cap_start(p, F_UPDATED, M_TEXT, 1);
-	} else if ((rss && strcmp(local, "category") == 0) || (ns == NS_DC && strcmp(local, "subject") == 0)) {
+	} else if ((rss && strcmp(local, "category") == 0) || (ns == NS_DC && strcmp(local, "subject") == 0) ||
+	           (ns == NS_MEDIA && strcmp(local, "category") == 0)) {
 		cap_start(p, F_CATEGORY, M_TEXT, 1);
 	} else if (atom && strcmp(local, "category") == 0) {
 		char *term = attr_get(attrs, nattrs, "term", NS_NONE);
@@ -1011,7 +1041,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		free(u);
 	}
 	if (p->cap_active && p->cap_depth == p->depth)
-		p->cap_strip_div = strip;
+		/* type="html" wrapping a real XHTML <div> (TypePad): the div is a wrapper too */
+		p->cap_strip_div = strip || (atom && p->cap_mode == M_HTML);
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
@@ -1203,6 +1234,20 @@ static void feed_xml(struct pw_feed_parser *p, const char *data, size_t len, int
 			set_error(p, PW_FEED_NOT_FEED, "not a feed: the body is JSON");
 			return;
 		}
+		/* PHP warnings or a stray byte before the document: skip to the XML declaration
+		 * or the feed's root when one follows in this first chunk */
+		static const char *const starts[] = { "<?xml", "<rss", "<feed", "<rdf:RDF", "<RDF" };
+		const char *found = NULL;
+		for (size_t k = 0; k < PW_ARRAY_SIZE(starts) && !found; k++) {
+			const char *hit = memmem(data, len, starts[k], strlen(starts[k]));
+			if (hit && (hit > data || k > 0))
+				found = hit;
+		}
+		if (found && found > data && (data[0] != '<' || memmem(data, len, "<?xml", 5) == found)) {
+			note_xml_error(p, "text before the XML document skipped", 1);
+			len -= (size_t)(found - data);
+			data = found;
+		}
 		if (data[0] != '<') {
 			set_error(p, PW_FEED_NOT_FEED, "not a feed: the body is not XML");
 			return;
@@ -1233,8 +1278,13 @@ static void feed_xml(struct pw_feed_parser *p, const char *data, size_t len, int
 static void convert_and_feed(struct pw_feed_parser *p, const char *data, size_t len, int final)
 {
 	pw_buf_reset(&p->conv_out);
+	pw_buf_reset(&p->repaired);
 	pw_charset_conv_run(p->conv, data, len, final, &p->conv_out);
-	feed_xml(p, p->conv_out.data ? p->conv_out.data : "", p->conv_out.len, final);
+	size_t fixes = p->repair.fixes;
+	pw_xml_repair_run(&p->repair, p->conv_out.data ? p->conv_out.data : "", p->conv_out.len, final, &p->repaired);
+	if (p->repair.fixes > fixes)
+		note_xml_error(p, "bare '&' or '<' in text (escaped)", 0);
+	feed_xml(p, p->repaired.data ? p->repaired.data : "", p->repaired.len, final);
 }
 
 static void start(struct pw_feed_parser *p, int final)
@@ -1391,6 +1441,8 @@ void pw_feed_parser_free(struct pw_feed_parser *p)
 	pw_charset_conv_free(p->conv);
 	pw_buf_free(&p->sniff);
 	pw_buf_free(&p->conv_out);
+	pw_buf_free(&p->repaired);
+	pw_xml_repair_free(&p->repair);
 	pw_buf_free(&p->cap);
 	free(p->info.title);
 	free(p->info.link);

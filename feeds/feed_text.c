@@ -152,11 +152,19 @@ char *pw_html_to_text(const char *html)
 			/* skip to the end of the tag, honouring quoted attribute values */
 			const char *e = nm + nl;
 			char q = 0;
+			int after_eq = 0; /* quotes open a value only right after '=' */
 			while (*e && (q || *e != '>')) {
-				if (q && *e == q)
-					q = 0;
-				else if (!q && (*e == '"' || *e == '\''))
+				if (q) {
+					if (*e == q)
+						q = 0;
+				} else if (after_eq && (*e == '"' || *e == '\'')) {
 					q = *e;
+					after_eq = 0;
+				} else if (*e == '=') {
+					after_eq = 1;
+				} else if (!is_space((unsigned char)*e)) {
+					after_eq = 0;
+				}
 				e++;
 			}
 			if (!*e) {

@@ -82,7 +82,8 @@ static const char *const ui_labels[] = {
 	"close", "закрыть", "bağla", "share", "print", "tweet", "advertisement", "реклама",
 	"menu", "search", "subscribe", "loading", "loading...", "загрузка", "x", "×", "✕",
 	"share this article", "share on facebook", "share on twitter", "comments", "reply",
-	"back to top", "skip to content", "поделиться", "печать", "paylaş",
+	"back to top", "skip to content", "поделиться", "печать", "paylaş", "photo", "фото",
+	"video", "видео", "image",
 };
 /* A short block containing one of these is a caption or a credit. */
 static const char *const caption_words[] = {
@@ -328,6 +329,86 @@ static int similar_title(const char *text, const char *title)
 	return strcasestr(text, title) || strcasestr(title, text);
 }
 
+static int rel_has(const xmlNode *e, const char *word)
+{
+	const char *r = pw_hx_attr(e, "rel");
+	size_t wl = strlen(word);
+	for (const char *p = r; p && *p;) {
+		while (*p == ' ')
+			p++;
+		size_t l = strcspn(p, " ");
+		if (l == wl && strncasecmp(p, word, l) == 0)
+			return 1;
+		p += l;
+	}
+	return 0;
+}
+
+/* A byline: rel=author, itemprop=author, or class/id byline|author|dateline|writtenby. */
+static int byline_like(const xmlNode *e, const char *lc_class_id)
+{
+	const char *ip = pw_hx_attr(e, "itemprop");
+	if (rel_has(e, "author") || (ip && strcasestr(ip, "author")))
+		return 1;
+	return strstr(lc_class_id, "byline") || strstr(lc_class_id, "author") ||
+	       strstr(lc_class_id, "dateline") || strstr(lc_class_id, "writtenby") ||
+	       strstr(lc_class_id, "p-author");
+}
+
+/* Short, and more than a date: "By Nini Dolidze", not "21.dez.2018 às 10h55". */
+static char *byline_text(const xmlNode *e)
+{
+	char *t = pw_hx_text(e); /* counts are not computed yet at this stage */
+	size_t n = pw_hx_utf8_len(t);
+	if (n == 0 || n >= 100) {
+		free(t);
+		return NULL;
+	}
+	size_t letters = 0, digits = 0;
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+		if (isdigit(*p))
+			digits++;
+		else if (isalpha(*p) || *p >= 0xC0)
+			letters++;
+	}
+	if (letters < 3 || digits * 2 > letters) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static void lower_class_id(const xmlNode *n, char *lc, size_t len)
+{
+	lower_into(lc, len / 2, pw_hx_attr(n, "class"));
+	size_t l = strlen(lc);
+	lc[l++] = ' ';
+	lower_into(lc + l, len - l, pw_hx_attr(n, "id"));
+}
+
+/* A byline inside a block that is about to go (an <aside> holding "By X — date"). */
+static void find_byline(struct ctx *c, xmlNode *root)
+{
+	for (xmlNode *n = root->children; n && !c->hd->dom_byline;) {
+		int descend = 1;
+		if (hx_is_elem(n)) {
+			char lc[512];
+			if (hx_inf(n)->flags & HX_GONE) {
+				descend = 0;
+			} else {
+				lower_class_id(n, lc, sizeof lc);
+				char *t = byline_like(n, lc) ? byline_text(n) : NULL;
+				if (t) {
+					c->hd->dom_byline = t;
+					hx_inf(n)->flags |= HX_GONE_HARD;
+					descend = 0;
+				}
+			}
+		}
+		n = pw_hx_walk_next(n, root, descend);
+	}
+}
+
 static void strip_unlikely(struct ctx *c)
 {
 	xmlNode *root = c->hd->body;
@@ -340,12 +421,20 @@ static void strip_unlikely(struct ctx *c)
 				descend = 0;
 			} else if (n != root && tag != HX_BODY && tag != HX_A) {
 				char lc[512];
-				const char *cl = pw_hx_attr(n, "class"), *id = pw_hx_attr(n, "id");
-				lower_into(lc, sizeof lc / 2, cl);
-				size_t l = strlen(lc);
-				lc[l++] = ' ';
-				lower_into(lc + l, sizeof lc - l, id);
+				lower_class_id(n, lc, sizeof lc);
 				int drop = 0;
+				/* The byline is metadata, not text (Readability's _checkByline). */
+				if ((c->flags & F_STRIP_UNLIKELY) && !c->hd->dom_byline &&
+				    tag != HX_ARTICLE && tag != HX_MAIN && tag != HX_BODY &&
+				    byline_like(n, lc)) {
+					char *t = byline_text(n);
+					if (t) {
+						c->hd->dom_byline = t;
+						in->flags |= HX_GONE_HARD;
+						n = pw_hx_walk_next(n, root, 0);
+						continue;
+					}
+				}
 				if ((c->flags & F_STRIP_UNLIKELY) &&
 				    match_any(lc, unlikely_pats, PW_ARRAY_SIZE(unlikely_pats)) &&
 				    !match_any(lc, maybe_pats, PW_ARRAY_SIZE(maybe_pats)) &&
@@ -361,6 +450,8 @@ static void strip_unlikely(struct ctx *c)
 					free(t);
 				}
 				if (drop) {
+					if ((c->flags & F_STRIP_UNLIKELY) && !c->hd->dom_byline)
+						find_byline(c, n);
 					in->flags |= HX_GONE_SOFT;
 					descend = 0;
 				}
@@ -890,6 +981,36 @@ static int paragraph_tag(int tag)
 	}
 }
 
+/*
+ * The element whose following siblings an end marker introduces: the marker itself, or the
+ * wrapper it is alone in (<div class="title"><h3>See also</h3></div><ul>...).
+ */
+static xmlNode *marker_anchor(xmlNode *marker)
+{
+	xmlNode *m = marker;
+	while (m->parent && hx_is_elem(m->parent) && !(hx_inf(m->parent)->flags & HX_SELECTED) &&
+	       hx_inf(m->parent)->chars <= hx_inf(marker)->chars + 2)
+		m = m->parent;
+	return m;
+}
+
+/*
+ * What follows an end marker is a list of links (headlines, maybe with dates): then it is a
+ * "See also" / "Latest news" block.  A "See also" heading followed by prose or references
+ * (an encyclopedia article) is not the end of the article.
+ */
+static int links_follow(const xmlNode *anchor)
+{
+	double chars = 0, links = 0;
+	for (const xmlNode *s = anchor->next; s; s = s->next) {
+		if (!hx_is_elem(s) || gone(s))
+			continue;
+		chars += hx_inf(s)->chars;
+		links += hx_inf(s)->link_chars;
+	}
+	return chars == 0 || links / chars >= 0.5;
+}
+
 /* The text of e begins with an end marker followed by ':' ("Read also: ..."). */
 static int starts_with_marker(const xmlNode *e)
 {
@@ -932,8 +1053,9 @@ static int ser_enter(struct ser *s, xmlNode *e)
 		/* "See also" / "Latest news" after the article text: the rest is not article. */
 		if ((is_heading(tag) || in->chars <= 40) &&
 		    whole_text_is(e, end_markers, PW_ARRAY_SIZE(end_markers))) {
-			if (s->chars >= 200 && e->parent)
-				s->cut = e->parent;
+			xmlNode *anchor = marker_anchor(e);
+			if (s->chars >= 200 && anchor->parent && links_follow(anchor))
+				s->cut = anchor->parent;
 			return 0;
 		}
 		/* A paragraph that is nothing but a link, or "Read also: <headline>". */

@@ -15,6 +15,7 @@
 #include <libxml/globals.h>
 
 #include "buf.h"
+#include "charset.h"
 #include "html_extract.h"
 #include "html_extract_int.h"
 #include "xmalloc.h"
@@ -324,27 +325,37 @@ static int sniff_meta_charset(const char *s, size_t len, char *out, size_t outle
 	return -1;
 }
 
-/* libxml2 (through iconv) can decode this charset.  The probe handler is released again. */
-static int encoding_known(const char *name)
+/* An encoding name iconv can use for this label (pw_charset_canonical's table first). */
+static const char *encoding_for(const char *label, char *tmp, size_t tmplen)
 {
-	xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler(name);
+	const char *c = pw_charset_canonical(label);
+	if (c)
+		return c;
+	take_label(label, label + strlen(label), tmp, tmplen);
+	if (!tmp[0])
+		return NULL;
+	xmlCharEncodingHandlerPtr h = xmlFindCharEncodingHandler(tmp);
 	if (!h)
-		return 0;
-	xmlCharEncCloseFunc(h);
-	return 1;
+		return NULL;
+	xmlCharEncCloseFunc(h); /* only probing: release it */
+	return tmp;
 }
 
-/* The encoding libxml2 should use, or NULL for UTF-8; *skip = BOM bytes to skip. */
+/*
+ * The page's encoding (an iconv name; "UTF-8" when nothing else applies), following HTML
+ * rather than XML rules: HTTP charset > byte-order mark > <meta charset> / http-equiv >
+ * UTF-8 if the bytes are valid UTF-8 > windows-1252.  Bytes that are valid UTF-8 with
+ * multi-byte sequences are UTF-8 whatever the labels say: legacy-encoded text (windows-1251,
+ * KOI8-R, GBK...) essentially never validates, while pages re-saved as UTF-8 with their old
+ * <meta charset> are common.  *skip = length of a byte-order mark.
+ */
 static const char *pick_encoding(const char *data, size_t len, const char *http, char *tmp,
 				 size_t tmplen, size_t *skip)
 {
 	const unsigned char *u = (const unsigned char *)data;
+	const char *enc;
+	char meta[64];
 	*skip = 0;
-	if (http && *http && !(has_multibyte(u, len) && valid_utf8(u, len))) {
-		take_label(http, http + strlen(http), tmp, tmplen);
-		if (tmp[0] && encoding_known(tmp))
-			goto found;
-	}
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
 		*skip = 3;
 		return "UTF-8";
@@ -357,29 +368,20 @@ static const char *pick_encoding(const char *data, size_t len, const char *http,
 		*skip = 2;
 		return "UTF-16BE";
 	}
-	/*
-	 * Bytes that are valid UTF-8 and use multi-byte sequences are UTF-8 whatever the page
-	 * claims: legacy-encoded text (windows-1251, KOI8-R, GBK...) essentially never validates,
-	 * while pages re-saved as UTF-8 with their old <meta charset> are common.
-	 */
-	if (has_multibyte(u, len) && valid_utf8(u, len))
+	int utf8 = valid_utf8(u, len);
+	if (utf8 && has_multibyte(u, len))
 		return "UTF-8";
-	if (sniff_meta_charset(data, len, tmp, tmplen) == 0) {
+	if (http && *http && (enc = encoding_for(http, tmp, tmplen)) != NULL &&
+	    strncmp(enc, "UTF-16", 6) != 0 && strncmp(enc, "UTF-32", 6) != 0)
+		return enc;
+	if (sniff_meta_charset(data, len, meta, sizeof meta) == 0 &&
+	    (enc = encoding_for(meta, tmp, tmplen)) != NULL) {
 		/* A byte stream cannot really be UTF-16 when its meta tag is readable as ASCII. */
-		if (strncmp(tmp, "utf-16", 6) == 0 || strcmp(tmp, "unicode") == 0)
+		if (strncmp(enc, "UTF-16", 6) == 0 || strncmp(enc, "UTF-32", 6) == 0)
 			return "UTF-8";
-		if (encoding_known(tmp))
-			goto found;
+		return enc;
 	}
-	return valid_utf8(u, len) ? "UTF-8" : "windows-1252";
-found:
-	/* Browsers read latin1 / ascii labels as windows-1252 (WHATWG encoding standard). */
-	if (strcmp(tmp, "iso-8859-1") == 0 || strcmp(tmp, "latin1") == 0 ||
-	    strcmp(tmp, "us-ascii") == 0 || strcmp(tmp, "ascii") == 0 || strcmp(tmp, "iso8859-1") == 0)
-		return "windows-1252";
-	if (strcmp(tmp, "utf8") == 0)
-		return "UTF-8";
-	return tmp;
+	return utf8 ? "UTF-8" : "WINDOWS-1252";
 }
 
 /* ---- element index ---- */
@@ -402,7 +404,7 @@ static int never_content(int tag)
 	case HX_SCRIPT: case HX_STYLE: case HX_NOSCRIPT: case HX_TEMPLATE: case HX_SVG:
 	case HX_CANVAS: case HX_IFRAME: case HX_OBJECT: case HX_EMBED: case HX_BUTTON:
 	case HX_INPUT: case HX_SELECT: case HX_TEXTAREA: case HX_OPTION: case HX_LINK:
-	case HX_META: case HX_HEAD: case HX_TITLE: case HX_MATH: case HX_VIDEO: case HX_AUDIO:
+	case HX_META: case HX_HEAD: case HX_TITLE: case HX_VIDEO: case HX_AUDIO:
 	case HX_DIALOG:
 		return 1;
 	default:
@@ -526,8 +528,28 @@ int pw_html_extract(const char *data, size_t len, const struct pw_extract_opts *
 	int utf16 = strncmp(enc, "UTF-16", 6) == 0;
 	if (!utf16 && sniff_not_html(data + skip, len - skip, why, sizeof why) < 0)
 		return fail(PW_EXTRACT_NOT_HTML, err, errlen, "not HTML: ", why);
-	if (utf16 && len - skip < 2)
-		return fail(PW_EXTRACT_NOT_HTML, err, errlen, "not HTML: ", "empty document");
+	/*
+	 * Everything but UTF-8 is converted here rather than by libxml2, which stops parsing at
+	 * the first byte its decoder rejects; here a bad byte becomes U+FFFD and that is all.
+	 */
+	struct pw_buf utf8 = PW_BUF_INIT;
+	const char *html = data + skip;
+	size_t html_len = len - skip;
+	if (strcmp(enc, "UTF-8") != 0) {
+		struct pw_charset_conv *cv = pw_charset_conv_new(enc);
+		pw_charset_conv_run(cv, html, html_len, 1, &utf8);
+		pw_charset_conv_free(cv);
+		html = pw_buf_cstr(&utf8);
+		html_len = utf8.len;
+		if (utf16 && sniff_not_html(html, html_len, why, sizeof why) < 0) {
+			pw_buf_free(&utf8);
+			return fail(PW_EXTRACT_NOT_HTML, err, errlen, "not HTML: ", why);
+		}
+		if (html_len > INT32_MAX) {
+			pw_buf_free(&utf8);
+			return fail(PW_EXTRACT_TOO_LARGE, err, errlen, "page too large: ", "over 2 GB");
+		}
+	}
 
 	/* libxml2 reports encoding errors through the generic handler even with NOERROR. */
 	xmlGenericErrorFunc saved_fn = xmlGenericError;
@@ -536,14 +558,16 @@ int pw_html_extract(const char *data, size_t len, const struct pw_extract_opts *
 	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
 	if (!ctxt) {
 		xmlSetGenericErrorFunc(saved_ctx, saved_fn);
+		pw_buf_free(&utf8);
 		return fail(PW_EXTRACT_FAILED, err, errlen, "", "cannot create the HTML parser");
 	}
-	htmlDocPtr doc = htmlCtxtReadMemory(ctxt, data + skip, (int)(len - skip), opts->url, enc,
+	htmlDocPtr doc = htmlCtxtReadMemory(ctxt, html, (int)html_len, opts->url, "UTF-8",
 					    HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 					    HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
 					    HTML_PARSE_COMPACT);
 	htmlFreeParserCtxt(ctxt);
 	xmlSetGenericErrorFunc(saved_ctx, saved_fn);
+	pw_buf_free(&utf8);
 	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
 		if (doc)
@@ -570,7 +594,7 @@ int pw_html_extract(const char *data, size_t len, const struct pw_extract_opts *
 		free(jb);
 	}
 	if (!out->author && hd.dom_byline)
-		out->author = xstrdup(hd.dom_byline);
+		out->author = pw_hx_clean_author(hd.dom_byline);
 	free(hd.dom_byline);
 	free(extra.jsonld_body);
 	free(hd.elems);

@@ -103,8 +103,7 @@ struct hx_meta_extra {
 void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw_article *a,
 		struct hx_meta_extra *extra);
 
-/* Date and URL helpers (thin wrappers, see html_meta.c). */
-int64_t pw_hx_date(const char *s);
-char *pw_hx_resolve(const char *base, const char *ref);
+/* "By Nini Dolidze" -> "Nini Dolidze"; NULL for empty text or a profile URL.  Caller frees. */
+char *pw_hx_clean_author(const char *s);
 
 #endif

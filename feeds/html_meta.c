@@ -9,7 +9,9 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "date.h"
 #include "html_extract_int.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* ---- a small tolerant JSON reader for JSON-LD (values we need only) ---- */
@@ -306,7 +308,7 @@ struct meta {
 	const char *v[S_NSLOTS]; /* borrowed from the tree, or owned in own[] */
 	char *own[S_NSLOTS];
 	int n_h1;
-	struct pw_buf jsonld[4];
+	struct pw_buf jsonld[8];
 	int n_jsonld;
 };
 
@@ -397,14 +399,6 @@ static int rel_has(const xmlNode *e, const char *word)
 	return 0;
 }
 
-static int in_body(const xmlNode *e)
-{
-	for (const xmlNode *p = e->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
-		if (hx_tag_of(p) == HX_BODY)
-			return 1;
-	return 0;
-}
-
 static char *script_text(const xmlNode *e)
 {
 	struct pw_buf b = PW_BUF_INIT;
@@ -412,16 +406,6 @@ static char *script_text(const xmlNode *e)
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
 			pw_buf_puts(&b, (const char *)c->content);
 	return pw_buf_detach(&b);
-}
-
-/* A byline element: short text in rel=author / itemprop=author / class "byline"-ish. */
-static int byline_like(const xmlNode *e)
-{
-	const char *ip = pw_hx_attr(e, "itemprop");
-	if (rel_has(e, "author") || (ip && strcasestr(ip, "author")))
-		return 1;
-	return class_has(e, "byline") || class_has(e, "author") || class_has(e, "dateline") ||
-	       class_has(e, "writtenby") || class_has(e, "p-author");
 }
 
 static void walk(struct hx_doc *hd, struct meta *m)
@@ -449,7 +433,7 @@ static void walk(struct hx_doc *hd, struct meta *m)
 			break;
 		case HX_SCRIPT:
 			a = pw_hx_attr(e, "type");
-			if (a && strcasestr(a, "ld+json") && m->n_jsonld < 4) {
+			if (a && strcasestr(a, "ld+json") && m->n_jsonld < 8) {
 				char *t = script_text(e);
 				pw_buf_puts(&m->jsonld[m->n_jsonld++], t);
 				free(t);
@@ -493,31 +477,20 @@ static void walk(struct hx_doc *hd, struct meta *m)
 			else
 				free(t);
 		}
-		/* Byline element in the body: remember its text and keep it out of the content. */
-		if (!hd->dom_byline && in_body(e) && !(in->flags & HX_GONE) && in->tag != HX_BODY &&
-		    in->tag != HX_ARTICLE && in->tag != HX_MAIN && byline_like(e)) {
-			char *t = pw_hx_text(e);
-			size_t l = pw_hx_utf8_len(t);
-			if (l > 0 && l < 100) {
-				hd->dom_byline = t;
-				in->flags |= HX_GONE_HARD;
-			} else {
-				free(t);
-			}
-		}
 	}
 }
 
 /* ---- cleanup of values ---- */
 
-static char *clean_author(const char *s)
+char *pw_hx_clean_author(const char *s)
 {
 	if (!s)
 		return NULL;
 	char *t = pw_hx_squash(xstrdup(s));
 	char *p = t;
 	static const char *const prefixes[] = { "by ", "By ", "BY ", "Автор: ", "Author: ",
-						"Автор ", "Written by ", "written by " };
+						"Автор ", "Written by ", "written by ", "Par ",
+						"par ", "Von ", "von ", "Por ", "por " };
 	for (size_t i = 0; i < PW_ARRAY_SIZE(prefixes); i++)
 		if (strncmp(p, prefixes[i], strlen(prefixes[i])) == 0) {
 			p += strlen(prefixes[i]);
@@ -563,6 +536,25 @@ static int same_name(const char *a, size_t al, const char *b)
 }
 
 /*
+ * After " - " only a name is stripped: every word capitalised or a digit ("JAMnews",
+ * "BBC News", "LWN.net"), not "an async task framework".
+ */
+static int brand_like(const char *s)
+{
+	int start = 1;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == ' ') {
+			start = 1;
+			continue;
+		}
+		if (start && *p < 0x80 && !isupper(*p) && !isdigit(*p))
+			return 0;
+		start = 0;
+	}
+	return 1;
+}
+
+/*
  * Strip a site-name suffix or prefix: "Headline | OC Media", "Headline - JAMnews",
  * "Site » Headline".  A side goes when it names the site, or when it is short (<= 4 words)
  * and the other side is clearly the headline (>= 3 words and longer).
@@ -589,7 +581,9 @@ static char *strip_site(char *t, const char *site)
 	size_t head_len = (size_t)(best - t);
 	const char *tail = best + seplen;
 	size_t hw = count_words(t, head_len), tw = count_words(tail, strlen(tail));
-	if ((site && same_name(tail, strlen(tail), site)) || (tw <= 4 && hw >= 3 && hw > tw)) {
+	int hyphen = seplen == 3 && best[1] == '-';
+	if ((site && same_name(tail, strlen(tail), site)) ||
+	    (tw <= 4 && hw >= 3 && hw > tw && (!hyphen || brand_like(tail)))) {
 		t[head_len] = '\0';
 		return t;
 	}
@@ -672,7 +666,7 @@ static int64_t first_date(const char *const *cands, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!cands[i])
 			continue;
-		int64_t t = pw_hx_date(cands[i]);
+		int64_t t = pw_date_parse(cands[i]);
 		if (t != PW_NOTIME)
 			return t;
 	}
@@ -688,20 +682,34 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 
 	/* JSON-LD: the first Article-typed object, and a WebSite/Organization for the name. */
 	const struct jv *art = NULL, *site = NULL;
-	struct jv *trees[4] = { NULL };
+	struct jv *trees[8] = { NULL };
 	for (int i = 0; i < m.n_jsonld; i++) {
-		struct jp j = { m.jsonld[i].data, m.jsonld[i].data + m.jsonld[i].len, 0, 0 };
 		if (!m.jsonld[i].data)
 			continue;
+		/* Skip "<![CDATA[", "<!--" and the like before the value. */
+		const char *start = m.jsonld[i].data + strcspn(m.jsonld[i].data, "{[");
+		struct jp j = { start, m.jsonld[i].data + m.jsonld[i].len, 0, 0 };
 		trees[i] = jvalue(&j);
 		if (!art)
 			art = jfind(trees[i], article_type, 0);
 		if (!site)
 			site = jfind(trees[i], website_type, 0);
 	}
-	const char *ld_headline = art ? jstr(jget(art, "headline")) : NULL;
-	if (art && !ld_headline)
-		ld_headline = jstr(jget(art, "name"));
+	/*
+	 * JSON-LD "headline" is sometimes a description and "name" sometimes the site: take the
+	 * one the page's <title> agrees with, or the headline when there is no <title>.
+	 */
+	const char *ld_headline = NULL;
+	if (art) {
+		const char *h = jstr(jget(art, "headline")), *n = jstr(jget(art, "name"));
+		const char *pt = m.v[S_TITLE];
+		if (h && (!pt || strstr(pt, h)))
+			ld_headline = h;
+		else if (n && pt && strstr(pt, n))
+			ld_headline = n;
+		else if (!m.v[S_OG_TITLE] && !m.v[S_TW_TITLE] && h)
+			ld_headline = h;
+	}
 	const char *ld_date = art ? jstr(jget(art, "datePublished")) : NULL;
 	const char *ld_publisher = art ? jname(jget(art, "publisher")) : NULL;
 	if (!ld_publisher && site)
@@ -720,7 +728,7 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 
 	/* title */
 	const char *t = NULL;
-	const char *order[] = { m.v[S_OG_TITLE], m.v[S_TW_TITLE], ld_headline, m.v[S_DC_TITLE],
+	const char *order[] = { ld_headline, m.v[S_DC_TITLE], m.v[S_OG_TITLE], m.v[S_TW_TITLE],
 				m.v[S_PARSELY_TITLE] };
 	for (size_t i = 0; i < PW_ARRAY_SIZE(order) && !t; i++)
 		t = order[i];
@@ -742,42 +750,37 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 
 	/* author */
 	char *au = art ? jsonld_authors(jget(art, "author")) : NULL;
-	const char *aorder[] = { m.v[S_AUTHOR], m.v[S_ARTICLE_AUTHOR], m.v[S_DC_CREATOR],
+	const char *aorder[] = { m.v[S_DC_CREATOR], m.v[S_AUTHOR], m.v[S_ARTICLE_AUTHOR],
 				 m.v[S_PARSELY_AUTHOR], m.v[S_SAILTHRU_AUTHOR], m.v[S_REL_AUTHOR] };
 	for (size_t i = 0; i < PW_ARRAY_SIZE(aorder) && !au; i++)
-		au = clean_author(aorder[i]);
+		au = pw_hx_clean_author(aorder[i]);
 	if (au) {
-		char *c = clean_author(au);
+		char *c = pw_hx_clean_author(au);
 		free(au);
 		au = c;
 	}
 	a->author = au;
-	if (hd->dom_byline) {
-		char *c = clean_author(hd->dom_byline);
-		free(hd->dom_byline);
-		hd->dom_byline = c;
-	}
 
 	/* published */
-	const char *dorder[] = { m.v[S_PUBLISHED], ld_date, m.v[S_ITEMPROP_DATE],
+	const char *dorder[] = { ld_date, m.v[S_PUBLISHED], m.v[S_ITEMPROP_DATE],
 				 m.v[S_PARSELY_DATE], m.v[S_META_DATE], m.v[S_TIME_PUB],
 				 m.v[S_TIME_ANY] };
 	a->published = first_date(dorder, PW_ARRAY_SIZE(dorder));
 
 	/* URLs resolve against <base href> (itself resolved against the page URL). */
-	char *base = m.v[S_BASE] ? pw_hx_resolve(opts->url, m.v[S_BASE]) : NULL;
+	char *base = m.v[S_BASE] ? pw_url_resolve(opts->url, m.v[S_BASE]) : NULL;
 	const char *b = base ? base : opts->url;
 	const char *canon = m.v[S_CANONICAL] ? m.v[S_CANONICAL] : m.v[S_OG_URL];
 	char *tmp = dup_squashed(canon);
 	if (tmp)
-		a->canonical_url = pw_hx_resolve(b, tmp);
+		a->canonical_url = pw_url_resolve(b, tmp);
 	free(tmp);
 	const char *img = m.v[S_OG_IMAGE] ? m.v[S_OG_IMAGE] : m.v[S_TW_IMAGE];
 	if (!img)
 		img = ld_image;
 	tmp = dup_squashed(img);
 	if (tmp)
-		a->image = pw_hx_resolve(b, tmp);
+		a->image = pw_url_resolve(b, tmp);
 	free(tmp);
 	free(base);
 
@@ -789,111 +792,10 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 	if (lang)
 		a->lang = clean_lang(lang);
 
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 8; i++) {
 		jv_free(trees[i]);
 		pw_buf_free(&m.jsonld[i]);
 	}
 	for (int i = 0; i < S_NSLOTS; i++)
 		free(m.own[i]);
-}
-
-/*
- * ---- dates and URLs ----
- * Interim helpers: feeds/date.c (pw_date_parse) and feeds/url.c (pw_url_resolve) are being
- * written on another branch; once they land these two functions become thin wrappers.
- * Until then: ISO 8601 / RFC 3339 dates only, and RFC 3986 resolution without dot-segments.
- */
-static int64_t days_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int digits(const char **p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return -1;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*out = v;
-	return 0;
-}
-
-int64_t pw_hx_date(const char *s)
-{
-	int y, mo, d, h = 0, mi = 0, se = 0;
-	if (!s)
-		return PW_NOTIME;
-	while (*s == ' ')
-		s++;
-	if (digits(&s, 4, &y) < 0 || *s++ != '-' || digits(&s, 2, &mo) < 0 || *s++ != '-' ||
-	    digits(&s, 2, &d) < 0)
-		return PW_NOTIME;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
-		return PW_NOTIME;
-	int64_t off = 0;
-	if (*s == 'T' || *s == 't' || *s == ' ') {
-		s++;
-		if (digits(&s, 2, &h) < 0 || *s++ != ':' || digits(&s, 2, &mi) < 0)
-			return PW_NOTIME;
-		if (*s == ':') {
-			s++;
-			if (digits(&s, 2, &se) < 0)
-				return PW_NOTIME;
-			if (*s == '.' || *s == ',')
-				for (s++; isdigit((unsigned char)*s); s++)
-					;
-		}
-		while (*s == ' ')
-			s++;
-		if (*s == '+' || *s == '-') {
-			int sign = *s++ == '-' ? -1 : 1, oh, om = 0;
-			if (digits(&s, 2, &oh) < 0)
-				return PW_NOTIME;
-			if (*s == ':')
-				s++;
-			if (isdigit((unsigned char)*s) && digits(&s, 2, &om) < 0)
-				return PW_NOTIME;
-			off = sign * (oh * 3600 + om * 60);
-		}
-		if (h > 24 || mi > 59 || se > 60)
-			return PW_NOTIME;
-	}
-	return days_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
-}
-
-char *pw_hx_resolve(const char *base, const char *ref)
-{
-	const char *r = ref;
-	size_t sl = 0;
-	while (isalnum((unsigned char)r[sl]) || r[sl] == '+' || r[sl] == '-' || r[sl] == '.')
-		sl++;
-	if ((sl > 0 && r[sl] == ':' && isalpha((unsigned char)r[0])) || !base)
-		return xstrdup(ref);
-	const char *colon = strstr(base, "://");
-	if (!colon)
-		return xstrdup(ref);
-	if (r[0] == '/' && r[1] == '/')
-		return xasprintf("%.*s:%s", (int)(colon - base), base, r);
-	const char *host_end = colon + 3 + strcspn(colon + 3, "/?#");
-	if (r[0] == '/')
-		return xasprintf("%.*s%s", (int)(host_end - base), base, r);
-	if (r[0] == '#' || r[0] == '?' || !r[0]) {
-		size_t keep = r[0] == '#' ? strcspn(base, "#") : strcspn(base, "?#");
-		return xasprintf("%.*s%s", (int)keep, base, r);
-	}
-	const char *path_end = host_end + strcspn(host_end, "?#");
-	const char *slash = path_end;
-	while (slash > host_end && slash[-1] != '/')
-		slash--;
-	if (slash == host_end)
-		return xasprintf("%.*s/%s", (int)(host_end - base), base, r);
-	return xasprintf("%.*s%s", (int)(slash - base), base, r);
 }

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -52,15 +54,29 @@ void pw_errlist_free(struct pw_errlist *e)
 /* Whole file into a NUL-terminated buffer (caller frees); NULL with errno-based message. */
 static char *read_file(const char *path, size_t *len, struct pw_errlist *errs)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	/* O_NONBLOCK: a FIFO or a terminal named by mistake must not hang the daemon's start. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		pw_errlist_add(errs, path, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		pw_errlist_add(errs, path, 0, "cannot read: is a directory");
-		fclose(f);
+	const char *why = NULL;
+	if (fstat(fd, &st) < 0)
+		why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		why = "is a directory";
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	if (why) {
+		pw_errlist_add(errs, path, 0, "cannot read: %s", why);
+		close(fd);
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		pw_errlist_add(errs, path, 0, "cannot read: %s", strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	struct pw_buf b = PW_BUF_INIT;

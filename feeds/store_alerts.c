@@ -161,18 +161,22 @@ int pw_store_alerts_list(struct pw_store *s, int64_t after_id, int64_t since, si
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = pw_store_stmt(s,
-		"SELECT a.id, a.item_id, a.story_id, a.created, a.topic, a.snippet, a.emitted, "
-		"       f.name, f.outlet, i.title, COALESCE(i.url, i.canonical_url), i.published "
-		"FROM alerts a JOIN items i ON i.id = a.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
-		"WHERE a.id > ?1 AND (?2 IS NULL OR a.created >= ?2) AND (?3 = 0 OR a.emitted = 0) "
-		"ORDER BY a.id LIMIT ?4");
+	/* Two constant statements: the pending ones (every flush, after every poll) come from the
+	 * partial index alerts_pending instead of a scan of all alerts ('+' keeps the planner off
+	 * the rowid range, which would visit every alert). */
+#define ALERT_COLS "SELECT a.id, a.item_id, a.story_id, a.created, a.topic, a.snippet, a.emitted, " \
+		   "       f.name, f.outlet, i.title, COALESCE(i.url, i.canonical_url), i.published " \
+		   "FROM alerts a JOIN items i ON i.id = a.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
+	sqlite3_stmt *st = pw_store_stmt(s, unemitted_only ?
+		ALERT_COLS "WHERE a.emitted = 0 AND +a.id > ?1 AND (?2 IS NULL OR +a.created >= ?2) "
+			   "ORDER BY a.id LIMIT ?3" :
+		ALERT_COLS "WHERE a.id > ?1 AND (?2 IS NULL OR a.created >= ?2) ORDER BY a.id LIMIT ?3");
+#undef ALERT_COLS
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, after_id);
 	pw_store_bind_time(st, 2, since);
-	sqlite3_bind_int(st, 3, unemitted_only ? 1 : 0);
-	sqlite3_bind_int64(st, 4, limit ? (sqlite3_int64)limit : -1);
+	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*out = xreallocarray(*out, *n + 1, sizeof(**out));

@@ -79,8 +79,9 @@ static const char *const clause_words[] = {
 	"який", "яка", "яке", "які", "якого", "якої", "що", "коли",
 };
 
-/* Words that may stand between a verb and the speaker after it ("said the spokesperson"). */
-static const char *const articles[] = { "the", "a", "an" };
+/* Words that may stand between a verb and the speaker after it ("said the spokesperson",
+ * "was condemned by the ministry", "заявили в МИД"). */
+static const char *const articles[] = { "the", "a", "an", "by", "в", "во", "у" };
 
 static int in_list(const char *w, const char *const *list, size_t n)
 {
@@ -92,7 +93,7 @@ static int in_list(const char *w, const char *const *list, size_t n)
 
 /* Statement window, in words: speaker before the verb / after it. */
 #define SPEAKER_BEFORE 12
-#define SPEAKER_AFTER 1
+#define SPEAKER_AFTER 3
 #define SPEAKER_AFTER_FWD 4
 #define APPOSITIVE_MAX 8
 #define MAX_GROUPS 32
@@ -691,6 +692,16 @@ struct stmt {
 	struct span who;
 };
 
+/* "the minister's visit": word k is a possessor, not the one speaking. */
+static int is_possessive(const struct doc *d, size_t k)
+{
+	if (k + 1 >= d->n || d->t[k + 1].src != d->t[k].src || strcmp(tok_word(d, k + 1), "s") != 0)
+		return 0;
+	const char *s = d->src[d->t[k].src];
+	size_t a = d->t[k].e, b = d->t[k + 1].s;
+	return (b - a == 1 && s[a] == '\'') || (b - a == 3 && memcmp(s + a, "\xE2\x80\x99", 3) == 0);
+}
+
 /* Speaker span nearest to the verb [va, vb) on one side, or kind 0. */
 static struct span nearest_speaker(const struct doc *d, const unsigned char *mark,
 				   const size_t *name_end, size_t va, size_t vb, int forward)
@@ -707,6 +718,8 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 				break;
 			continue;
 		}
+		if (is_possessive(d, k))
+			continue;
 		struct span sp = { k, k + 1, mark[k] };
 		if (mark[k] == MARK_NAME) {
 			while (sp.a > first && mark[sp.a - 1] == MARK_NAME && name_end[sp.a - 1] == name_end[k])
@@ -720,7 +733,10 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 	/* right after it ("said Zakharova", "said the spokesperson", "заявили в МИД") */
 	for (size_t k = vb; k <= last && k <= vb + (forward ? SPEAKER_AFTER_FWD : SPEAKER_AFTER); k++) {
 		if (mark[k] == MARK_NONE) {
-			if (!forward && !in_list(tok_word(d, k), articles, PW_ARRAY_SIZE(articles)))
+			/* skippable: articles, "by", a capitalised word ("said Russian Foreign Ministry
+			 * spokesperson") and the "s" of a possessive ("said Azerbaijan's president") */
+			if (!forward && !in_list(tok_word(d, k), articles, PW_ARRAY_SIZE(articles)) &&
+			    !d->t[k].upper && !(k > vb && is_possessive(d, k - 1)))
 				break;
 			continue;
 		}

@@ -75,6 +75,18 @@ class M(dict):
         except KeyError:
             return default
 
+    def has_key(self, key):
+        return key in self
+
+    def __getattr__(self, name):
+        # feedparser's FeedParserDict: d.key is d['key']
+        if name.startswith('_'):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name)
+
 
 class AnyOf(str):
     """A value that compares equal to any of several spellings (e.g. rss091u / rss091n)."""
@@ -164,7 +176,9 @@ def map_output(doc, bozo):
 ALLOWED = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub,
            ast.Compare, ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot, ast.Lt, ast.Gt,
            ast.LtE, ast.GtE, ast.Subscript, ast.Index if hasattr(ast, 'Index') else ast.Constant,
-           ast.Constant, ast.Name, ast.Load, ast.Tuple, ast.List, ast.Dict, ast.Call, ast.Slice)
+           ast.Constant, ast.Name, ast.Load, ast.Tuple, ast.List, ast.Dict, ast.Call, ast.Slice,
+           ast.Attribute)
+METHODS = ('get', 'has_key')
 SAFE_CALLS = {'len': len, 'str': str, 'int': int, 'tuple': tuple, 'list': list}
 
 
@@ -183,6 +197,13 @@ MAPPED.add('entries.#')
 def path_of(node):
     if isinstance(node, ast.Name):
         return [node.id]
+    if isinstance(node, ast.Attribute) and node.attr not in METHODS:
+        base = path_of(node.value)
+        return base + [node.attr] if base is not None else None
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in METHODS
+            and node.args and isinstance(node.args[0], ast.Constant)):
+        base = path_of(node.func.value)
+        return base + [str(node.args[0].value)] if base is not None else None
     if isinstance(node, ast.Subscript):
         base = path_of(node.value)
         if base is None:
@@ -203,7 +224,7 @@ def check_paths(tree):
         if path and '.'.join(path) not in MAPPED:
             raise Unmapped('.'.join(path))
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Subscript, ast.Name)):
+        if isinstance(node, (ast.Subscript, ast.Name, ast.Attribute, ast.Call)):
             need(path_of(node))
         if isinstance(node, ast.Compare):
             sides = [node.left] + list(node.comparators)
@@ -227,7 +248,11 @@ def compile_expect(expr):
     for node in ast.walk(tree):
         if not isinstance(node, ALLOWED):
             raise ValueError('disallowed syntax %s' % type(node).__name__)
-        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in SAFE_CALLS):
+        if isinstance(node, ast.Attribute) and node.attr.startswith('_'):
+            raise ValueError('disallowed attribute')
+        if isinstance(node, ast.Call) and not (
+                (isinstance(node.func, ast.Name) and node.func.id in SAFE_CALLS) or
+                (isinstance(node.func, ast.Attribute) and node.func.attr in METHODS)):
             raise ValueError('disallowed call')
     check_paths(tree)
     return compile(tree, '<expect>', 'eval')

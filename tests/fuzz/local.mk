@@ -7,6 +7,14 @@ tests_fuzz_fuzz_extract_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
 tests_fuzz_fuzz_extract_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_extract_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
 endif
+EXTRA_DIST += tests/fuzz/fuzz_feed.c
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_feed
+tests_fuzz_fuzz_feed_SOURCES = tests/fuzz/fuzz_feed.c
+tests_fuzz_fuzz_feed_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+tests_fuzz_fuzz_feed_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_feed_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+endif
 EXTRA_DIST += tests/fuzz/fuzz_tag.c
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz_tag
@@ -14,4 +22,12 @@ tests_fuzz_fuzz_tag_SOURCES = tests/fuzz/fuzz_tag.c
 tests_fuzz_fuzz_tag_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
 tests_fuzz_fuzz_tag_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_tag_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz_config.c
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_config
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
+tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+tests_fuzz_fuzz_config_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_config_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
 endif

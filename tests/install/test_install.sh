@@ -199,6 +199,12 @@ for c in $(sed -n 's/^PW_CMD([a-z_]*, *"\([^"]*\)".*/\1/p' "$top_srcdir/cli/comm
 	grep -q "^\.B $c\( \|$\)" "$tmp/presswatch.1.plain" || missing="$missing $c"
 done
 is "$missing" "" "presswatch(1) describes every command in cli/commands.def"
+# ... and promises none that is not there.
+extra=""
+for c in $(sed -n '/^\.SH COMMANDS/,/^\.SH /{/^\.TP/{n;s/^\.B \([a-z][a-z-]*\)\( .*\)\{0,1\}$/\1/p;}}' "$tmp/presswatch.1.plain"); do
+	grep -q "^PW_CMD([a-z_]*, *\"$c\"" "$top_srcdir/cli/commands.def" || extra="$extra $c"
+done
+is "$extra" "" "every command presswatch(1) describes exists"
 longopts() { sed -n 's/^[[:space:]]*{ *"\([a-z-]*\)", *\(no\|required\|optional\)_argument.*/\1/p' "$1"; }
 missing=""
 for o in $(longopts "$top_srcdir/cli/presswatch.c"); do
@@ -219,6 +225,11 @@ if [ -f "$top_srcdir/daemon/presswatchd.c" ]; then
 		grep -q -e "--$o\b" "$tmp/presswatchd.8.plain" || missing="$missing --$o"
 	done
 	is "$missing" "" "presswatchd(8) describes every option of daemon/presswatchd.c"
+	extra=""
+	for o in $(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$tmp/presswatchd.8.plain" | grep -o -e '--[a-z][a-z-]*' | sort -u); do
+		longopts "$top_srcdir/daemon/presswatchd.c" | grep -qx -e "${o#--}" || extra="$extra $o"
+	done
+	is "$extra" "" "every option presswatchd(8) describes exists"
 fi
 # Every key of the presswatch.conf key table, under its section.
 missing=""
@@ -228,6 +239,11 @@ for sk in $(sed -n 's/^[[:space:]]*{ *"\([a-z_]*\)", *"\([a-z_]*\)", *K_.*/\1:\2
 		missing="$missing [$s]$k"
 done
 is "$missing" "" "presswatch.conf(5) documents every key of feeds/config.c in its section"
+extra=""
+for sk in $(sed -n '/^\.SH PRESSWATCH.CONF/,/^\.SH /{/^\.SS \[/h;/^\.BI [a-z_]* "/{G;s/^\.BI \([a-z_]*\) .*\n\.SS \[\([a-z]*\)\].*/\2:\1/p;}}' "$tmp/presswatch.conf.5.plain"); do
+	grep -q "{ *\"${sk%%:*}\", *\"${sk#*:}\", *K_" "$top_srcdir/feeds/config.c" || extra="$extra [${sk%%:*}]${sk#*:}"
+done
+is "$extra" "" "every presswatch.conf key presswatch.conf(5) documents exists"
 
 # --- reinstall keeps a changed configuration; uninstall removes what install put there --------
 echo "# changed by the admin" >>"$root$pkgsysconfdir/feeds.conf"

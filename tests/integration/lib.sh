@@ -18,8 +18,13 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pw-it.XXXXXX")
 PIDS=""
+# ours PID -- true when PID is a process this test started: each one has $T in its command
+# line.  PIDs wrap quickly on a busy machine (pid_max is often 32768), so a bare number of an
+# exited process may belong to someone else by now -- never signal it blindly.
+ours() { [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$T"; }
+forget() { PIDS=$(echo " $PIDS " | sed "s/ $1 / /g"); }
 cleanup() {
-	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	for p in $PIDS; do ours "$p" && kill -9 "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
 	if [ "${tap_failed:-0}" -ne 0 ] && [ -f "$T/daemon.log" ]; then
 		echo "# --- daemon log"; sed 's/^/#   /' "$T/daemon.log" | tail -60
@@ -63,8 +68,8 @@ path = store.db
 [log]
 level = info
 [fetch]
-concurrency = 8
-per_host = 4
+concurrency = ${PW_CONCURRENCY:-8}
+per_host = ${PW_PER_HOST:-4}
 connect_timeout = 2s
 timeout = ${PW_TIMEOUT:-3s}
 low_speed_time = ${PW_LOW_SPEED_TIME:-2s}
@@ -100,11 +105,13 @@ start_daemon() {
 	PIDS="$PIDS $DAEMON_PID"
 }
 
-# stop_daemon [SIGNAL] -- sends SIGNAL (TERM), waits, sets DAEMON_STATUS
+# stop_daemon [SIGNAL] -- sends SIGNAL (TERM), waits, sets DAEMON_STATUS.  (An un-waited
+# child keeps its PID even after it exits, so signalling DAEMON_PID before the wait is safe.)
 stop_daemon() {
 	kill -"${1:-TERM}" "$DAEMON_PID" 2>/dev/null
 	DAEMON_STATUS=0
 	wait "$DAEMON_PID" || DAEMON_STATUS=$?
+	forget "$DAEMON_PID"
 }
 
 sql() { sqlite3 -batch -noheader "$T/store.db" "$1" 2>/dev/null; }

@@ -32,7 +32,7 @@ is "$inm" "$(sql "select etag from feeds where name = 'alpha'")" "the 304 reques
 ims=$(awk -F'\t' '$3 == "/alpha.xml" && $6 == 304 { print $5; exit }' "$T/server.log")
 ok "$([ "$ims" != "-" ]; echo $?)" "and If-Modified-Since ($ims)"
 ua=$(awk -F'\t' '$3 == "/alpha.xml" { print $7; exit }' "$T/server.log")
-version=$("$PRESSWATCHD" -V | sed 's/^presswatchd //')
+version=$("$PRESSWATCHD" -V | head -1 | sed 's/^presswatchd //')
 is "$ua" "presswatch/$version (+http://127.0.0.1/presswatch-tests)" "User-Agent names presswatch, version and contact"
 
 # after 304s: no new rows, state says 304 and no error

@@ -28,7 +28,8 @@ is "$(sql "select count(*) from items i join feeds f on f.id = i.feed_id where f
 wait_for 10 sh -c "awk -F'\t' '\$3 == \"/alpha.xml\" && \$6 == 304' '$T/server.log' | grep -q ."
 ok $? "301: later polls go to the new URL and get 304"
 is "$(requests '/old-alpha.xml?redirect=301&to=/alpha.xml')" 1 "301: the old URL was asked only once"
-ok "$([ "$(requests '/today.xml?redirect=302&to=/charlie.xml')" -ge 2 ]; echo $?)" "302: the old URL is still polled"
+wait_for 5 sh -c "[ \$(awk -F'\t' '\$3 == \"/today.xml?redirect=302&to=/charlie.xml\"' '$T/server.log' | wc -l) -ge 2 ]"
+ok $? "302: the old URL is still polled"
 
 is "$(sql "select fail_count > 0 from feeds where name = 'loop'")" 1 "redirect loop: counted as a failure"
 sql "select last_error from feeds where name = 'loop'" | grep -qi "redirect"

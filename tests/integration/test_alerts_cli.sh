@@ -66,6 +66,7 @@ run -d "$DB" alerts --since tomorrowish
 is "$rc" 2 "bad --since: usage error"
 
 # --follow: prints what is there, then what another process records
+: >"$T/follow"  # exists before the background job opens it: the loop below must not race it
 "$PW" -d "$DB" alerts --follow --json >"$T/follow" 2>"$T/follow.err" &
 follow_pid=$!
 i=0

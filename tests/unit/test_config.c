@@ -161,6 +161,17 @@ static void test_ini(void)
 	pw_ini_free(ini);
 	pw_errlist_free(&errs);
 
+	/* A FIFO (or a terminal) named as a config file must not block the start. */
+	path = xasprintf("%s/fifo.conf", tmpdir);
+	ok(mkfifo(path, 0600) == 0, "made a FIFO");
+	ini = pw_ini_load(path, &errs);
+	ok(ini == NULL && errs.n == 1 && strstr(errs.msgs[0], "fifo.conf: cannot read: not a regular file"),
+	   "a FIFO is refused without blocking");
+	pw_ini_free(ini);
+	pw_errlist_free(&errs);
+	unlink(path);
+	free(path);
+
 	path = xasprintf("%s/nul.ini", tmpdir);
 	write_file(path, "[a]\nk = v\0w\n", 12);
 	ini = pw_ini_load(path, &errs);
@@ -349,16 +360,26 @@ static void test_bad_main(void)
 	expect_bad("bad/bad-level.conf", "bad-level.conf:2: unknown log level 'chatty'");
 	expect_bad("bad/bad-facility.conf", "bad-facility.conf:2: unknown syslog facility 'kern'");
 	expect_bad("bad/empty-value.conf", "empty-value.conf:2: empty value for 'interval'");
-	expect_bad("bad/min-over-max.conf", "min-over-max.conf: [poll] min_interval (7200s) is larger than max_interval (3600s)");
+	expect_bad("bad/min-over-max.conf", "min-over-max.conf:3: [poll] min_interval (7200s) is larger than max_interval (3600s)");
 	expect_bad("bad/missing-include.conf",
 		   "missing-include.conf:2: cannot read feeds file ");
 	expect_bad("bad/missing-include.conf", "no-such-feeds.conf: No such file or directory");
 
 	char *path = fixture("bad/many-errors.conf");
-	expect_errors(path, 4, "many-errors.conf:3: 'timeout': bad duration 'soon'", "many errors (1)");
-	expect_errors(path, 4, "many-errors.conf:4: 'max_body': bad size 'lots'", "many errors (2)");
-	expect_errors(path, 4, "many-errors.conf:5: unknown section [nonsense]", "many errors (3)");
-	expect_errors(path, 4, "many-errors.conf:8: 'jitter' must be a number from 0 to 0.5, not '-1'", "many errors (4)");
+	expect_errors(path, 5, "many-errors.conf:3: 'timeout': bad duration 'soon'", "many errors (1)");
+	expect_errors(path, 5, "many-errors.conf:4: 'max_body': bad size 'lots'", "many errors (2)");
+	expect_errors(path, 5, "many-errors.conf:5: unknown section [nonsense]", "many errors (3)");
+	expect_errors(path, 5, "many-errors.conf:8: 'jitter' must be a number from 0 to 0.5, not '-1'", "many errors (4)");
+	expect_errors(path, 5, "many-errors.conf:9: expected 'key = value' or '[section]'", "many errors (5)");
+	struct pw_errlist errs = { 0 };
+	pw_config_load(path, &errs);
+	static const char *const order[] = { ":3: ", ":4: ", ":5: ", ":8: ", ":9: " };
+	int in_order = errs.n == 5;
+	for (size_t i = 0; in_order && i < 5; i++)
+		in_order = strstr(errs.msgs[i], order[i]) != NULL;
+	if (!ok(in_order, "messages come in line order (syntax and value errors mixed)"))
+		dump(&errs);
+	pw_errlist_free(&errs);
 	free(path);
 
 	path = xasprintf("%s/does-not-exist/presswatch.conf", tmpdir);

@@ -25,7 +25,9 @@ static void test_interval(void)
 	p.interval_s = 12 * 3600;
 	is_int(pw_sched_interval(&p, 24 * 3600), 12 * 3600, "a configured interval above max_interval stands");
 	p.interval_s = 30;
-	is_int(pw_sched_interval(&p, 0), 120, "interval below min_interval is raised to it");
+	is_int(pw_sched_interval(&p, 0), 30, "a configured interval below min_interval stands (the bounds are for hints)");
+	is_int(pw_sched_interval(&p, 45), 120, "a hint below min_interval counts as min_interval");
+	is_int(pw_sched_interval(&p, 300), 300, "a hint above a short configured interval lengthens it");
 	p.min_interval_s = 0;
 	p.interval_s = 0;
 	p.default_interval_s = 0;

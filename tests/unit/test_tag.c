@@ -274,6 +274,23 @@ static void test_statements(const struct pw_tagger *t)
 	ok(!r.statement, "\"responds to X\": X is not the speaker");
 	pw_tag_result_clear(&r);
 
+	pw_tag_item(t, NULL, "The minister’s visit to the village was short, a resident said.", &r);
+	ok(!r.statement, "a possessor (the minister's visit) is not the speaker");
+	pw_tag_result_clear(&r);
+
+	pw_tag_item(t, NULL, "Medinsky's remarks were condemned by the Azerbaijani Foreign Ministry.", &r);
+	ok(r.statement && r.nspeakers == 1 && has_speaker(&r, "Foreign Ministry"),
+	   "passive: condemned by the ministry (not the possessor Medinsky)");
+	pw_tag_result_clear(&r);
+
+	pw_tag_item(t, NULL, "“Unacceptable,” said Azerbaijan’s foreign minister.", &r);
+	ok(r.statement && has_speaker(&r, "foreign minister"), "said + possessive + role");
+	pw_tag_result_clear(&r);
+
+	pw_tag_item(t, NULL, "Об этом заявили в МИД Азербайджана.", &r);
+	ok(r.statement && has_speaker(&r, "МИД"), "ru: заявили в МИД");
+	pw_tag_result_clear(&r);
+
 	pw_tag_item(t, NULL, "Об этом заявил пресс-секретарь президента Дмитрий Песков.", &r);
 	ok(r.statement && has_speaker(&r, "Песков"), "ru: verb before role + name");
 	pw_tag_result_clear(&r);

@@ -1,0 +1,410 @@
+/*
+ * bench_dedup.c -- speed of the near-duplicate and story checks.
+ *
+ * usage: bench_dedup [-t SECONDS] [-n ITEMS] [FILE...]
+ *
+ * 1. Signatures/s: tokenising + shingling + MinHash + LSH keys, and story terms + vector,
+ *    on ~10 KB articles.  Articles are built from the given files (the labelled fixtures by
+ *    default: `make bench` passes them) by concatenating texts up to 10 KB, in English and in
+ *    Russian, so that both the ASCII path and the Cyrillic path of text.c are measured.
+ * 2. Per-item candidate check against an in-memory index of N stored items (synthetic, -n:
+ *    default 10k, 100k and 1M): LSH band lookup in a hash index + signature verification, and
+ *    story candidates through an inverted index on signature terms + cosine with centroids.
+ *    The cost must stay flat as N grows; the SQLite-backed figures come with the store side.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "shingle.h"
+#include "story.h"
+#include "text.h"
+#include "xmalloc.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int load(const char *path, struct pw_buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		pw_buf_append(b, tmp, n);
+	fclose(f);
+	return 0;
+}
+
+/* Builds ~10 KB articles from the inputs, separately for mostly-ASCII and Cyrillic texts. */
+static size_t build_articles(char **files, int nfiles, int cyrillic, char ***out)
+{
+	struct pw_buf cur = PW_BUF_INIT;
+	char **arts = NULL;
+	size_t n = 0;
+	for (int round = 0; round < 50 && n < 32; round++)
+		for (int i = 0; i < nfiles && n < 32; i++) {
+			struct pw_buf b = PW_BUF_INIT;
+			if (load(files[i], &b) < 0 || b.len == 0) {
+				pw_buf_free(&b);
+				continue;
+			}
+			int cyr = 0;
+			for (size_t k = 0; k + 1 < b.len; k++)
+				if ((unsigned char)b.data[k] == 0xD0 || (unsigned char)b.data[k] == 0xD1)
+					cyr++;
+			if ((cyr > 50) != cyrillic) {
+				pw_buf_free(&b);
+				continue;
+			}
+			/* rotate by the round so that articles differ */
+			size_t shift = (size_t)round * 97 % b.len;
+			while (shift < b.len && b.data[shift] != '\n')
+				shift++;
+			if (shift < b.len)
+				pw_buf_append(&cur, b.data + shift, b.len - shift);
+			pw_buf_append(&cur, b.data, shift < b.len ? shift : b.len);
+			pw_buf_putc(&cur, '\n');
+			pw_buf_free(&b);
+			if (cur.len >= 10240) {
+				pw_buf_truncate(&cur, 10240);
+				arts = xreallocarray(arts, n + 1, sizeof *arts);
+				arts[n++] = pw_buf_detach(&cur);
+			}
+		}
+	pw_buf_free(&cur);
+	*out = arts;
+	return n;
+}
+
+static void bench_signatures(const char *label, char **arts, size_t n, double secs)
+{
+	if (n == 0) {
+		printf("%-9s no input articles\n", label);
+		return;
+	}
+	struct pw_tokens t = PW_TOKENS_INIT;
+	struct pw_minhash mh;
+	int64_t keys[PW_LSH_BANDS];
+	struct pw_doc_terms d = { 0 };
+	struct pw_story_vec v;
+	double t0 = now(), tdup = 0, tstory = 0;
+	size_t done = 0;
+	while (now() - t0 < secs) {
+		const char *a = arts[done % n];
+		double s0 = now();
+		pw_text_tokenize(&t, a, strlen(a));
+		pw_minhash_tokens(&t, &mh);
+		pw_lsh_keys(&mh, keys);
+		double s1 = now();
+		pw_story_terms_tokens(&t, 0, &d);
+		pw_story_vector(&d, NULL, &v);
+		pw_story_vec_free(&v);
+		double s2 = now();
+		tdup += s1 - s0;
+		tstory += s2 - s1;
+		done++;
+	}
+	fflush(stdout);
+	printf("%-9s 10 KB articles: near-dup signature %.1f us (%.0f/s); story terms+vector %.1f us (%.0f/s); "
+	       "both %.0f items/s\n", label, tdup / done * 1e6, done / tdup, tstory / done * 1e6, done / tstory,
+	       done / (tdup + tstory));
+	pw_tokens_free(&t);
+	pw_doc_terms_free(&d);
+}
+
+/* --- an in-memory index standing in for the store's tables ------------------------------ */
+struct hidx { /* open addressing: key -> chain of item ids */
+	uint64_t *keys;
+	uint32_t *head;  /* first posting + 1 */
+	size_t cap, nkeys;
+	uint32_t *next;  /* per posting */
+	uint32_t *item;
+	size_t npost, postcap;
+};
+
+static void hidx_init(struct hidx *h, size_t expect)
+{
+	memset(h, 0, sizeof *h);
+	h->cap = 1;
+	while (h->cap < expect * 2)
+		h->cap <<= 1;
+	h->keys = xcalloc(h->cap, sizeof *h->keys);
+	h->head = xcalloc(h->cap, sizeof *h->head);
+}
+
+static void hidx_grow(struct hidx *h)
+{
+	size_t ncap = h->cap * 2;
+	uint64_t *keys = xcalloc(ncap, sizeof *keys);
+	uint32_t *head = xcalloc(ncap, sizeof *head);
+	for (size_t i = 0; i < h->cap; i++) {
+		if (!h->keys[i])
+			continue;
+		size_t j = h->keys[i] & (ncap - 1);
+		while (keys[j])
+			j = (j + 1) & (ncap - 1);
+		keys[j] = h->keys[i];
+		head[j] = h->head[i];
+	}
+	free(h->keys);
+	free(h->head);
+	h->keys = keys;
+	h->head = head;
+	h->cap = ncap;
+}
+
+static void hidx_add(struct hidx *h, uint64_t key, uint32_t item)
+{
+	key |= 1;
+	size_t j = key & (h->cap - 1);
+	while (h->keys[j] && h->keys[j] != key)
+		j = (j + 1) & (h->cap - 1);
+	if (!h->keys[j] && (h->nkeys + 1) * 2 > h->cap) {
+		hidx_grow(h);
+		j = key & (h->cap - 1);
+		while (h->keys[j])
+			j = (j + 1) & (h->cap - 1);
+	}
+	if (!h->keys[j])
+		h->nkeys++;
+	h->keys[j] = key;
+	if (h->npost == h->postcap) {
+		h->postcap = h->postcap ? h->postcap * 2 : 1024;
+		h->next = xreallocarray(h->next, h->postcap, sizeof *h->next);
+		h->item = xreallocarray(h->item, h->postcap, sizeof *h->item);
+	}
+	h->item[h->npost] = item;
+	h->next[h->npost] = h->head[j];
+	h->head[j] = (uint32_t)++h->npost;
+}
+
+static uint32_t hidx_first(const struct hidx *h, uint64_t key)
+{
+	key |= 1;
+	for (size_t j = key & (h->cap - 1); h->keys[j]; j = (j + 1) & (h->cap - 1))
+		if (h->keys[j] == key)
+			return h->head[j];
+	return 0;
+}
+
+static void hidx_free(struct hidx *h)
+{
+	free(h->keys);
+	free(h->head);
+	free(h->next);
+	free(h->item);
+}
+
+static uint64_t rng(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Term ids of the articles: synthetic items draw some of their terms from these, so that a
+ * new item's signature terms hit posting lists the way they do in a real store. */
+static uint64_t *real_terms;
+static size_t nreal;
+
+static void collect_terms(char **arts, size_t narts)
+{
+	struct pw_doc_terms d = { 0 };
+	for (size_t i = 0; i < narts; i++) {
+		pw_story_terms(NULL, arts[i], &d);
+		real_terms = xreallocarray(real_terms, nreal + d.n, sizeof *real_terms);
+		for (size_t k = 0; k < d.n; k++)
+			real_terms[nreal++] = d.v[k].id;
+	}
+	pw_doc_terms_free(&d);
+}
+
+static void bench_scale(size_t nitems, char **arts, size_t narts)
+{
+	/* synthetic stored items: random signatures (as unrelated texts have), random story
+	 * vectors over a Zipf-ish vocabulary, and one posting per signature term */
+	uint64_t seed = 0x9e3779b97f4a7c15ull ^ nitems;
+	uint32_t *sigs = xmalloc(nitems * PW_MINHASH_N * sizeof *sigs);
+	struct hidx lsh, inv;
+	hidx_init(&lsh, nitems * PW_LSH_BANDS);
+	hidx_init(&inv, nitems * 4);
+	size_t nstories = nitems / 3 + 1;
+	struct pw_story_vec *cent = xcalloc(nstories, sizeof *cent);
+	double t0 = now();
+	for (size_t i = 0; i < nitems; i++) {
+		struct pw_minhash mh;
+		for (int k = 0; k < PW_MINHASH_N; k++)
+			mh.v[k] = (uint32_t)rng(&seed);
+		mh.nshingles = 500;
+		if (i < narts) {
+			/* the first items are copies of the articles: every check finds its
+			 * duplicate, whatever the store size */
+			struct pw_tokens tk = PW_TOKENS_INIT;
+			const char *a = arts[i];
+			pw_text_tokenize(&tk, a, strlen(a));
+			pw_minhash_tokens(&tk, &mh);
+			pw_tokens_free(&tk);
+		}
+		memcpy(sigs + i * PW_MINHASH_N, mh.v, sizeof mh.v);
+		int64_t keys[PW_LSH_BANDS];
+		pw_lsh_keys(&mh, keys);
+		for (int b = 0; b < PW_LSH_BANDS; b++)
+			hidx_add(&lsh, (uint64_t)keys[b], (uint32_t)i);
+		size_t story = i / 3;
+		struct pw_story_term terms[PW_STORY_SIG_TERMS];
+		for (int k = 0; k < PW_STORY_SIG_TERMS; k++) {
+			/* three terms from the articles' vocabulary, the rest from 2M rare ones */
+			if (k < 3 && nreal > 0) {
+				terms[k].id = real_terms[rng(&seed) % nreal];
+			} else {
+				uint64_t r = rng(&seed) % 2000000;
+				terms[k].id = pw_hash64(&r, 8, 3);
+			}
+			terms[k].w = 0.3f;
+			hidx_add(&inv, terms[k].id, (uint32_t)story);
+		}
+		/* centroid: sorted small vector */
+		for (int a = 1; a < PW_STORY_SIG_TERMS; a++)
+			for (int b = a; b > 0 && terms[b].id < terms[b - 1].id; b--) {
+				struct pw_story_term x = terms[b];
+				terms[b] = terms[b - 1];
+				terms[b - 1] = x;
+			}
+		struct pw_story_vec v = { terms, PW_STORY_SIG_TERMS, 1 };
+		pw_story_centroid_add(&cent[story], &v);
+	}
+	double build = now() - t0;
+
+	/* the checks for new 10 KB items */
+	struct pw_tokens t = PW_TOKENS_INIT;
+	struct pw_doc_terms d = { 0 };
+	const int rounds = 2000;
+	double tdup = 0, tstory = 0;
+	size_t cands = 0, story_cands = 0;
+	unsigned char *seen = xcalloc(nstories, 1);
+	uint32_t *touched = xmalloc(4096 * sizeof *touched);
+	for (int r = 0; r < rounds; r++) {
+		const char *a = arts[(size_t)r % narts];
+		pw_text_tokenize(&t, a, strlen(a));
+		struct pw_minhash mh;
+		pw_minhash_tokens(&t, &mh);
+		int64_t keys[PW_LSH_BANDS];
+		pw_lsh_keys(&mh, keys);
+		pw_story_terms_tokens(&t, 0, &d);
+		struct pw_story_vec v;
+		pw_story_vector(&d, NULL, &v);
+		uint64_t sig[PW_STORY_SIG_TERMS];
+		size_t ns = pw_story_signature(&v, sig);
+
+		double s0 = now();
+		double best = 0;
+		for (int b = 0; b < PW_LSH_BANDS; b++)
+			for (uint32_t p = hidx_first(&lsh, (uint64_t)keys[b]); p; p = lsh.next[p - 1]) {
+				struct pw_minhash other;
+				memcpy(other.v, sigs + (size_t)lsh.item[p - 1] * PW_MINHASH_N, sizeof other.v);
+				other.nshingles = 500;
+				double s = pw_minhash_similarity(&mh, &other);
+				if (s > best)
+					best = s;
+				cands++;
+			}
+		double s1 = now();
+		/* as the store does: count signature-term hits per story (each posting list cut to
+		 * 200 entries), then cosine against the 32 stories with most hits */
+		size_t ntouched = 0;
+		double best_cos = 0;
+		for (size_t k = 0; k < ns; k++) {
+			int per_term = 0;
+			for (uint32_t p = hidx_first(&inv, sig[k]); p && per_term < 200; p = inv.next[p - 1], per_term++) {
+				uint32_t st = inv.item[p - 1];
+				if (seen[st] == 0 && ntouched < 4096)
+					touched[ntouched++] = st;
+				if (seen[st] < 255)
+					seen[st]++;
+			}
+		}
+		size_t ncos = 0;
+		for (int want = PW_STORY_SIG_TERMS; want >= 1 && ncos < 32; want--)
+			for (size_t k = 0; k < ntouched && ncos < 32; k++)
+				if (seen[touched[k]] == want) {
+					double c = pw_story_cosine(&v, &cent[touched[k]]);
+					if (c > best_cos)
+						best_cos = c;
+					ncos++;
+				}
+		for (size_t k = 0; k < ntouched; k++)
+			seen[touched[k]] = 0;
+		story_cands += ncos;
+		double s2 = now();
+		tdup += s1 - s0;
+		tstory += s2 - s1;
+		pw_story_vec_free(&v);
+	}
+	fflush(stdout);
+	printf("%8zu stored items (built in %.1f s): near-dup candidate check %.2f us/item (%.2f candidates), "
+	       "story candidate check %.2f us/item (%.1f candidate stories)\n", nitems, build,
+	       tdup / rounds * 1e6, (double)cands / rounds, tstory / rounds * 1e6, (double)story_cands / rounds);
+	pw_tokens_free(&t);
+	pw_doc_terms_free(&d);
+	free(seen);
+	free(touched);
+	for (size_t i = 0; i < nstories; i++)
+		pw_story_vec_free(&cent[i]);
+	free(cent);
+	free(sigs);
+	hidx_free(&lsh);
+	hidx_free(&inv);
+}
+
+int main(int argc, char **argv)
+{
+	double secs = 2;
+	long only = 0;
+	int ch;
+	while ((ch = getopt(argc, argv, "t:n:")) != -1) {
+		switch (ch) {
+		case 't': secs = atof(optarg); break;
+		case 'n': only = atol(optarg); break;
+		default:
+			fprintf(stderr, "usage: bench_dedup [-t SECONDS] [-n ITEMS] FILE...\n");
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: bench_dedup [-t SECONDS] [-n ITEMS] FILE...\n");
+		return 2;
+	}
+	char **en, **ru;
+	size_t nen = build_articles(argv + optind, argc - optind, 0, &en);
+	size_t nru = build_articles(argv + optind, argc - optind, 1, &ru);
+	bench_signatures("English", en, nen, secs / 2);
+	bench_signatures("Russian", ru, nru, secs / 2);
+	if (nen > 0) {
+		collect_terms(en, nen);
+		if (only > 0) {
+			bench_scale((size_t)only, en, nen);
+		} else {
+			bench_scale(10000, en, nen);
+			bench_scale(100000, en, nen);
+			bench_scale(1000000, en, nen);
+		}
+	}
+	for (size_t i = 0; i < nen; i++)
+		free(en[i]);
+	for (size_t i = 0; i < nru; i++)
+		free(ru[i]);
+	free(en);
+	free(ru);
+	free(real_terms);
+	return 0;
+}

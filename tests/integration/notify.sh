@@ -1,0 +1,45 @@
+#!/bin/sh
+# systemd integration without systemd: a datagram socket stands in for $NOTIFY_SOCKET and
+# records what presswatchd sends -- READY=1 once feeds are scheduled, STATUS= with counts,
+# WATCHDOG=1 every WATCHDOG_USEC/2, RELOADING=1 + READY=1 around SIGHUP, STOPPING=1 at the end.
+. "$top_srcdir/tests/integration/lib.sh"
+
+"$PRESSWATCHD" -V | grep -q "sd_notify" || skip_all "presswatchd built without libsystemd"
+
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True:
+        msg = s.recv(4096).decode("utf-8", "replace")
+        for line in msg.splitlines():
+            log.write(line + "\n")
+' "$T/notify.sock" "$T/notify.log" &
+PIDS="$PIDS $!"
+wait_for 5 test -S "$T/notify.sock" || { echo "Bail out! notify listener did not start"; exit 1; }
+: >>"$T/notify.log"
+
+start_server
+PW_INTERVAL=60s write_config
+add_feed alpha "$BASE/alpha.xml"
+NOTIFY_SOCKET="$T/notify.sock" WATCHDOG_USEC=400000 start_daemon
+
+wait_for 5 grep -q '^READY=1' "$T/notify.log"
+ok $? "READY=1 sent"
+wait_for 5 grep -q '^STATUS=.*1 feeds (1 enabled, 0 failing), 3 new items stored' "$T/notify.log"
+ok $? "STATUS= reports feeds and stored items after the poll"
+sleep 1
+n=$(grep -c '^WATCHDOG=1' "$T/notify.log")
+ok "$([ "$n" -ge 3 ] && [ "$n" -le 8 ]; echo $?)" "WATCHDOG=1 every 200 ms ($n in about a second)"
+kill -HUP "$DAEMON_PID"
+wait_for 5 sh -c "grep -n '^RELOADING=1' '$T/notify.log' | grep -q ."
+ok $? "SIGHUP: RELOADING=1"
+rl=$(grep -n '^RELOADING=1' "$T/notify.log" | head -1 | cut -d: -f1)
+wait_for 5 sh -c "tail -n +$rl '$T/notify.log' | grep -q '^READY=1'"
+ok $? "SIGHUP: READY=1 again after the reload"
+stop_daemon TERM
+is "$DAEMON_STATUS" 0 "SIGTERM: exit 0"
+grep -q '^STOPPING=1' "$T/notify.log"
+ok $? "STOPPING=1 sent"
+done_testing

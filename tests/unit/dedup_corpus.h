@@ -1,0 +1,45 @@
+/*
+ * dedup_corpus.h -- loader for the labelled dedup/story set (tests/fixtures/dedup), shared by
+ * test_shingle, test_story and bench_dedup.  Format: see tests/fixtures/dedup/labels.txt.
+ */
+#ifndef PW_DEDUP_CORPUS_H
+#define PW_DEDUP_CORPUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dc_article {
+	char *name, *title, *outlet, *body; /* body: everything after the header */
+	int64_t published;                  /* from Date:, PW_NOTIME when absent */
+	int story;                          /* index into dc_corpus.stories */
+	int dupgroup;                       /* articles joined by dup lines share it */
+};
+
+struct dc_pair {
+	int a, b;
+	int dup;      /* 1: near-duplicate ("dup" line), 2: near-duplicate beyond what Jaccard >= 0.8
+		       * can see ("dup-hard" line: counted in recall, not asserted alone), 0: "pair" */
+	char *kind;
+};
+
+struct dc_corpus {
+	struct dc_article *a;
+	size_t n;
+	char **stories;
+	size_t nstories;
+	struct dc_pair *pairs;
+	size_t npairs;
+};
+
+/* Reads DIR/labels.txt and DIR/articles/NAME.txt.  Returns -1 (and prints why) on any error. */
+int dc_load(const char *dir, struct dc_corpus *c);
+void dc_free(struct dc_corpus *c);
+/* 1 when a and b are near-duplicates (dup lines, closed transitively: two copies of one
+ * original are near-duplicates of each other too). */
+int dc_is_dup(const struct dc_corpus *c, int a, int b);
+/* The whole file, NUL-terminated; NULL when unreadable.  Caller frees. */
+char *dc_slurp(const char *path, size_t *len);
+/* "$top_srcdir/tests/fixtures/dedup" (or the relative path when top_srcdir is unset). Caller frees. */
+char *dc_default_dir(void);
+
+#endif

@@ -1,0 +1,402 @@
+/* Unit tests: story.c -- terms, TF-IDF vectors, cosine, centroids; story grouping precision and
+ * recall on the labelled set; the seed articles (../shared/seeds) grouped as their README says. */
+#include <dirent.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "dedup_corpus.h"
+#include "story.h"
+#include "tap.h"
+#include "text.h"
+#include "xmalloc.h"
+
+/* Floors for the labelled set; the measured figures are printed as diagnostics. */
+#define STORY_PRECISION_FLOOR 0.95
+#define STORY_RECALL_FLOOR 0.85
+#define WINDOW (72 * 3600)
+
+static int has_term(const struct pw_doc_terms *d, const char *text)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(pw_doc_term_text(d, i), text) == 0)
+			return 1;
+	return 0;
+}
+
+static void test_terms(void)
+{
+	struct pw_doc_terms d = { 0 };
+	pw_story_terms("Zakharova criticises Baku",
+		       "On Wednesday, Russian Foreign Ministry spokesperson Maria Zakharova said that the "
+		       "statement of 9 September was ‘unacceptable’. The ministry of Azerbaijan had "
+		       "issued it on September 9. Вечером 9 сентября МИД ответил. The 21.10.2025 list.", &d);
+	ok(has_term(&d, "zakhar"), "words are cut to six code points (zakharova -> zakhar)");
+	ok(has_term(&d, "maria zakhar"), "adjacent names form a pair term");
+	ok(!has_term(&d, "the") && !has_term(&d, "that") && !has_term(&d, "had"), "English stopwords dropped");
+	ok(has_term(&d, "@09-09"), "\"9 September\" gives a date term");
+	ok(has_term(&d, "@10-21"), "d.m.y gives a date term");
+	ok(!has_term(&d, "septem") && !has_term(&d, "сентяб"), "month names live only in date terms");
+	ok(has_term(&d, "#9"), "numbers are terms");
+	ok(!has_term(&d, "wednes russia"), "no name pair across a comma");
+	int dates = 0;
+	for (size_t i = 0; i < d.n; i++)
+		if (strcmp(pw_doc_term_text(&d, i), "@09-09") == 0)
+			dates += (int)d.v[i].count;
+	is_int(dates, 3, "\"9 September\", \"September 9\" and \"9 сентября\" are one date term");
+	for (size_t i = 0; i < d.n; i++) {
+		if (strcmp(pw_doc_term_text(&d, i), "zakhar") == 0)
+			ok(d.v[i].kind >= PW_STORY_W_NAME, "a capitalised word mid-sentence weighs as a name");
+		if (strcmp(pw_doc_term_text(&d, i), "unacce") == 0)
+			ok(d.v[i].kind >= PW_STORY_W_QUOTE && d.v[i].kind < PW_STORY_W_NAME, "a quoted word weighs as a quote");
+		if (strcmp(pw_doc_term_text(&d, i), "baku") == 0)
+			ok(d.v[i].kind >= PW_STORY_W_TITLE, "a title word weighs more");
+	}
+	for (size_t i = 1; i < d.n; i++)
+		if (d.v[i].id <= d.v[i - 1].id) {
+			ok(0, "terms sorted by id");
+			break;
+		}
+
+	/* a Title Case line (headline lists, "See Also") does not turn common words into names */
+	pw_story_terms(NULL, "Latest news\nIMF Predicts Rising Strategic Reserves For The Region\n"
+			     "The reserves rose.", &d);
+	for (size_t i = 0; i < d.n; i++)
+		if (strcmp(pw_doc_term_text(&d, i), "predic") == 0)
+			ok(d.v[i].kind < PW_STORY_W_NAME, "capitals in a Title Case line are not names");
+	pw_story_terms(NULL, "", &d);
+	is_int(d.n, 0, "empty text has no terms");
+	pw_doc_terms_free(&d);
+}
+
+static int fail_lookup(void *arg, const uint64_t *ids, size_t n, int64_t *df)
+{
+	return -1;
+}
+
+static void test_vectors(void)
+{
+	struct pw_doc_terms a = { 0 }, b = { 0 }, c = { 0 };
+	struct pw_story_vec va, vb, vc, cen = { 0 };
+	pw_story_terms(NULL, "Aynur Kazimova was detained in Baku on smuggling charges.", &a);
+	pw_story_terms(NULL, "The Khatai court arrested Aynur Kazimova for four months.", &b);
+	pw_story_terms(NULL, "Yerevan metro fare rises to 200 drams from July.", &c);
+	pw_story_vector(&a, NULL, &va);
+	pw_story_vector(&b, NULL, &vb);
+	pw_story_vector(&c, NULL, &vc);
+	ok(fabs(pw_story_cosine(&va, &va) - 1.0) < 1e-6, "cosine with itself is 1");
+	ok(fabs(pw_story_cosine(&va, &vb) - pw_story_cosine(&vb, &va)) < 1e-12, "cosine is symmetric");
+	ok(pw_story_cosine(&va, &vb) > 0.2, "shared names make items similar");
+	ok(pw_story_cosine(&va, &vc) == 0.0, "nothing shared: cosine 0");
+	double norm = 0;
+	for (size_t i = 0; i < va.n; i++)
+		norm += (double)va.t[i].w * va.t[i].w;
+	ok(fabs(norm - 1.0) < 1e-5, "item vectors have unit length");
+	uint64_t sig[PW_STORY_SIG_TERMS];
+	size_t ns = pw_story_signature(&va, sig);
+	ok(ns > 0 && ns <= PW_STORY_SIG_TERMS, "signature has up to %d terms", PW_STORY_SIG_TERMS);
+
+	pw_story_centroid_add(&cen, &va);
+	pw_story_centroid_add(&cen, &vb);
+	is_int(cen.items, 2, "centroid counts its items");
+	ok(pw_story_cosine(&cen, &va) > pw_story_cosine(&vb, &va), "centroid lies between its items");
+	uint8_t *blob;
+	size_t len = pw_story_vec_pack(&cen, &blob);
+	struct pw_story_vec back;
+	ok(pw_story_vec_unpack(blob, len, 2, &back) == 0 && back.n == cen.n &&
+	   fabs(pw_story_cosine(&back, &cen) - 1.0) < 1e-6, "centroid survives pack/unpack");
+	struct pw_story_vec torn;
+	ok(pw_story_vec_unpack(blob, len - 1, 2, &torn) == -1 && torn.n == 0, "unpack rejects a torn blob");
+	free(blob);
+	pw_story_vec_free(&back);
+
+	struct pw_df_source bad = { 10, fail_lookup, NULL };
+	struct pw_story_vec vx;
+	ok(pw_story_vector(&a, &bad, &vx) == -1 && vx.n == 0, "a failing df lookup is reported");
+	pw_story_vec_free(&va);
+	pw_story_vec_free(&vb);
+	pw_story_vec_free(&vc);
+	pw_story_vec_free(&cen);
+	pw_doc_terms_free(&a);
+	pw_doc_terms_free(&b);
+	pw_doc_terms_free(&c);
+}
+
+/* --- the "store" for the corpus tests: document frequencies over a background set -------- */
+struct background {
+	struct pw_doc_terms *docs;
+	size_t n;
+};
+
+static int bg_lookup(void *arg, const uint64_t *ids, size_t n, int64_t *df)
+{
+	const struct background *bg = arg;
+	for (size_t i = 0; i < n; i++) {
+		df[i] = 0;
+		for (size_t d = 0; d < bg->n; d++) {
+			const struct pw_doc_terms *x = &bg->docs[d];
+			size_t lo = 0, hi = x->n;
+			while (lo < hi) {
+				size_t m = (lo + hi) / 2;
+				if (x->v[m].id < ids[i]) lo = m + 1;
+				else hi = m;
+			}
+			df[i] += lo < x->n && x->v[lo].id == ids[i];
+		}
+	}
+	return 0;
+}
+
+static void bg_add(struct background *bg, const char *title, const char *body)
+{
+	bg->docs = xreallocarray(bg->docs, bg->n + 1, sizeof *bg->docs);
+	memset(&bg->docs[bg->n], 0, sizeof bg->docs[0]);
+	pw_story_terms(title, body, &bg->docs[bg->n++]);
+}
+
+/*
+ * Greedy grouping as the store does it: items in time order; candidate stories are those with
+ * an item inside the window whose signature shares a term with the new item's; the item joins
+ * the candidate whose centroid is most similar if that is >= threshold, else starts a story.
+ */
+struct gitem {
+	struct pw_story_vec v;
+	uint64_t sig[PW_STORY_SIG_TERMS];
+	size_t nsig;
+	int64_t t;
+	int story;
+};
+
+static void group(struct gitem *it, size_t n, const size_t *order, double threshold, int *story_of)
+{
+	struct pw_story_vec *cent = xcalloc(n, sizeof *cent);
+	int nstories = 0;
+	for (size_t oi = 0; oi < n; oi++) {
+		struct gitem *x = &it[order[oi]];
+		int best = -1;
+		double best_sim = -1;
+		char *seen = xcalloc((size_t)nstories + 1, 1);
+		for (size_t oj = 0; oj < oi; oj++) {
+			const struct gitem *y = &it[order[oj]];
+			if (x->t != PW_NOTIME && y->t != PW_NOTIME && llabs(x->t - y->t) > WINDOW)
+				continue;
+			if (seen[y->story])
+				continue;
+			int shared = 0;
+			for (size_t a = 0; a < x->nsig && !shared; a++)
+				for (size_t b = 0; b < y->nsig; b++)
+					if (x->sig[a] == y->sig[b]) {
+						shared = 1;
+						break;
+					}
+			if (!shared)
+				continue;
+			seen[y->story] = 1;
+			double s = pw_story_cosine(&x->v, &cent[y->story]);
+			if (s > best_sim) {
+				best_sim = s;
+				best = y->story;
+			}
+		}
+		free(seen);
+		if (best >= 0 && best_sim >= threshold) {
+			x->story = best;
+		} else {
+			x->story = nstories++;
+		}
+		pw_story_centroid_add(&cent[x->story], &x->v);
+		story_of[order[oi]] = x->story;
+	}
+	for (size_t i = 0; i < n; i++)
+		pw_story_vec_free(&cent[i]);
+	free(cent);
+}
+
+static void pairwise(const int *pred, const int *truth, size_t n, double *precision, double *recall)
+{
+	int tp = 0, fp = 0, fn = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			int p = pred[i] == pred[j], t = truth[i] == truth[j];
+			tp += p && t;
+			fp += p && !t;
+			fn += !p && t;
+		}
+	*precision = tp + fp ? (double)tp / (tp + fp) : 1.0;
+	*recall = tp + fn ? (double)tp / (tp + fn) : 1.0;
+}
+
+static struct dc_corpus corpus;
+static struct background bg;
+
+static int cmp_time(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int64_t tx = corpus.a[x].published, ty = corpus.a[y].published;
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static void test_labelled(void)
+{
+	size_t n = corpus.n;
+	struct pw_df_source df = { (int64_t)bg.n, bg_lookup, &bg };
+	struct gitem *it = xcalloc(n, sizeof *it);
+	size_t *order = xmalloc(n * sizeof *order);
+	int *pred = xmalloc(n * sizeof *pred), *truth = xmalloc(n * sizeof *truth);
+	for (size_t i = 0; i < n; i++) {
+		struct pw_doc_terms d = { 0 };
+		pw_story_terms(corpus.a[i].title, corpus.a[i].body, &d);
+		pw_story_vector(&d, &df, &it[i].v);
+		it[i].nsig = pw_story_signature(&it[i].v, it[i].sig);
+		it[i].t = corpus.a[i].published;
+		truth[i] = corpus.a[i].story;
+		order[i] = i;
+		pw_doc_terms_free(&d);
+	}
+	qsort(order, n, sizeof *order, cmp_time);
+
+	/* pairwise cosine: same story vs different story, inside the window */
+	double min_same = 1, max_diff = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			if (llabs(it[i].t - it[j].t) > WINDOW)
+				continue;
+			double s = pw_story_cosine(&it[i].v, &it[j].v);
+			if (truth[i] == truth[j] && s < min_same) min_same = s;
+			if (truth[i] != truth[j] && s > max_diff) max_diff = s;
+		}
+	diag("item cosine inside the %d h window: same story >= %.3f, different stories <= %.3f", WINDOW / 3600, min_same, max_diff);
+
+	for (int ti = 10; ti <= 50; ti += 5) {
+		double p, r;
+		group(it, n, order, ti / 100.0, pred);
+		pairwise(pred, truth, n, &p, &r);
+		diag("same_story %.2f: pairwise precision %.3f recall %.3f", ti / 100.0, p, r);
+	}
+	double p, r;
+	group(it, n, order, PW_STORY_SAME_DEFAULT, pred);
+	pairwise(pred, truth, n, &p, &r);
+	diag("stories at the default same_story %.2f over %zu articles: pairwise precision %.3f recall %.3f",
+	     PW_STORY_SAME_DEFAULT, n, p, r);
+	for (size_t s = 0; s < corpus.nstories; s++) {
+		char line[1024];
+		size_t off = 0;
+		for (size_t i = 0; i < n; i++)
+			if (truth[i] == (int)s)
+				off += (size_t)snprintf(line + off, sizeof line - off, " %s->%d", corpus.a[i].name, pred[i]);
+		diag("  %-22s%s", corpus.stories[s], line);
+	}
+	ok(p >= STORY_PRECISION_FLOOR, "story pairwise precision %.3f >= %.2f", p, STORY_PRECISION_FLOOR);
+	ok(r >= STORY_RECALL_FLOOR, "story pairwise recall %.3f >= %.2f", r, STORY_RECALL_FLOOR);
+	for (size_t i = 0; i < corpus.npairs; i++) {
+		const struct dc_pair *pr = &corpus.pairs[i];
+		int same = truth[pr->a] == truth[pr->b];
+		ok((pred[pr->a] == pred[pr->b]) == same, "%s: %s / %s %s", pr->kind, corpus.a[pr->a].name,
+		   corpus.a[pr->b].name, same ? "in one story" : "in different stories");
+	}
+	for (size_t i = 0; i < n; i++)
+		pw_story_vec_free(&it[i].v);
+	free(it);
+	free(order);
+	free(pred);
+	free(truth);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void test_seeds(void)
+{
+	const char *shared = getenv("PW_SHARED");
+	char *dir = xasprintf("%s/seeds", shared && *shared ? shared : "../shared");
+	DIR *dh = opendir(dir);
+	if (dh == NULL) {
+		skip("seed articles not present (PW_SHARED/seeds): seed grouping not checked");
+		free(dir);
+		return;
+	}
+	char *names[16];
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(dh)) != NULL && n < 16) {
+		size_t l = strlen(de->d_name);
+		if (l > 4 && strcmp(de->d_name + l - 4, ".txt") == 0 && de->d_name[0] >= '0' && de->d_name[0] <= '9')
+			names[n++] = xstrdup(de->d_name);
+	}
+	closedir(dh);
+	qsort(names, n, sizeof *names, cmp_str);
+	if (n < 5) {
+		skip("fewer than five seed articles: seed grouping not checked");
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+		free(dir);
+		return;
+	}
+	/* background: the labelled corpus plus the seeds */
+	char *bodies[16];
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		bodies[i] = dc_slurp(path, NULL);
+		free(path);
+		if (bodies[i] == NULL)
+			bodies[i] = xstrdup("");
+		bg_add(&bg, NULL, bodies[i]);
+	}
+	struct pw_df_source df = { (int64_t)bg.n, bg_lookup, &bg };
+	struct gitem it[16];
+	size_t order[16];
+	int pred[16];
+	memset(it, 0, sizeof it);
+	for (size_t i = 0; i < n; i++) {
+		struct pw_doc_terms d = { 0 };
+		pw_story_terms(NULL, bodies[i], &d);
+		pw_story_vector(&d, &df, &it[i].v);
+		it[i].nsig = pw_story_signature(&it[i].v, it[i].sig);
+		it[i].t = PW_NOTIME; /* seeds carry no dates: the window does not apply */
+		order[i] = i;
+		pw_doc_terms_free(&d);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char line[256];
+		size_t off = 0;
+		for (size_t j = 0; j < n; j++)
+			off += (size_t)snprintf(line + off, sizeof line - off, " %.3f", pw_story_cosine(&it[i].v, &it[j].v));
+		diag("seed %.3s cosine:%s", names[i], line);
+	}
+	group(it, n, order, PW_STORY_SAME_DEFAULT, pred);
+	diag("seed stories: 000->%d 001->%d 002->%d 003->%d 004->%d", pred[0], pred[1], pred[2], pred[3], pred[4]);
+	ok(pred[0] == pred[1] && pred[1] == pred[2], "seeds 000, 001, 002 are one story");
+	ok(pred[3] != pred[0] && pred[4] != pred[0] && pred[3] != pred[4], "seeds 003 and 004 are stories of their own");
+	for (size_t i = 0; i < n; i++) {
+		pw_story_vec_free(&it[i].v);
+		free(bodies[i]);
+		free(names[i]);
+	}
+	free(dir);
+}
+
+int main(void)
+{
+	test_terms();
+	test_vectors();
+	char *dir = dc_default_dir();
+	int rc = dc_load(dir, &corpus);
+	ok(rc == 0, "labelled set loads from %s", dir);
+	free(dir);
+	if (rc == 0) {
+		for (size_t i = 0; i < corpus.n; i++)
+			bg_add(&bg, corpus.a[i].title, corpus.a[i].body);
+		test_labelled();
+		test_seeds();
+		for (size_t i = 0; i < bg.n; i++)
+			pw_doc_terms_free(&bg.docs[i]);
+		free(bg.docs);
+		dc_free(&corpus);
+	}
+	return done_testing();
+}

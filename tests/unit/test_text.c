@@ -1,0 +1,124 @@
+/* Unit tests: text.c -- normalisation (NFKC + casefold + i folds), markup, tokens and flags. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "text.h"
+
+static void norm_is(const char *in, const char *want, const char *what)
+{
+	char *got = pw_text_normalize(in, strlen(in));
+	is_str(got, want, "%s", what);
+	free(got);
+}
+
+static void test_normalize(void)
+{
+	/* dotted/dotless i: Azerbaijani/Turkish capitals fold with the English ones */
+	norm_is("İlham ilham ILHAM Ilham ılham", "ilham ilham ilham ilham ilham", "İ, I, ı and i fold to i");
+	norm_is("İSTANBUL Istanbul", "istanbul istanbul", "İ inside a capitalised word");
+	norm_is("AZƏRBAYCAN Şəki ĞƏNCƏ Çinar Ölkə Üzüm", "azərbaycan şəki ğəncə çinar ölkə üzüm",
+		"Azerbaijani letters keep their identity");
+	norm_is("Azərbaycan Respublikasının XARİCİ İŞLƏR", "azərbaycan respublikasinin xarici işlər",
+		"Azerbaijani ı and İ inside words");
+	norm_is("МОСКВА Ёлка Зелёный", "москва елка зеленый", "Cyrillic casefold, ё -> е");
+	norm_is("ՀԱՅԱՍՏԱՆ Հայաստան", "հայաստան հայաստան", "Armenian casefold");
+	norm_is("Երևան Երեւան", "երեւան երեւան", "Armenian ligature և (NFKC) equals ե + ւ");
+	norm_is("ﬁnance ＡＢＣ ２０２５", "finance abc 2025", "NFKC: ligatures and fullwidth forms");
+	norm_is("e\xcc\x81t\xc3\xa9 \xc3\xa9t\xc3\xa9", "\xc3\xa9t\xc3\xa9 \xc3\xa9t\xc3\xa9", "decomposed and precomposed é are one");
+	norm_is("Aze\xc2\xadrbaijan", "azerbaijan", "soft hyphen inside a word is ignored");
+	norm_is("Straße", "strasse", "casefold ß");
+	/* punctuation, markup and whitespace */
+	norm_is("<p>Hello,&nbsp;<b>world</b>!</p>\n\n  Next\tline", "hello world next line", "markup removed, whitespace folded");
+	norm_is("&#8220;quoted&#x201D; &amp; &bogus; words", "quoted words", "entities decoded");
+	norm_is("a < b and c > d", "a b and c d", "a lone < is text, not a tag");
+	norm_is("<!-- comment --> text", "text", "comments removed");
+	norm_is("Russia’s ‘sham elections’ — in Donetsk/Luhansk (2023).", "russia s sham elections in donetsk luhansk 2023",
+		"dashes, quotes, apostrophes, slashes separate words");
+	norm_is("1,000 drams; 3.5%; 21.10.2025; end.", "1,000 drams 3.5 21.10.2025 end", "digit groups stay one token");
+	norm_is("\xff\xfe bad \xc3 bytes \xe2\x82", "bad bytes", "invalid UTF-8 becomes separators");
+	norm_is("", "", "empty input");
+	norm_is("  ...  ", "", "punctuation only");
+}
+
+static int find(const struct pw_tokens *t, const char *w)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].len == strlen(w) && memcmp(t->text + t->v[i].off, w, t->v[i].len) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void test_flags(void)
+{
+	struct pw_tokens t = PW_TOKENS_INIT;
+	const char *s = "Russian MFA spokesperson Maria Zakharova said: “Baku should respect us.” "
+			"Then 9 September came, the ‘sham’ vote.\nNew line";
+	pw_text_tokenize(&t, s, strlen(s));
+	int i;
+	i = find(&t, "russian");
+	ok(i == 0 && (t.v[i].flags & PW_TOK_SENT) && (t.v[i].flags & PW_TOK_UPPER), "first word: sentence start, upper");
+	i = find(&t, "mfa");
+	ok(i >= 0 && (t.v[i].flags & PW_TOK_ALLCAPS) && !(t.v[i].flags & PW_TOK_SENT), "acronym: all caps");
+	i = find(&t, "spokesperson");
+	ok(i >= 0 && t.v[i].flags == 0, "plain lower-case word has no flags");
+	i = find(&t, "zakharova");
+	ok(i >= 0 && (t.v[i].flags & PW_TOK_UPPER) && !(t.v[i].flags & PW_TOK_ALLCAPS), "capitalised name");
+	i = find(&t, "baku");
+	ok(i >= 0 && (t.v[i].flags & PW_TOK_QUOTE) && (t.v[i].flags & PW_TOK_SENT) && t.v[i].quote == 1,
+	   "first word of a quotation: quoted, sentence start, quotation 1");
+	i = find(&t, "respect");
+	ok(i >= 0 && (t.v[i].flags & PW_TOK_QUOTE) && t.v[i].quote == 1, "inside the quotation");
+	i = find(&t, "then");
+	ok(i >= 0 && !(t.v[i].flags & PW_TOK_QUOTE) && (t.v[i].flags & PW_TOK_SENT), "after the closing quote");
+	i = find(&t, "9");
+	ok(i >= 0 && (t.v[i].flags & PW_TOK_NUM), "number");
+	i = find(&t, "came");
+	ok(i >= 0 && !(t.v[i].flags & PW_TOK_PUNCT), "no punctuation before 'came'");
+	i = find(&t, "the");
+	ok(i >= 0 && (t.v[i].flags & PW_TOK_PUNCT), "comma before 'the' is recorded");
+	i = find(&t, "sham");
+	ok(i >= 0 && (t.v[i].flags & PW_TOK_QUOTE) && t.v[i].quote == 2, "‘…’ is a quotation (2)");
+	i = find(&t, "vote");
+	ok(i >= 0 && !(t.v[i].flags & PW_TOK_QUOTE), "’ followed by space closes it");
+	i = find(&t, "new");
+	ok(i >= 0 && (t.v[i].flags & PW_TOK_SENT), "a new line starts a sentence");
+	is_int(t.v[find(&t, "zakharova")].ncp, 9, "code point count");
+
+	/* appending keeps quotation numbers going */
+	pw_text_tokenize(&t, "«Один» и", strlen("«Один» и"));
+	pw_text_tokenize_append(&t, "«два»", strlen("«два»"));
+	ok(t.n == 3 && t.v[0].quote == 1 && t.v[2].quote == 2 && (t.v[2].flags & PW_TOK_SENT),
+	   "append continues quotation numbers and starts a sentence");
+	is_str(t.text, "один и два", "append joins with one space");
+
+	/* an apostrophe inside a word does not close ‘…’ */
+	pw_text_tokenize(&t, "‘Baku’s view’ said", strlen("‘Baku’s view’ said"));
+	i = find(&t, "view");
+	ok(i >= 0 && (t.v[i].flags & PW_TOK_QUOTE), "apostrophe inside ‘…’ does not close it");
+	i = find(&t, "said");
+	ok(i >= 0 && !(t.v[i].flags & PW_TOK_QUOTE), "the real closing ’ does");
+
+	/* an unclosed quotation ends with its paragraph */
+	pw_text_tokenize(&t, "He said “never\nNext paragraph", strlen("He said “never\nNext paragraph"));
+	i = find(&t, "next");
+	ok(i >= 0 && !(t.v[i].flags & PW_TOK_QUOTE), "an unclosed quotation stops at the paragraph end");
+
+	/* big input: tokens point into text correctly */
+	size_t big = 199998; /* whole "Ab c, " patterns */
+	char *b = malloc(big + 1);
+	for (size_t k = 0; k < big; k++)
+		b[k] = "Ab c, "[k % 6];
+	b[big] = '\0';
+	pw_text_tokenize(&t, b, big);
+	ok(t.n == big / 6 * 2 && t.v[t.n - 1].len == 1 && t.text[t.v[t.n - 1].off] == 'c', "a 200 KB input is tokenised");
+	free(b);
+	pw_tokens_free(&t);
+}
+
+int main(void)
+{
+	test_normalize();
+	test_flags();
+	return done_testing();
+}
