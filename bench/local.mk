@@ -23,10 +23,11 @@ EXTRA_DIST += bench/readability/package.json
 EXTRA_DIST += bench/readability/package-lock.json
 EXTRA_DIST += bench/readability/readability_bench.js
 EXTRA_DIST += bench/results.json
+EXTRA_DIST += bench/results.txt
 # BENCH_ARGS passes options to bench/run, e.g. make bench BENCH_ARGS='--feeds 1000 --runs 5'
 .PHONY: bench-run
 bench: bench-run
-bench-run: bench-extract bench/bench_parse$(EXEEXT) daemon/presswatchd$(EXEEXT)
+bench-run: bench-extract bench-store bench-dedup bench-tag bench/bench_parse$(EXEEXT) daemon/presswatchd$(EXEEXT)
 	@test -x bench/bench_extract$(EXEEXT) || $(MAKE) $(AM_MAKEFLAGS) bench/bench_extract$(EXEEXT)
 	python3 $(abs_top_srcdir)/bench/run --build $(abs_top_builddir) --src $(abs_top_srcdir) $(BENCH_ARGS)
 EXTRA_PROGRAMS += bench/bench_store
