@@ -88,8 +88,15 @@ static uint64_t stop_set[STOP_SLOTS];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 static const uint64_t TERM_SEED = 0x9d3f0a1c5e7b2468ull;
 
+static uint8_t month_lead[65536 / 8]; /* bitmap of the first two bytes of month prefixes */
+
 static void stop_init(void)
 {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(months); i++)
+	{
+		unsigned k = (unsigned)(unsigned char)months[i].prefix[0] << 8 | (unsigned char)months[i].prefix[1];
+		month_lead[k >> 3] |= (uint8_t)(1u << (k & 7));
+	}
 	for (size_t i = 0; i < PW_ARRAY_SIZE(stopwords); i++) {
 		char *norm = pw_text_normalize(stopwords[i], strlen(stopwords[i]));
 		uint64_t h = pw_hash64(norm, strlen(norm), TERM_SEED) | 1; /* 0 marks empty slots */
@@ -114,6 +121,9 @@ static int month_of(const char *s, size_t len)
 {
 	if (len < 3)
 		return 0;
+	unsigned lead = (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
+	if (!(month_lead[lead >> 3] & (1u << (lead & 7))))
+		return 0; /* most words: no month starts with these two bytes */
 	for (size_t i = 0; i < PW_ARRAY_SIZE(months); i++) {
 		const char *p = months[i].prefix;
 		if (p[0] != s[0] || p[1] != s[1])
@@ -248,6 +258,28 @@ static void add_term(struct acc *a, const char *text, size_t len, double kind)
 	d->text[d->text_len + len] = '\0';
 	d->text_len += len + 1;
 	a->slots[j] = (uint32_t)++d->n;
+}
+
+static void select_top(struct pw_story_term *v, size_t n, size_t k);
+
+/* Keeps the PW_STORY_DOC_TERMS terms of highest kind x (1 + ln count) (ties: first seen). */
+static void cap_terms(struct pw_doc_terms *d)
+{
+	if (d->n <= PW_STORY_DOC_TERMS)
+		return;
+	struct pw_story_term *w = xreallocarray(NULL, d->n, sizeof *w);
+	for (size_t i = 0; i < d->n; i++) {
+		w[i].id = i;
+		w[i].w = (float)(d->v[i].kind * (1.0 + log((double)d->v[i].count)));
+	}
+	select_top(w, d->n, PW_STORY_DOC_TERMS);
+	struct pw_doc_term *keep = xreallocarray(NULL, PW_STORY_DOC_TERMS, sizeof *keep);
+	for (size_t i = 0; i < PW_STORY_DOC_TERMS; i++)
+		keep[i] = d->v[w[i].id];
+	memcpy(d->v, keep, PW_STORY_DOC_TERMS * sizeof *keep);
+	d->n = PW_STORY_DOC_TERMS;
+	free(keep);
+	free(w);
 }
 
 /* Per-token analysis shared by the passes. */
@@ -393,7 +425,9 @@ void pw_story_terms_tokens(const struct pw_tokens *t, size_t ntitle, struct pw_d
 	free(names.d->v);
 	free(names.d->text);
 	free(ti);
-	qsort(out->v, out->n, sizeof out->v[0], cmp_id);
+	cap_terms(out);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof out->v[0], cmp_id);
 }
 
 void pw_story_terms(const char *title, const char *text, struct pw_doc_terms *out)
