@@ -45,7 +45,9 @@ static const struct pat unlikely_pats[] = {
 	{ "pager", 0 }, { "popup", 0 }, { "yom-remote", 0 }, { "cookie", 0 }, { "consent", 0 },
 	{ "subscribe", 0 }, { "newsletter", 0 }, { "see-also", 0 }, { "seealso", 0 },
 	{ "latest", 0 }, { "most-read", 0 }, { "mostread", 0 }, { "popular", 0 }, { "modal", 0 },
-	{ "nav", 1 }, { "trending", 0 }, { "share", 1 },
+	{ "nav", 1 }, { "trending", 0 }, { "share", 1 }, { "read-also", 0 }, { "readalso", 0 },
+	{ "also-read", 0 }, { "recommend", 0 }, { "more-news", 0 }, { "advert", 0 },
+	{ "taboola", 0 }, { "outbrain", 0 },
 };
 static const struct pat maybe_pats[] = {
 	{ "and", 0 }, { "article", 0 }, { "body", 0 }, { "column", 0 }, { "content", 0 },

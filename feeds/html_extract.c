@@ -438,9 +438,12 @@ static void index_elements(struct hx_doc *hd, xmlNode *root)
 		if (in->tag == HX_ARTICLE)
 			hd->n_article++;
 		const char *a;
-		if (never_content(in->tag) || pw_hx_attr(e, "hidden") ||
-		    ((a = pw_hx_attr(e, "aria-hidden")) && strcmp(a, "true") == 0) ||
-		    ((a = pw_hx_attr(e, "style")) && hidden_style(a)))
+		/* <html>/<body> hidden until scripts run ("anti-flicker") still hold the page. */
+		int root_like = in->tag == HX_HTML || in->tag == HX_BODY;
+		if (never_content(in->tag) ||
+		    (!root_like && (pw_hx_attr(e, "hidden") ||
+				    ((a = pw_hx_attr(e, "aria-hidden")) && strcmp(a, "true") == 0) ||
+				    ((a = pw_hx_attr(e, "style")) && hidden_style(a)))))
 			in->flags |= HX_GONE_HARD;
 	}
 	if (!hd->body)
