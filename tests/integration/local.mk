@@ -26,3 +26,6 @@ TESTS += tests/integration/articles.sh
 EXTRA_DIST += tests/integration/articles.sh tests/fixtures/articles
 TESTS += tests/integration/restart.sh
 EXTRA_DIST += tests/integration/restart.sh
+TESTS += tests/integration/alerts.sh
+EXTRA_DIST += tests/integration/alerts.sh
+EXTRA_DIST += tests/fixtures/alerts
