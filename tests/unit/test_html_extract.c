@@ -48,7 +48,7 @@ static int has_para(const char *text, const char *p)
 
 struct page_case {
 	const char *file, *url, *charset;
-	const char *paras[12];   /* every article paragraph, in order */
+	const char *paras[16];   /* every article paragraph, in order */
 	const char *chrome[16];  /* strings that must not appear in the text */
 	const char *title, *author, *published, *canonical, *lang, *site, *image;
 };
@@ -133,6 +133,27 @@ static const struct page_case pages[] = {
 		{ "Главная", "Фото", "Читайте также", "Поделиться" },
 		"МИД России вручил ноту послу Азербайджана", "Ирина Соколова", "2023-09-13T15:20:00Z",
 		NULL, "ru", "Кавказский обозреватель", NULL,
+	},
+	{
+		"civilnet_style.html", "https://www.civilnet.example/news/123/", NULL,
+		{
+			"The Yerevan city council on Tuesday approved a new bus network that will replace most of the capital's minibus routes by the end of the year, after two years of consultations.",
+			"Under the plan, 48 bus lines will run on fixed timetables, with the busiest corridors served every six minutes at peak hours. Ticket prices stay at 100 drams.",
+			"What changes for passengers",
+			"Minibus lines along Mashtots Avenue are withdrawn from 1 April.",
+			"Night buses run on three lines until 2 a.m. on weekends.",
+			"Transfers within 45 minutes are free with the city card.",
+			"Deputy mayor Tigran Avinyan told council members that the reform was «long overdue» and that the city had already taken delivery of 120 of the 300 new buses it ordered from a Chinese manufacturer.",
+			"Peak-hour intervals",
+			"Corridor Interval\nMashtots–Komitas 6 minutes\nArabkir–Erebuni 8 minutes",
+			"Opposition councillors voted against, arguing that the plan had not been tested on the outskirts, where some districts will lose direct links to the centre. Residents of Nor Nork have collected signatures against the withdrawal of line 17.",
+			"Քաղաքապետարանը նշում է, որ նոր ցանցը կգործի ամբողջությամբ մինչև տարեվերջ։",
+		},
+		{ "Advertisement", "Read also", "Metro fares", "Subscribe", "Sign up", "city reporter",
+		  "Tags", "Most read", "Gyumri", "All rights reserved", "14.02.2024", "ՀԱՅ", "EN\n",
+		  "Yerevan council approves new bus network" },
+		"Yerevan council approves new bus network", "Anna Grigoryan", "2024-02-14T09:00:00Z",
+		NULL, "hy", "CivilNet", "https://www.civilnet.example/media/bus-network.jpg",
 	},
 };
 
@@ -371,6 +392,8 @@ static void test_titles(void)
 		{ "<title>Vestnik Kavkaza » Gas talks resume in Ashgabat after a long pause</title><meta property=og:site_name content=\"Vestnik Kavkaza\">",
 		  "Gas talks resume in Ashgabat after a long pause" },
 		{ "<title>Armenia - Azerbaijan</title>", "Armenia - Azerbaijan" },
+		{ "<title>Yerevan council approves new bus network • CivilNet</title>", "Yerevan council approves new bus network" },
+		{ "<title>How we designed the task queue - an async framework</title>", "How we designed the task queue - an async framework" },
 		{ "<meta name=twitter:title content=\"Tbilisi hosts Black Sea forum\"><title>Home</title>", "Tbilisi hosts Black Sea forum" },
 	};
 	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++) {
@@ -384,6 +407,38 @@ static void test_titles(void)
 		pw_article_free(&a);
 		free(page);
 	}
+}
+
+/* Teasers that outweigh a short article by sheer text: the markup has to decide. */
+static void test_strong_signals(void)
+{
+	static const char *const open_tags[] = { "<div class=\"col-b\"><div itemprop=\"articleBody\">",
+						 "<div class=\"col-b\"><article>" };
+	static const char *const close_tags[] = { "</div></div>", "</article></div>" };
+	static const char *const what[] = { "itemprop=articleBody", "a lone <article>" };
+	const char *body =
+		"<p>The customs service said on Friday that it had processed the first lorries under the new transit agreement.</p>"
+		"<p>Drivers waited for less than an hour, compared with two days last winter, the service added.</p>"
+		"<p>The agreement comes into full force in March.</p>";
+	struct pw_buf teasers = PW_BUF_INIT;
+	for (int i = 0; i < 8; i++)
+		pw_buf_printf(&teasers, "<div><p>Teaser number %d tells, at some length, of another story entirely: a festival, "
+				       "a football match, a new bakery, and the weather in the mountains next week.</p></div>", i + 1);
+	for (size_t k = 0; k < PW_ARRAY_SIZE(open_tags); k++) {
+		char *article = xasprintf("%s%s%s", open_tags[k], body, close_tags[k]);
+		char *page = xasprintf("<html><body><div class=\"col-a\">%s</div>%s</body></html>",
+				       pw_buf_cstr(&teasers), article);
+		struct pw_article a;
+		char err[256];
+		int st = extract(page, strlen(page), NULL, &a, err, sizeof err);
+		ok(st == PW_EXTRACT_OK && a.text &&
+		   strstr(a.text, "processed the first lorries") && strstr(a.text, "full force in March") &&
+		   !strstr(a.text, "Teaser"), "%s wins over longer unmarked teasers", what[k]);
+		pw_article_free(&a);
+		free(page);
+		free(article);
+	}
+	pw_buf_free(&teasers);
 }
 
 static void test_free(void)
@@ -408,6 +463,7 @@ int main(void)
 	test_structureless();
 	test_jsonld_body();
 	test_titles();
+	test_strong_signals();
 	test_free();
 	return done_testing();
 }
