@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "html_extract_int.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define F_STRIP_UNLIKELY 0x1
@@ -45,7 +46,7 @@ static const struct pat unlikely_pats[] = {
 	{ "pager", 0 }, { "popup", 0 }, { "yom-remote", 0 }, { "cookie", 0 }, { "consent", 0 },
 	{ "subscribe", 0 }, { "newsletter", 0 }, { "see-also", 0 }, { "seealso", 0 },
 	{ "latest", 0 }, { "most-read", 0 }, { "mostread", 0 }, { "popular", 0 }, { "modal", 0 },
-	{ "nav", 1 }, { "trending", 0 }, { "share", 1 }, { "read-also", 0 }, { "readalso", 0 },
+	{ "nav", 1 }, { "trending", 0 }, { "read-also", 0 }, { "readalso", 0 },
 	{ "also-read", 0 }, { "recommend", 0 }, { "more-news", 0 }, { "advert", 0 },
 	{ "taboola", 0 }, { "outbrain", 0 },
 };
@@ -77,7 +78,7 @@ static const char *const end_markers[] = {
 	"читайте также", "смотрите также", "последние новости", "новости по теме", "по теме",
 	"похожие новости", "другие новости", "ещё по теме", "еще по теме", "самое читаемое",
 	"son xəbərlər", "digər xəbərlər", "oxşar xəbərlər", "həmçinin oxuyun", "ნახეთ ასევე",
-	"დაკავშირებული", "ბოლო ამბები", "տես նաև", "վերջին լուրեր", "читайте також",
+	"დაკავშირებული", "ბოლო ამბები", "տես նաև", "տես նաեւ", "վերջին լուրեր", "читайте також",
 	"останні новини",
 };
 /* Whole-paragraph UI labels. */
@@ -382,6 +383,8 @@ static char *byline_text(const xmlNode *e)
 	return t;
 }
 
+static int is_marked(const struct ctx *c, const xmlNode *e);
+
 static void lower_class_id(const xmlNode *n, char *lc, size_t len)
 {
 	lower_into(lc, len / 2, pw_hx_attr(n, "class"));
@@ -439,7 +442,7 @@ static void strip_unlikely(struct ctx *c)
 						continue;
 					}
 				}
-				if ((c->flags & F_STRIP_UNLIKELY) &&
+				if ((c->flags & F_STRIP_UNLIKELY) && !is_marked(c, n) &&
 				    match_any(lc, unlikely_pats, PW_ARRAY_SIZE(unlikely_pats)) &&
 				    !match_any(lc, maybe_pats, PW_ARRAY_SIZE(maybe_pats)) &&
 				    !has_ancestor(n, HX_TABLE, 0) && !has_ancestor(n, HX_CODE, 0))
@@ -798,22 +801,22 @@ static int is_data_table(const xmlNode *t)
 	return rows >= 10 || cols > 4;
 }
 
+/*
+ * The whole text of e (at most 40 characters) is one of words (given lower case, as
+ * pw_text_normalize writes them: case-folded, punctuation gone, one space between words).
+ */
 static int whole_text_is(const xmlNode *e, const char *const *words, size_t n)
 {
 	if (hx_inf(e)->chars == 0 || hx_inf(e)->chars > 40)
 		return 0;
 	char *t = pw_hx_text(e);
-	char lc[160];
-	lower_into(lc, sizeof lc, t);
+	char *norm = pw_text_normalize(t, strlen(t));
 	free(t);
-	/* trim trailing punctuation such as ':' */
-	size_t l = strlen(lc);
-	while (l && (lc[l - 1] == ':' || lc[l - 1] == '.' || lc[l - 1] == ' '))
-		lc[--l] = '\0';
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(lc, words[i]) == 0)
-			return 1;
-	return 0;
+	int yes = 0;
+	for (size_t i = 0; i < n && !yes; i++)
+		yes = strcmp(norm, words[i]) == 0;
+	free(norm);
+	return yes;
 }
 
 static int ad_or_loading(const xmlNode *e)
@@ -858,12 +861,27 @@ static int clean_conditionally(struct ctx *c, xmlNode *e)
 	       (embeds == 1 && len < 75) || embeds > 1;
 }
 
-static void clean_article(struct ctx *c, xmlNode **sel, size_t nsel)
+static int has_descendant(xmlNode *e, int tag)
+{
+	for (xmlNode *n = e->children; n; n = pw_hx_walk_next(n, e, 1))
+		if (hx_tag_of(n) == tag)
+			return 1;
+	return 0;
+}
+
+static int caption_class(const xmlNode *e)
+{
+	char lc[512];
+	lower_class_id(e, lc, sizeof lc);
+	return strstr(lc, "caption") || strstr(lc, "credit") || strstr(lc, "photo-author") ||
+	       strstr(lc, "img-desc") || strstr(lc, "image-desc");
+}
+
+/* Clean what was selected (HX_SELECTED roots and their subtrees). */
+static void clean_article(struct ctx *c)
 {
 	/* Reverse document order: inner blocks are judged (and removed) before outer ones. */
 	struct hx_doc *hd = c->hd;
-	(void)sel;
-	(void)nsel;
 	for (size_t i = hd->nelems; i-- > 0;) {
 		xmlNode *e = hd->elems[i];
 		struct hx_info *in = &hd->info[i];
@@ -889,6 +907,11 @@ static void clean_article(struct ctx *c, xmlNode **sel, size_t nsel)
 		char lc[256];
 		lower_into(lc, sizeof lc, pw_hx_attr(e, "class"));
 		if (tag == HX_FOOTER || tag == HX_ASIDE || tag == HX_FIGCAPTION || tag == HX_NAV)
+			drop = 1;
+		/* Photos with their captions and credits: figures, "caption"/"credit" blocks. */
+		else if (!is_root && in->chars < 300 &&
+			 ((tag == HX_FIGURE && !has_descendant(e, HX_TABLE)) ||
+			  caption_class(e)))
 			drop = 1;
 		else if (!is_root && in->chars < 500 &&
 			 (strstr(lc, "share") || strstr(lc, "sharedaddy")))
@@ -965,6 +988,25 @@ static int looks_like_date(const char *s)
 	return digits >= 4 && letters <= 9;
 }
 
+/* "Updated: 21.10.2025 14:05", "4 min read": timestamps and reading times, not prose. */
+static int stamp_line(const char *lc, size_t n)
+{
+	static const char *const prefixes[] = { "updated", "last updated", "published", "posted",
+						"обновлено", "опубликовано", "дата публикации",
+						"最終更新", "yenilənib", "dərc olunub" };
+	static const char *const reading[] = { "min read", "minute read", "minutes read",
+					       "мин чтения", "минут чтения", "dəq oxu" };
+	if (n > 60 || !strpbrk(lc, "0123456789"))
+		return 0;
+	for (size_t i = 0; i < PW_ARRAY_SIZE(prefixes); i++)
+		if (strncmp(lc, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	for (size_t i = 0; i < PW_ARRAY_SIZE(reading); i++)
+		if (n <= 30 && strstr(lc, reading[i]))
+			return 1;
+	return 0;
+}
+
 static int chrome_paragraph(const char *p, const char *title)
 {
 	size_t n = pw_hx_utf8_len(p);
@@ -975,7 +1017,7 @@ static int chrome_paragraph(const char *p, const char *title)
 		return 1;
 	char *lc = lower_utf8(p);
 	int drop = contains_any_ci(lc, caption_words, PW_ARRAY_SIZE(caption_words)) ||
-		   looks_like_date(lc);
+		   looks_like_date(lc) || stamp_line(lc, n);
 	for (size_t i = 0; !drop && i < PW_ARRAY_SIZE(ui_labels); i++)
 		drop = strcmp(lc, ui_labels[i]) == 0;
 	free(lc);
@@ -1058,14 +1100,14 @@ static int links_follow(const xmlNode *anchor)
 static int starts_with_marker(const xmlNode *e)
 {
 	char *t = pw_hx_text(e);
-	char *lc = lower_utf8(t);
+	char *norm = pw_text_normalize(t, strlen(t));
 	free(t);
 	int yes = 0;
 	for (size_t i = 0; i < PW_ARRAY_SIZE(end_markers) && !yes; i++) {
 		size_t l = strlen(end_markers[i]);
-		yes = strncmp(lc, end_markers[i], l) == 0 && (lc[l] == ':' || lc[l] == ' ');
+		yes = strncmp(norm, end_markers[i], l) == 0 && (norm[l] == ' ' || norm[l] == '\0');
 	}
-	free(lc);
+	free(norm);
 	return yes;
 }
 
@@ -1102,8 +1144,7 @@ static int ser_enter(struct ser *s, xmlNode *e)
 			return 0;
 		}
 		/* A paragraph that is nothing but a link, or "Read also: <headline>". */
-		if ((tag == HX_P || (in->flags & HX_PARA)) && in->chars > 0 && in->chars < 250 &&
-		    s->chars > 0) {
+		if ((tag == HX_P || (in->flags & HX_PARA)) && in->chars > 0 && in->chars < 250) {
 			double ld = in->link_chars / in->chars;
 			if (ld > 0.8 || (ld > 0.4 && starts_with_marker(e)))
 				return 0;
@@ -1189,7 +1230,7 @@ static size_t attempt(struct ctx *c, struct pw_buf *out, int *marked)
 		nsel = 1;
 		hx_inf(hd->body)->flags |= HX_SELECTED;
 	}
-	clean_article(c, sel, nsel);
+	clean_article(c);
 	struct ser s = { .out = out, .title = hd->title };
 	for (size_t i = 0; i < nsel; i++)
 		serialise(&s, sel[i]);
