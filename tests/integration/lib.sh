@@ -85,6 +85,8 @@ max_backoff = ${PW_MAX_BACKOFF:-30s}
 jitter = 0
 [articles]
 fetch = no
+[alerts]
+log = alerts.jsonl
 [include]
 feeds = feeds.conf
 ${1:-}

@@ -19,3 +19,5 @@ TESTS += tests/integration/notify.sh
 EXTRA_DIST += tests/integration/notify.sh
 TESTS += tests/integration/daemonize.sh
 EXTRA_DIST += tests/integration/daemonize.sh
+TESTS += tests/integration/storefail.sh
+EXTRA_DIST += tests/integration/storefail.sh
