@@ -342,13 +342,13 @@ static void item_begin(struct pw_feed_parser *p)
 		p->item.it->language = xstrdup(lang);
 }
 
-static int64_t parse_date_logged(const char *raw)
+static int64_t parse_date_logged(const char *raw, const char *feed_name)
 {
 	if (!raw)
 		return PW_NOTIME;
 	int64_t t = pw_date_parse(raw);
 	if (t == PW_NOTIME)
-		pw_debug("feed: unparseable date \"%.80s\" left empty", raw);
+		pw_debug("feed %s: unparseable date \"%.80s\" left empty", feed_name, raw);
 	return t;
 }
 
@@ -379,8 +379,9 @@ static void item_end(struct pw_feed_parser *p)
 		a->guid = a->about;
 		a->about = NULL;
 	}
-	it->published = parse_date_logged(a->date_pub);
-	it->updated = parse_date_logged(a->date_upd);
+	const char *name = p->base_url ? p->base_url : p->info.link ? p->info.link : "(unnamed)";
+	it->published = parse_date_logged(a->date_pub, name);
+	it->updated = parse_date_logged(a->date_upd, name);
 	if (a->guid && *a->guid) {
 		it->guid = a->guid;
 		a->guid = NULL;
@@ -460,7 +461,8 @@ static void cap_append(struct pw_feed_parser *p, const char *s, size_t n)
 			room--; /* cut on a character boundary */
 		n = room;
 		if (!p->cap_truncated)
-			pw_debug("feed: a field exceeds %zu bytes and was truncated", p->opts.max_field);
+			pw_debug("feed %s: a field exceeds %zu bytes and was truncated",
+			         p->base_url ? p->base_url : "(unnamed)", p->opts.max_field);
 		p->cap_truncated = 1;
 	}
 	pw_buf_append(&p->cap, s, n);
@@ -1039,7 +1041,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		free(u);
 	}
 	if (p->cap_active && p->cap_depth == p->depth)
-		p->cap_strip_div = strip;
+		/* type="html" wrapping a real XHTML <div> (TypePad): the div is a wrapper too */
+		p->cap_strip_div = strip || (atom && p->cap_mode == M_HTML);
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)

@@ -58,7 +58,8 @@ static const struct pat negative_pats[] = {
 	{ "scroll", 0 }, { "share", 0 }, { "shoutbox", 0 }, { "sidebar", 0 }, { "skyscraper", 0 },
 	{ "sponsor", 0 }, { "shopping", 0 }, { "tags", 0 }, { "widget", 0 }, { "nav", 1 },
 	{ "menu", 0 }, { "crumb", 0 }, { "caption", 0 }, { "credit", 0 }, { "cookie", 0 },
-	{ "subscribe", 0 }, { "latest", 0 }, { "see-also", 0 }, { "byline", 0 },
+	{ "subscribe", 0 }, { "latest", 0 }, { "see-also", 0 }, { "byline", 0 }, { "bio", 1 },
+	{ "author", 0 }, { "newsletter", 0 },
 };
 static const struct pat positive_pats[] = {
 	{ "article", 0 }, { "body", 0 }, { "content", 0 }, { "entry", 0 }, { "hentry", 0 },
@@ -90,6 +91,10 @@ static const char *const caption_words[] = {
 	"photo:", "photos:", "photo by", "photograph:", "photo credit", "фото:", "фото -",
 	"фото –", "фото —", "foto:", "image:", "images:", "credit:", "credits:", "illustration:",
 	"getty images", "shutterstock", "©", "(c) ", "source: screenshot", "şəkil:",
+	/* promotion lines inside the body */
+	"subscribe to our", "follow us on", "sign up for our", "join our telegram",
+	"our telegram channel", "подписывайтесь на", "подпишитесь на", "наш телеграм",
+	"наш telegram", "bizi izləyin", "abunə olun",
 };
 
 struct ctx {
@@ -137,8 +142,8 @@ static void lower_into(char *buf, size_t len, const char *s)
 
 static int match_any(const char *lc, const struct pat *p, size_t n)
 {
-	if (!lc[0])
-		return 0;
+	if (!lc[0] || (lc[0] == ' ' && !lc[1]))
+		return 0; /* neither class nor id */
 	for (size_t i = 0; i < n; i++) {
 		const char *h = lc;
 		while ((h = strstr(h, p[i].s)) != NULL) {
@@ -167,9 +172,6 @@ static int class_weight(const xmlNode *e)
 		if (match_any(lc, positive_pats, PW_ARRAY_SIZE(positive_pats)))
 			w += 25;
 	}
-	const char *ip = pw_hx_attr(e, "itemprop");
-	if (ip && strcasestr(ip, "articleBody"))
-		w += 50; /* schema.org microdata names the article body: a strong signal */
 	in->class_weight = (int16_t)w;
 	in->flags |= HX_CW_DONE;
 	return w;
@@ -479,12 +481,15 @@ static void init_candidate(struct ctx *c, xmlNode *e)
 		s = -5; break;
 	case HX_ARTICLE:
 		if (c->hd->n_article == 1)
-			s = 10; /* a lone <article> is very likely the article */
+			s = 30; /* a lone <article> is very likely the article */
 		break;
 	default: break;
 	}
 	if (c->flags & F_WEIGHT_CLASSES)
 		s += class_weight(e);
+	const char *ip = pw_hx_attr(e, "itemprop");
+	if (ip && strcasestr(ip, "articleBody"))
+		s += 50; /* schema.org microdata names the article body: a strong signal */
 	in->score = s;
 }
 
@@ -654,10 +659,14 @@ static xmlNode *pick_top(struct ctx *c)
 		last = pi->score;
 	}
 	/* An only child stands for its parent. */
+	double best = hx_inf(top)->score;
 	while (top->parent && hx_is_elem(top->parent) && hx_tag_of(top->parent) != HX_BODY &&
 	       element_children(top->parent) == 1)
 		top = top->parent;
 	init_candidate(c, top);
+	/* The wrapper inherits the score it stands for (else weak siblings pass the threshold). */
+	if (hx_inf(top)->score < best)
+		hx_inf(top)->score = best;
 	return top;
 }
 
@@ -677,6 +686,36 @@ static int ends_like_sentence(const xmlNode *e)
 	return yes;
 }
 
+/* The page's own markup says "this is the article": itemprop=articleBody, a lone <article>. */
+static int is_marked(const struct ctx *c, const xmlNode *e)
+{
+	const char *ip = pw_hx_attr(e, "itemprop");
+	return (ip && strcasestr(ip, "articleBody")) ||
+	       (hx_tag_of(e) == HX_ARTICLE && c->hd->n_article == 1);
+}
+
+static const xmlNode *only_child(const xmlNode *e)
+{
+	const xmlNode *only = NULL;
+	for (const xmlNode *k = e->children; k; k = k->next) {
+		if (!hx_is_elem(k) || gone(k))
+			continue;
+		if (only)
+			return NULL;
+		only = k;
+	}
+	return only;
+}
+
+/* e, or the element it wraps through a chain of only children, is marked as the article. */
+static int marked_article(const struct ctx *c, const xmlNode *e)
+{
+	for (; e; e = only_child(e))
+		if (is_marked(c, e))
+			return 1;
+	return 0;
+}
+
 /* Mark the top candidate and the siblings that belong with it; returns how many. */
 static size_t select_siblings(struct ctx *c, xmlNode *top, xmlNode ***out)
 {
@@ -685,6 +724,8 @@ static size_t select_siblings(struct ctx *c, xmlNode *top, xmlNode ***out)
 	struct hx_info *ti = hx_inf(top);
 	double threshold = ti->score * 0.2 > 10 ? ti->score * 0.2 : 10;
 	const char *tclass = pw_hx_attr(top, "class");
+	/* When the markup names the article, its siblings join only as prose paragraphs. */
+	int marked = marked_article(c, top);
 	xmlNode *parent = top->parent;
 	for (xmlNode *s = parent->children; s; s = s->next) {
 		if (!hx_is_elem(s) || gone(s))
@@ -698,7 +739,7 @@ static size_t select_siblings(struct ctx *c, xmlNode *top, xmlNode ***out)
 			const char *sc = pw_hx_attr(s, "class");
 			if (tclass && *tclass && sc && strcmp(sc, tclass) == 0)
 				bonus = ti->score * 0.2;
-			if ((si->flags & HX_CANDIDATE) && si->score + bonus >= threshold) {
+			if (!marked && (si->flags & HX_CANDIDATE) && si->score + bonus >= threshold) {
 				append = 1;
 			} else if (si->tag == HX_P || (si->flags & HX_PARA)) {
 				double ld = link_density(s);
@@ -1122,7 +1163,7 @@ static void serialise(struct ser *s, xmlNode *root)
 
 /* ---- driver ---- */
 
-static size_t attempt(struct ctx *c, struct pw_buf *out)
+static size_t attempt(struct ctx *c, struct pw_buf *out, int *marked)
 {
 	struct hx_doc *hd = c->hd;
 	for (size_t i = 0; i < hd->nelems; i++) {
@@ -1136,6 +1177,7 @@ static size_t attempt(struct ctx *c, struct pw_buf *out)
 	xmlNode *top = pick_top(c);
 	xmlNode **sel;
 	size_t nsel;
+	*marked = top && marked_article(c, top);
 	if (top) {
 		nsel = select_siblings(c, top, &sel);
 	} else {
@@ -1170,7 +1212,8 @@ size_t pw_hx_content(struct hx_doc *hd, struct pw_buf *out)
 	for (size_t i = 0; i < PW_ARRAY_SIZE(flag_sets); i++) {
 		struct pw_buf b = PW_BUF_INIT;
 		c.flags = flag_sets[i];
-		size_t n = attempt(&c, &b);
+		int marked = 0;
+		size_t n = attempt(&c, &b, &marked);
 		if (n > best_chars || i == 0) {
 			pw_buf_free(&best);
 			best = b;
@@ -1178,7 +1221,8 @@ size_t pw_hx_content(struct hx_doc *hd, struct pw_buf *out)
 		} else {
 			pw_buf_free(&b);
 		}
-		if (best_chars >= CHAR_THRESHOLD)
+		/* Short is fine when the page's markup itself says this is the article. */
+		if (best_chars >= CHAR_THRESHOLD || (i == 0 && marked && n > 0))
 			break;
 	}
 	pw_buf_append(out, pw_buf_cstr(&best), best.len);

@@ -386,6 +386,38 @@ static void test_titles(void)
 	}
 }
 
+/* Teasers that outweigh a short article by sheer text: the markup has to decide. */
+static void test_strong_signals(void)
+{
+	static const char *const open_tags[] = { "<div class=\"col-b\"><div itemprop=\"articleBody\">",
+						 "<div class=\"col-b\"><article>" };
+	static const char *const close_tags[] = { "</div></div>", "</article></div>" };
+	static const char *const what[] = { "itemprop=articleBody", "a lone <article>" };
+	const char *body =
+		"<p>The customs service said on Friday that it had processed the first lorries under the new transit agreement.</p>"
+		"<p>Drivers waited for less than an hour, compared with two days last winter, the service added.</p>"
+		"<p>The agreement comes into full force in March.</p>";
+	struct pw_buf teasers = PW_BUF_INIT;
+	for (int i = 0; i < 8; i++)
+		pw_buf_printf(&teasers, "<div><p>Teaser number %d tells, at some length, of another story entirely: a festival, "
+				       "a football match, a new bakery, and the weather in the mountains next week.</p></div>", i + 1);
+	for (size_t k = 0; k < PW_ARRAY_SIZE(open_tags); k++) {
+		char *article = xasprintf("%s%s%s", open_tags[k], body, close_tags[k]);
+		char *page = xasprintf("<html><body><div class=\"col-a\">%s</div>%s</body></html>",
+				       pw_buf_cstr(&teasers), article);
+		struct pw_article a;
+		char err[256];
+		int st = extract(page, strlen(page), NULL, &a, err, sizeof err);
+		ok(st == PW_EXTRACT_OK && a.text &&
+		   strstr(a.text, "processed the first lorries") && strstr(a.text, "full force in March") &&
+		   !strstr(a.text, "Teaser"), "%s wins over longer unmarked teasers", what[k]);
+		pw_article_free(&a);
+		free(page);
+		free(article);
+	}
+	pw_buf_free(&teasers);
+}
+
 static void test_free(void)
 {
 	struct pw_article a;
@@ -408,6 +440,7 @@ int main(void)
 	test_structureless();
 	test_jsonld_body();
 	test_titles();
+	test_strong_signals();
 	test_free();
 	return done_testing();
 }
