@@ -1,13 +1,18 @@
 /*
  * bench_dedup.c -- speed of the near-duplicate and story checks.
  *
- * usage: bench_dedup [-t SECONDS] [-n ITEMS] [FILE...]
+ * usage: bench_dedup [-t SECONDS] [-n ITEMS] [-s TMPDIR] FILE...
  *
  * 1. Signatures/s: tokenising + shingling + MinHash + LSH keys, and story terms + vector,
  *    on ~10 KB articles.  Articles are built from the given files (the labelled fixtures by
  *    default: `make bench` passes them) by concatenating texts up to 10 KB, in English and in
  *    Russian, so that both the ASCII path and the Cyrillic path of text.c are measured.
- * 2. Per-item candidate check against an in-memory index of N stored items (synthetic, -n:
+ * 2. Per-item pw_dedup_assign() against a SQLite store holding N synthetic items (-s: 10k,
+ *    100k and 1M; -n N for one size): items with signatures, their LSH rows, story postings,
+ *    stories with centroids and document frequencies, spread over a year and written directly
+ *    in one transaction.  Each new 10 KB article is inserted and assigned in a transaction that
+ *    is rolled back, so every round sees the same store.
+ * 3. Per-item candidate check against an in-memory index of N stored items (synthetic, -n:
  *    default 10k, 100k and 1M): LSH band lookup in a hash index + signature verification, and
  *    story candidates through an inverted index on signature terms + cosine with centroids.
  *    The cost must stay flat as N grows; the SQLite-backed figures come with the store side.
@@ -18,8 +23,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "buf.h"
+#include "common.h"
 #include "shingle.h"
+#include "store.h"
+#include "store_dedup.h"
+#include "store_int.h"
 #include "story.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -366,22 +377,183 @@ static void bench_scale(size_t nitems, char **arts, size_t narts)
 	hidx_free(&inv);
 }
 
+static void bench_store(size_t nitems, char **arts, size_t narts, const char *dir)
+{
+	char *path = xasprintf("%s/bench-dedup-%zu.db", dir, nitems), err[512];
+	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+	unlink(path);
+	unlink(wal);
+	unlink(shm);
+	struct pw_store *s = pw_store_open(path, PW_STORE_RW, err, sizeof err);
+	if (s == NULL) {
+		fprintf(stderr, "bench_dedup: %s\n", err);
+		goto out;
+	}
+	sqlite3 *db = pw_store_db(s);
+	uint64_t seed = 0x243f6a8885a308d3ull ^ nitems;
+	const int64_t t0 = 1735689600, span = 365 * 86400; /* 2025 */
+	double b0 = now();
+	pw_store_begin(s);
+	int64_t feed = pw_store_feed_sync(s, "synthetic", "https://synthetic.example/feed", "Synthetic", 0, 1);
+	sqlite3_stmt *ins_item, *ins_lsh, *ins_post, *ins_story, *ins_df;
+	sqlite3_prepare_v2(db, "INSERT INTO items(id, feed_id, guid, title, published, fetched, story_id, minhash, shingles) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, 500)", -1, &ins_item, NULL);
+	sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO lsh(band, key, item_id) VALUES (?1, ?2, ?3)", -1, &ins_lsh, NULL);
+	sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO story_terms(term, t, item_id, story_id) VALUES (?1, ?2, ?3, ?4)", -1, &ins_post, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO stories(id, first_item, first_seen, last_seen, item_count, title, centroid, centroid_items) "
+			       "VALUES (?1, ?2, ?3, ?3, 3, 'synthetic', ?4, 3)", -1, &ins_story, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO term_df(term, df) VALUES (?1, ?2) ON CONFLICT(term) DO UPDATE SET df = df + ?2",
+			   -1, &ins_df, NULL);
+	struct pw_story_vec cent = { NULL, 0, 0 };
+	for (size_t i = 1; i <= nitems; i++) {
+		int64_t t = t0 + (int64_t)((double)span * (double)i / (double)nitems);
+		int64_t story = (int64_t)((i + 2) / 3);
+		struct pw_minhash mh;
+		for (int k = 0; k < PW_MINHASH_N; k++)
+			mh.v[k] = (uint32_t)rng(&seed);
+		mh.nshingles = 500;
+		uint8_t blob[PW_MINHASH_BYTES];
+		pw_minhash_pack(&mh, blob);
+		char guid[32];
+		snprintf(guid, sizeof guid, "g%zu", i);
+		sqlite3_bind_int64(ins_item, 1, (int64_t)i);
+		sqlite3_bind_int64(ins_item, 2, feed);
+		sqlite3_bind_text(ins_item, 3, guid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins_item, 4, "synthetic item", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins_item, 5, t);
+		sqlite3_bind_int64(ins_item, 6, story);
+		sqlite3_bind_blob(ins_item, 7, blob, sizeof blob, SQLITE_TRANSIENT);
+		sqlite3_step(ins_item);
+		sqlite3_reset(ins_item);
+		int64_t keys[PW_LSH_BANDS];
+		pw_lsh_keys(&mh, keys);
+		for (int b = 0; b < PW_LSH_BANDS; b++) {
+			sqlite3_bind_int(ins_lsh, 1, b);
+			sqlite3_bind_int64(ins_lsh, 2, keys[b]);
+			sqlite3_bind_int64(ins_lsh, 3, (int64_t)i);
+			sqlite3_step(ins_lsh);
+			sqlite3_reset(ins_lsh);
+		}
+		/* signature terms: three from the articles' vocabulary, the rest rare */
+		struct pw_story_term terms[PW_STORY_SIG_TERMS];
+		for (int k = 0; k < PW_STORY_SIG_TERMS; k++) {
+			uint64_t r = rng(&seed) % 2000000;
+			terms[k].id = k < 3 && nreal ? real_terms[rng(&seed) % nreal] : pw_hash64(&r, 8, 3);
+			terms[k].w = 0.3f;
+			sqlite3_bind_int64(ins_post, 1, (sqlite3_int64)terms[k].id);
+			sqlite3_bind_int64(ins_post, 2, t);
+			sqlite3_bind_int64(ins_post, 3, (int64_t)i);
+			sqlite3_bind_int64(ins_post, 4, story);
+			sqlite3_step(ins_post);
+			sqlite3_reset(ins_post);
+			sqlite3_bind_int64(ins_df, 1, (sqlite3_int64)terms[k].id);
+			sqlite3_bind_int64(ins_df, 2, 1);
+			sqlite3_step(ins_df);
+			sqlite3_reset(ins_df);
+		}
+		for (int a = 1; a < PW_STORY_SIG_TERMS; a++)
+			for (int b = a; b > 0 && terms[b].id < terms[b - 1].id; b--) {
+				struct pw_story_term x = terms[b];
+				terms[b] = terms[b - 1];
+				terms[b - 1] = x;
+			}
+		struct pw_story_vec v = { terms, PW_STORY_SIG_TERMS, 1 };
+		pw_story_centroid_add(&cent, &v);
+		if (i % 3 == 0 || i == nitems) {
+			uint8_t *cb;
+			size_t cl = pw_story_vec_pack(&cent, &cb);
+			sqlite3_bind_int64(ins_story, 1, story);
+			sqlite3_bind_int64(ins_story, 2, (int64_t)i);
+			sqlite3_bind_int64(ins_story, 3, t);
+			sqlite3_bind_blob(ins_story, 4, cb, (int)cl, SQLITE_TRANSIENT);
+			sqlite3_step(ins_story);
+			sqlite3_reset(ins_story);
+			free(cb);
+			pw_story_vec_free(&cent);
+		}
+	}
+	pw_story_vec_free(&cent);
+	char *upd = xasprintf("UPDATE dedup_stats SET value = %zu WHERE name = 'documents'", nitems);
+	sqlite3_exec(db, upd, NULL, NULL, NULL);
+	free(upd);
+	sqlite3_finalize(ins_item);
+	sqlite3_finalize(ins_lsh);
+	sqlite3_finalize(ins_post);
+	sqlite3_finalize(ins_story);
+	sqlite3_finalize(ins_df);
+	if (pw_store_commit(s) < 0) {
+		fprintf(stderr, "bench_dedup: filling the store failed: %s\n", pw_store_error(s));
+		goto close;
+	}
+	double build = now() - b0;
+
+	/* checks: new items in the middle of the year, each rolled back */
+	struct pw_dedup_conf conf;
+	pw_dedup_conf_default(&conf);
+	const int rounds = 300;
+	double total = 0;
+	long dc = 0, sc = 0;
+	int done = 0;
+	for (int r = 0; r < rounds; r++) {
+		struct pw_item it;
+		memset(&it, 0, sizeof it);
+		char guid[32];
+		snprintf(guid, sizeof guid, "new%d", r);
+		it.feed_id = feed;
+		it.guid = guid;
+		it.title = "New article";
+		it.body = arts[(size_t)r % narts];
+		it.published = t0 + span / 2 + r * 60;
+		it.fetched = it.published;
+		if (pw_store_begin(s) < 0 || pw_store_item_insert(s, &it) != 1)
+			break;
+		struct pw_dedup_result res;
+		double c0 = now();
+		int rc = pw_dedup_assign(s, it.id, it.title, it.body, it.published, &conf, &res);
+		total += now() - c0;
+		pw_store_rollback(s);
+		if (rc < 0)
+			break;
+		dc += res.dup_candidates;
+		sc += res.story_candidates;
+		done++;
+	}
+	if (done)
+		printf("%8zu stored items in SQLite (filled in %.0f s): pw_dedup_assign %.0f us/item = %.0f items/s "
+		       "(%.1f LSH candidates, %.1f candidate stories per item)\n", nitems, build, total / done * 1e6,
+		       done / total, (double)dc / done, (double)sc / done);
+	else
+		printf("%8zu stored items: check failed: %s\n", nitems, pw_store_error(s));
+	fflush(stdout);
+close:
+	pw_store_close(s);
+out:
+	unlink(path);
+	unlink(wal);
+	unlink(shm);
+	free(path);
+	free(wal);
+	free(shm);
+}
+
 int main(int argc, char **argv)
 {
 	double secs = 2;
 	long only = 0;
+	const char *store_dir = NULL;
 	int ch;
-	while ((ch = getopt(argc, argv, "t:n:")) != -1) {
+	while ((ch = getopt(argc, argv, "t:n:s:")) != -1) {
 		switch (ch) {
 		case 't': secs = atof(optarg); break;
 		case 'n': only = atol(optarg); break;
+		case 's': store_dir = optarg; break;
 		default:
-			fprintf(stderr, "usage: bench_dedup [-t SECONDS] [-n ITEMS] FILE...\n");
+			fprintf(stderr, "usage: bench_dedup [-t SECONDS] [-n ITEMS] [-s TMPDIR] FILE...\n");
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: bench_dedup [-t SECONDS] [-n ITEMS] FILE...\n");
+		fprintf(stderr, "usage: bench_dedup [-t SECONDS] [-n ITEMS] [-s TMPDIR] FILE...\n");
 		return 2;
 	}
 	char **en, **ru;
@@ -391,6 +563,15 @@ int main(int argc, char **argv)
 	bench_signatures("Russian", ru, nru, secs / 2);
 	if (nen > 0) {
 		collect_terms(en, nen);
+		if (store_dir) {
+			if (only > 0) {
+				bench_store((size_t)only, en, nen, store_dir);
+			} else {
+				bench_store(10000, en, nen, store_dir);
+				bench_store(100000, en, nen, store_dir);
+				bench_store(1000000, en, nen, store_dir);
+			}
+		}
 		if (only > 0) {
 			bench_scale((size_t)only, en, nen);
 		} else {

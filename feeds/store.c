@@ -139,6 +139,31 @@ static const struct migration migrations[] = {
 	 *    the rowid; on (emitted) the flush after every poll is an index search */
 	{ "DROP INDEX alerts_pending;\n"
 	  "CREATE INDEX alerts_pending ON alerts(emitted) WHERE emitted = 0;\n" },
+	/* 5: near-duplicates and stories (store_dedup.c): the item's shingle count and a key of
+	 *    its normalised title + day (the fallback for items too short for MinHash), story
+	 *    centroids, document frequencies for IDF, and the inverted index of item signature
+	 *    terms by time that finds candidate stories */
+	{ "ALTER TABLE items ADD COLUMN shingles INTEGER;\n"
+	  "ALTER TABLE items ADD COLUMN title_key INTEGER;\n"
+	  "CREATE INDEX items_title_key ON items(title_key) WHERE title_key IS NOT NULL;\n"
+	  "ALTER TABLE stories ADD COLUMN centroid BLOB;\n"
+	  "ALTER TABLE stories ADD COLUMN centroid_items INTEGER NOT NULL DEFAULT 0;\n"
+	  "CREATE TABLE term_df(\n"
+	  "  term INTEGER PRIMARY KEY,             -- story.h term id\n"
+	  "  df INTEGER NOT NULL\n"
+	  ");\n"
+	  "CREATE TABLE dedup_stats(\n"
+	  "  name TEXT PRIMARY KEY,\n"
+	  "  value INTEGER NOT NULL\n"
+	  ") WITHOUT ROWID;\n"
+	  "INSERT INTO dedup_stats(name, value) VALUES ('documents', 0);\n"
+	  "CREATE TABLE story_terms(\n"
+	  "  term INTEGER NOT NULL,\n"
+	  "  t INTEGER NOT NULL,                   -- item time: published, else first seen\n"
+	  "  item_id INTEGER NOT NULL,\n"
+	  "  story_id INTEGER NOT NULL,\n"
+	  "  PRIMARY KEY(term, t, item_id)\n"
+	  ") WITHOUT ROWID;\n" },
 	/* append new steps here */
 };
 

@@ -250,6 +250,28 @@ static void add_term(struct acc *a, const char *text, size_t len, double kind)
 	a->slots[j] = (uint32_t)++d->n;
 }
 
+static void select_top(struct pw_story_term *v, size_t n, size_t k);
+
+/* Keeps the PW_STORY_DOC_TERMS terms of highest kind x (1 + ln count) (ties: first seen). */
+static void cap_terms(struct pw_doc_terms *d)
+{
+	if (d->n <= PW_STORY_DOC_TERMS)
+		return;
+	struct pw_story_term *w = xreallocarray(NULL, d->n, sizeof *w);
+	for (size_t i = 0; i < d->n; i++) {
+		w[i].id = i;
+		w[i].w = (float)(d->v[i].kind * (1.0 + log((double)d->v[i].count)));
+	}
+	select_top(w, d->n, PW_STORY_DOC_TERMS);
+	struct pw_doc_term *keep = xreallocarray(NULL, PW_STORY_DOC_TERMS, sizeof *keep);
+	for (size_t i = 0; i < PW_STORY_DOC_TERMS; i++)
+		keep[i] = d->v[w[i].id];
+	memcpy(d->v, keep, PW_STORY_DOC_TERMS * sizeof *keep);
+	d->n = PW_STORY_DOC_TERMS;
+	free(keep);
+	free(w);
+}
+
 /* Per-token analysis shared by the passes. */
 enum tok_kind { TK_SKIP, TK_WORD, TK_NUM };
 
@@ -393,7 +415,9 @@ void pw_story_terms_tokens(const struct pw_tokens *t, size_t ntitle, struct pw_d
 	free(names.d->v);
 	free(names.d->text);
 	free(ti);
-	qsort(out->v, out->n, sizeof out->v[0], cmp_id);
+	cap_terms(out);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof out->v[0], cmp_id);
 }
 
 void pw_story_terms(const char *title, const char *text, struct pw_doc_terms *out)

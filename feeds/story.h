@@ -46,6 +46,8 @@
 
 #include "text.h"
 
+#define PW_STORY_DOC_TERMS 256 /* terms kept per document (by kind x count), bounding the
+				  * document-frequency lookups and updates per item */
 #define PW_STORY_VEC_TERMS 48
 #define PW_STORY_SIG_TERMS 10
 #define PW_STORY_CENTROID_TERMS 64
@@ -69,7 +71,8 @@ struct pw_doc_term {
 	uint32_t text_off; /* term text in pw_doc_terms.text (for display only) */
 };
 
-/* The distinct terms of one document, sorted by id.  Zeroed is empty; reusable. */
+/* The distinct terms of one document (at most PW_STORY_DOC_TERMS), sorted by id.  Zeroed is
+ * empty; reusable. */
 struct pw_doc_terms {
 	struct pw_doc_term *v;
 	size_t n, cap;

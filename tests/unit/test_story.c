@@ -68,6 +68,9 @@ static void test_terms(void)
 	pw_story_terms(NULL, "", &d);
 	is_int(d.n, 0, "empty text has no terms");
 	pw_doc_terms_free(&d);
+	pw_story_terms(NULL, "the of and, и в на", &d);
+	is_int(d.n, 0, "stopwords only: no terms");
+	pw_doc_terms_free(&d);
 }
 
 static int fail_lookup(void *arg, const uint64_t *ids, size_t n, int64_t *df)

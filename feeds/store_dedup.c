@@ -1,0 +1,511 @@
+/* store_dedup.c -- near-duplicates and stories in the SQLite store (see store_dedup.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "shingle.h"
+#include "store_dedup.h"
+#include "store_int.h"
+#include "story.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define MAX_DUP_CANDIDATES 64     /* items verified per new item */
+#define POSTINGS_PER_TERM 200     /* latest story_terms rows read per signature term */
+#define MAX_STORY_CANDIDATES 32   /* stories compared by cosine */
+
+void pw_dedup_conf_default(struct pw_dedup_conf *c)
+{
+	c->near_duplicate = 0.8;
+	c->same_story = PW_STORY_SAME_DEFAULT;
+	c->window_s = 72 * 3600;
+}
+
+/* --- document frequencies --------------------------------------------------------------- */
+static int df_lookup(void *arg, const uint64_t *ids, size_t n, int64_t *df)
+{
+	struct pw_store *s = arg;
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT df FROM term_df WHERE term = ?1");
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)ids[i]);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			df[i] = sqlite3_column_int64(st, 0);
+		} else if (rc == SQLITE_DONE) {
+			df[i] = 0;
+		} else {
+			sqlite3_reset(st);
+			return pw_store_fail(s, "reading document frequencies");
+		}
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+/* Counts the document's terms into term_df and the document count; returns N after it. */
+static int64_t df_add(struct pw_store *s, const struct pw_doc_terms *d)
+{
+	sqlite3_stmt *st = pw_store_stmt(s, "INSERT INTO term_df(term, df) VALUES (?1, 1) "
+					    "ON CONFLICT(term) DO UPDATE SET df = df + 1");
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < d->n; i++) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)d->v[i].id);
+		if (pw_store_step_done(s, st, "counting document frequencies") < 0)
+			return -1;
+	}
+	st = pw_store_stmt(s, "UPDATE dedup_stats SET value = value + 1 WHERE name = 'documents' RETURNING value");
+	if (!st)
+		return -1;
+	int64_t n = -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (n < 0)
+		return pw_store_fail(s, "counting documents");
+	return n;
+}
+
+/* --- near-duplicates -------------------------------------------------------------------- */
+struct cand_item {
+	int64_t id, dup_of, story_id;
+	double sim;
+};
+
+static int item_signature(struct pw_store *s, int64_t id, struct pw_minhash *mh, int64_t *dup_of, int64_t *story_id)
+{
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT minhash, shingles, dup_of, story_id FROM items WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW) {
+		const void *blob = sqlite3_column_blob(st, 0);
+		int len = sqlite3_column_bytes(st, 0);
+		int64_t nsh = sqlite3_column_int64(st, 1);
+		*dup_of = pw_store_column_id(st, 2);
+		*story_id = pw_store_column_id(st, 3);
+		found = pw_minhash_unpack(blob, (size_t)len, nsh > 0 ? (uint32_t)nsh : 0, mh) == 0;
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return pw_store_fail(s, "reading a stored signature");
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+/* Best stored near-duplicate of mh (by LSH candidates); 0 with best->id = 0 when none. */
+static int find_near_duplicate(struct pw_store *s, int64_t self, const struct pw_minhash *mh,
+			       const int64_t keys[PW_LSH_BANDS], double threshold, struct cand_item *best,
+			       int *ncand)
+{
+	int64_t seen[MAX_DUP_CANDIDATES];
+	int nseen = 0;
+	memset(best, 0, sizeof *best);
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT item_id FROM lsh WHERE band = ?1 AND key = ?2 LIMIT ?3");
+	if (!st)
+		return -1;
+	for (int b = 0; b < PW_LSH_BANDS && nseen < MAX_DUP_CANDIDATES; b++) {
+		sqlite3_bind_int(st, 1, b);
+		sqlite3_bind_int64(st, 2, keys[b]);
+		sqlite3_bind_int(st, 3, MAX_DUP_CANDIDATES);
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && nseen < MAX_DUP_CANDIDATES) {
+			int64_t id = sqlite3_column_int64(st, 0);
+			int dup = id == self;
+			for (int i = 0; i < nseen && !dup; i++)
+				dup = seen[i] == id;
+			if (!dup)
+				seen[nseen++] = id;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return pw_store_fail(s, "looking up LSH candidates");
+	}
+	*ncand = nseen;
+	for (int i = 0; i < nseen; i++) {
+		struct pw_minhash other;
+		int64_t dup_of = 0, story_id = 0;
+		int rc = item_signature(s, seen[i], &other, &dup_of, &story_id);
+		if (rc < 0)
+			return -1;
+		if (rc == 0 || other.nshingles < PW_SHINGLE_MIN)
+			continue;
+		double sim = pw_minhash_similarity(mh, &other);
+		/* the most similar; among equals the earliest (smallest id) */
+		if (sim > best->sim || (sim == best->sim && best->id && seen[i] < best->id)) {
+			best->id = seen[i];
+			best->dup_of = dup_of;
+			best->story_id = story_id;
+			best->sim = sim;
+		}
+	}
+	if (best->sim < threshold)
+		best->id = 0;
+	return 0;
+}
+
+/* Key of a normalised title on a UTC day; 0 when the title has no words. */
+static int64_t title_key(const char *title, int64_t when)
+{
+	if (title == NULL)
+		return 0;
+	char *norm = pw_text_normalize(title, strlen(title));
+	int64_t k = 0;
+	if (norm[0]) {
+		int64_t day = when >= 0 ? when / 86400 : (when - 86399) / 86400;
+		k = (int64_t)pw_hash64(norm, strlen(norm), (uint64_t)day * 0x9e3779b97f4a7c15ull + 0x7469746c65ull);
+		if (k == 0)
+			k = 1;
+	}
+	free(norm);
+	return k;
+}
+
+static int find_by_title(struct pw_store *s, int64_t self, int64_t key, struct cand_item *best)
+{
+	memset(best, 0, sizeof *best);
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT id, dup_of, story_id FROM items "
+					    "WHERE title_key = ?1 AND id <> ?2 ORDER BY id LIMIT 1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, key);
+	sqlite3_bind_int64(st, 2, self);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		best->id = sqlite3_column_int64(st, 0);
+		best->dup_of = pw_store_column_id(st, 1);
+		best->story_id = pw_store_column_id(st, 2);
+		best->sim = 1.0;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return pw_store_fail(s, "looking up an item by title");
+	return 0;
+}
+
+/* --- stories ---------------------------------------------------------------------------- */
+struct story_hit {
+	int64_t story_id;
+	int hits;
+};
+
+static int cmp_hits(const void *a, const void *b)
+{
+	const struct story_hit *x = a, *y = b;
+	if (x->hits != y->hits)
+		return x->hits > y->hits ? -1 : 1;
+	return x->story_id > y->story_id ? -1 : x->story_id < y->story_id; /* newer stories first */
+}
+
+static int load_centroid(struct pw_store *s, int64_t story_id, struct pw_story_vec *c)
+{
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT centroid, centroid_items FROM stories WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, story_id);
+	int rc = sqlite3_step(st), found = 0;
+	c->t = NULL;
+	c->n = 0;
+	c->items = 0;
+	if (rc == SQLITE_ROW) {
+		const void *blob = sqlite3_column_blob(st, 0);
+		int len = sqlite3_column_bytes(st, 0);
+		int64_t items = sqlite3_column_int64(st, 1);
+		if (pw_story_vec_unpack(blob, (size_t)len, (uint32_t)(items > 0 ? items : 0), c) < 0) {
+			pw_warn("%s: story %lld: unreadable centroid, treated as empty", pw_store_path(s), (long long)story_id);
+			pw_story_vec_free(c);
+		}
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return pw_store_fail(s, "reading a story centroid");
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+/* Best candidate story for vector v: story_id 0 when none. */
+static int find_story(struct pw_store *s, const struct pw_story_vec *v, const uint64_t *sig, size_t nsig,
+		      int64_t when, int64_t window, int64_t *story_id, double *sim, int *ncand)
+{
+	struct story_hit *hits = NULL;
+	size_t nhits = 0;
+	*story_id = 0;
+	*sim = 0;
+	*ncand = 0;
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT story_id FROM story_terms "
+					    "WHERE term = ?1 AND t BETWEEN ?2 AND ?3 ORDER BY t DESC LIMIT ?4");
+	if (!st)
+		return -1;
+	for (size_t k = 0; k < nsig; k++) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)sig[k]);
+		sqlite3_bind_int64(st, 2, when - window);
+		sqlite3_bind_int64(st, 3, when + window);
+		sqlite3_bind_int(st, 4, POSTINGS_PER_TERM);
+		int rc;
+		int64_t last = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t sid = sqlite3_column_int64(st, 0);
+			if (sid == last)
+				continue; /* one hit per story and term (rows of one story are often adjacent) */
+			last = sid;
+			size_t i;
+			for (i = 0; i < nhits; i++)
+				if (hits[i].story_id == sid)
+					break;
+			if (i == nhits) {
+				hits = xreallocarray(hits, nhits + 1, sizeof *hits);
+				hits[nhits].story_id = sid;
+				hits[nhits++].hits = 0;
+			}
+			hits[i].hits++;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			free(hits);
+			return pw_store_fail(s, "looking up candidate stories");
+		}
+	}
+	if (nhits > 1)
+		qsort(hits, nhits, sizeof *hits, cmp_hits);
+	size_t n = nhits < MAX_STORY_CANDIDATES ? nhits : MAX_STORY_CANDIDATES;
+	for (size_t i = 0; i < n; i++) {
+		struct pw_story_vec c;
+		int rc = load_centroid(s, hits[i].story_id, &c);
+		if (rc < 0) {
+			free(hits);
+			return -1;
+		}
+		if (rc == 0)
+			continue;
+		double cs = pw_story_cosine(v, &c);
+		pw_story_vec_free(&c);
+		(*ncand)++;
+		if (cs > *sim) {
+			*sim = cs;
+			*story_id = hits[i].story_id;
+		}
+	}
+	free(hits);
+	return 0;
+}
+
+static int story_new(struct pw_store *s, int64_t item_id, const char *title, int64_t when,
+		     const struct pw_story_vec *v, int64_t *story_id)
+{
+	uint8_t *blob;
+	size_t len = pw_story_vec_pack(v, &blob);
+	sqlite3_stmt *st = pw_store_stmt(s, "INSERT INTO stories(first_item, first_seen, last_seen, item_count, "
+					    "title, centroid, centroid_items) VALUES (?1, ?2, ?2, 1, ?3, ?4, ?5)");
+	if (!st) {
+		free(blob);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_int64(st, 2, when);
+	pw_store_bind_str(st, 3, title && *title ? title : NULL);
+	sqlite3_bind_blob(st, 4, blob, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, v->n ? 1 : 0);
+	free(blob);
+	if (pw_store_step_done(s, st, "creating a story") < 0)
+		return -1;
+	*story_id = sqlite3_last_insert_rowid(pw_store_db(s));
+	return 0;
+}
+
+/* Adds an item to a story: counts, times, and (when v is given) the centroid. */
+static int story_join(struct pw_store *s, int64_t story_id, int64_t when, const struct pw_story_vec *v)
+{
+	uint8_t *blob = NULL;
+	size_t len = 0;
+	uint32_t items = 0;
+	if (v && v->n) {
+		struct pw_story_vec c;
+		int rc = load_centroid(s, story_id, &c);
+		if (rc < 0)
+			return -1;
+		pw_story_centroid_add(&c, v);
+		items = c.items;
+		len = pw_story_vec_pack(&c, &blob);
+		pw_story_vec_free(&c);
+	}
+	sqlite3_stmt *st = pw_store_stmt(s,
+		"UPDATE stories SET item_count = item_count + 1, first_seen = MIN(first_seen, ?2), "
+		"last_seen = MAX(last_seen, ?2), centroid = CASE WHEN ?3 IS NULL THEN centroid ELSE ?3 END, "
+		"centroid_items = CASE WHEN ?3 IS NULL THEN centroid_items ELSE ?4 END WHERE id = ?1");
+	if (!st) {
+		free(blob);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, story_id);
+	sqlite3_bind_int64(st, 2, when);
+	if (blob)
+		sqlite3_bind_blob(st, 3, blob, (int)len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, items);
+	free(blob);
+	return pw_store_step_done(s, st, "adding an item to a story");
+}
+
+static int add_postings(struct pw_store *s, int64_t item_id, int64_t story_id, int64_t when,
+			const uint64_t *sig, size_t nsig)
+{
+	sqlite3_stmt *st = pw_store_stmt(s, "INSERT OR IGNORE INTO story_terms(term, t, item_id, story_id) "
+					    "VALUES (?1, ?2, ?3, ?4)");
+	if (!st)
+		return -1;
+	for (size_t k = 0; k < nsig; k++) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)sig[k]);
+		sqlite3_bind_int64(st, 2, when);
+		sqlite3_bind_int64(st, 3, item_id);
+		sqlite3_bind_int64(st, 4, story_id);
+		if (pw_store_step_done(s, st, "indexing story terms") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int save_signature(struct pw_store *s, int64_t item_id, const struct pw_minhash *mh,
+			  const int64_t keys[PW_LSH_BANDS], int64_t tkey)
+{
+	uint8_t blob[PW_MINHASH_BYTES];
+	int eligible = mh->nshingles >= PW_SHINGLE_MIN;
+	sqlite3_stmt *st = pw_store_stmt(s, "UPDATE items SET minhash = ?2, shingles = ?3, title_key = ?4 WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, item_id);
+	if (eligible) {
+		pw_minhash_pack(mh, blob);
+		sqlite3_bind_blob(st, 2, blob, sizeof blob, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(st, 2);
+	}
+	sqlite3_bind_int64(st, 3, mh->nshingles);
+	pw_store_bind_id(st, 4, tkey);
+	if (pw_store_step_done(s, st, "saving an item's signature") < 0)
+		return -1;
+	if (!eligible)
+		return 0;
+	st = pw_store_stmt(s, "INSERT OR IGNORE INTO lsh(band, key, item_id) VALUES (?1, ?2, ?3)");
+	if (!st)
+		return -1;
+	for (int b = 0; b < PW_LSH_BANDS; b++) {
+		sqlite3_bind_int(st, 1, b);
+		sqlite3_bind_int64(st, 2, keys[b]);
+		sqlite3_bind_int64(st, 3, item_id);
+		if (pw_store_step_done(s, st, "indexing LSH bands") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, const char *text,
+		    int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *out)
+{
+	struct pw_dedup_conf defaults;
+	if (conf == NULL) {
+		pw_dedup_conf_default(&defaults);
+		conf = &defaults;
+	}
+	memset(out, 0, sizeof *out);
+	if (pw_store_require_tx(s, "assigning duplicates and stories") < 0)
+		return -1;
+	if (when == PW_NOTIME)
+		when = (int64_t)time(NULL);
+
+	int rc = -1;
+	struct pw_tokens t = PW_TOKENS_INIT;
+	struct pw_doc_terms terms = { 0 };
+	struct pw_story_vec vec = { NULL, 0, 0 };
+	struct pw_minhash mh;
+	int64_t keys[PW_LSH_BANDS];
+	struct cand_item dup;
+
+	/* 1. near-duplicate: MinHash over the text; short texts by title + day */
+	pw_text_tokenize(&t, text ? text : "", text ? strlen(text) : 0);
+	pw_minhash_tokens(&t, &mh);
+	pw_lsh_keys(&mh, keys);
+	int64_t tkey = title_key(title, when);
+	if (mh.nshingles >= PW_SHINGLE_MIN) {
+		if (find_near_duplicate(s, item_id, &mh, keys, conf->near_duplicate, &dup, &out->dup_candidates) < 0)
+			goto out;
+	} else {
+		memset(&dup, 0, sizeof dup);
+		if (tkey && find_by_title(s, item_id, tkey, &dup) < 0)
+			goto out;
+		out->by_title = dup.id != 0;
+	}
+	if (save_signature(s, item_id, &mh, keys, tkey) < 0)
+		goto out;
+	out->dup_similarity = dup.sim;
+
+	if (dup.id) {
+		/* dup_of names the original of the text, never a copy */
+		out->dup_of = dup.dup_of ? dup.dup_of : dup.id;
+		if (dup.story_id) {
+			out->story_id = dup.story_id;
+			if (story_join(s, dup.story_id, when, NULL) < 0)
+				goto out;
+		}
+	}
+
+	if (out->story_id == 0) {
+		/* 2. story: IDF from the store, candidates from the inverted index */
+		size_t ntitle = 0;
+		pw_tokens_free(&t);
+		if (title) {
+			pw_text_tokenize_append(&t, title, strlen(title));
+			ntitle = t.n;
+		}
+		if (text)
+			pw_text_tokenize_append(&t, text, strlen(text));
+		pw_story_terms_tokens(&t, ntitle, &terms);
+		int64_t ndocs = out->dup_of ? 0 : df_add(s, &terms);
+		if (ndocs < 0)
+			goto out;
+		struct pw_df_source df = { ndocs, df_lookup, s };
+		if (out->dup_of) {
+			/* a copy whose original has no story: documents are counted once, by the
+			 * original, so read N without adding */
+			sqlite3_stmt *st = pw_store_stmt(s, "SELECT value FROM dedup_stats WHERE name = 'documents'");
+			if (!st)
+				goto out;
+			if (sqlite3_step(st) == SQLITE_ROW)
+				df.ndocs = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+		}
+		if (pw_story_vector(&terms, &df, &vec) < 0)
+			goto out;
+		uint64_t sig[PW_STORY_SIG_TERMS];
+		size_t nsig = pw_story_signature(&vec, sig);
+		int64_t best = 0;
+		double sim = 0;
+		if (nsig && find_story(s, &vec, sig, nsig, when, conf->window_s, &best, &sim, &out->story_candidates) < 0)
+			goto out;
+		out->story_similarity = sim;
+		if (best && sim >= conf->same_story) {
+			out->story_id = best;
+			if (story_join(s, best, when, &vec) < 0)
+				goto out;
+		} else {
+			if (story_new(s, item_id, title, when, &vec, &out->story_id) < 0)
+				goto out;
+			out->new_story = 1;
+		}
+		if (add_postings(s, item_id, out->story_id, when, sig, nsig) < 0)
+			goto out;
+	}
+	if (pw_store_item_set_story(s, item_id, out->story_id, out->dup_of) < 0)
+		goto out;
+	rc = 0;
+out:
+	pw_tokens_free(&t);
+	pw_doc_terms_free(&terms);
+	pw_story_vec_free(&vec);
+	return rc;
+}
