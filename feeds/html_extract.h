@@ -7,8 +7,15 @@
  * siblings of the best candidate are kept.  Chrome (navigation, breadcrumbs, share bars,
  * "related"/"latest news" lists, captions and photo credits, cookie banners) is dropped.
  *
- * Encoding precedence: opts->charset (from HTTP) > byte-order mark > <meta charset> /
- * http-equiv in the first bytes > windows-1252/UTF-8 guess.  All output strings are UTF-8.
+ * Encoding: a byte-order mark > bytes that are valid multi-byte UTF-8 (a stale legacy label
+ * on a re-saved page is common; legacy text never validates) > opts->charset (from HTTP) >
+ * <meta charset> / http-equiv / XML declaration in the first 8 KB > UTF-8 if valid, else
+ * windows-1252.  Legacy encodings are converted with iconv, invalid bytes becoming U+FFFD.
+ * All output strings are UTF-8.
+ *
+ * Limits: libxml2 stops at nesting depth 256 (presswatch never sets XML_PARSE_HUGE), so text
+ * below that depth is lost; JSON-LD articleBody replaces the DOM text only when the DOM
+ * yields less than 60% of its length (script-rendered pages).
  *
  * Thread-safe as long as libxml2 was initialised (xmlInitParser()) before threads start.
  */

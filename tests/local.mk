@@ -168,3 +168,5 @@ tests_unit_test_store_dedup_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_store_dedup
 EXTRA_DIST += tests/fixtures/feeds/rss20_php_warning_prefix.xml
 EXTRA_DIST += tests/fixtures/feeds/rss20_ru_mislabelled_utf8.xml
+TESTS += tests/unit/test_extract_cli.sh
+EXTRA_DIST += tests/unit/test_extract_cli.sh
