@@ -1,11 +1,12 @@
 /*
  * cmd_similar.c -- `presswatch similar A B`: how near-duplicate detection and story grouping see
- * two texts.  A and B are files: plain text, or a "Title:/Outlet:/Date:" header block, a blank
- * line, then the text (the format of tests/fixtures/dedup).  Item ids come with the store.
+ * two texts.  A and B are item ids of the store, or files: plain text, or a
+ * "Title:/Outlet:/Date:" header block, a blank line, then the text (the format of
+ * tests/fixtures/dedup).  An argument that is all digits and not a file is an item id.
  *
- * Without --background every term weighs by its kind alone (there are no document
- * frequencies for two files); --background DIR takes IDF from the *.txt files in DIR, the way
- * the store supplies them from every stored item.
+ * IDF: with an item id, from the store's document frequencies (what the daemon used);
+ * with --background DIR from the *.txt files in DIR; otherwise every term weighs by its kind
+ * alone (there are no document frequencies for two files).
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -17,7 +18,11 @@
 #include "buf.h"
 #include "cli.h"
 #include "common.h"
+#include "cli_store.h"
 #include "json.h"
+#include "store.h"
+#include "store_dedup.h"
+#include "store_query.h"
 #include "shingle.h"
 #include "story.h"
 #include "text.h"
@@ -32,6 +37,8 @@ struct doc {
 	char *title, *text; /* title and text point into the file buffer */
 	int64_t published;  /* Date: header, PW_NOTIME when absent */
 	char *file;
+	int64_t item_id;    /* 0: a file */
+	int64_t stored_dup_of, stored_story;
 	size_t ntokens;
 	uint64_t *set;
 	size_t nset;
@@ -158,13 +165,55 @@ static int load_background(const char *dir, struct background *bg)
 	return CLI_OK;
 }
 
-static int load_doc(struct doc *d, const char *path, const struct pw_df_source *df)
+static int is_item_id(const char *arg)
+{
+	if (!*arg || strlen(arg) > 18)
+		return 0;
+	for (const char *p = arg; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	FILE *f = fopen(arg, "rb");
+	if (f) {
+		fclose(f);
+		return 0; /* a file named like a number wins */
+	}
+	return 1;
+}
+
+static int item_cb(const struct pw_item_row *row, void *arg)
+{
+	struct doc *d = arg;
+	/* title and text live in the file buffer: "title\0text\0" */
+	const char *title = row->title ? row->title : "";
+	const char *text = row->body && *row->body ? row->body : row->summary ? row->summary : "";
+	size_t tl = strlen(title), xl = strlen(text);
+	d->file = xmalloc(tl + xl + 2);
+	memcpy(d->file, title, tl + 1);
+	memcpy(d->file + tl + 1, text, xl + 1);
+	d->title = *title ? d->file : NULL;
+	d->text = d->file + tl + 1;
+	d->published = row->published != PW_NOTIME ? row->published : row->fetched;
+	d->stored_dup_of = row->dup_of;
+	d->stored_story = row->story_id;
+	return 0;
+}
+
+static int load_doc(struct doc *d, const char *path, struct pw_store *s, const struct pw_df_source *df)
 {
 	char err[512];
 	d->path = path;
-	if (read_file(path, &d->file, err, sizeof err) < 0)
-		return cli_error("similar", "%s", err);
-	split_header(d);
+	if (s && is_item_id(path)) {
+		d->item_id = strtoll(path, NULL, 10);
+		int rc = pw_query_item(s, d->item_id, item_cb, d);
+		if (rc < 0)
+			return cli_store_failed("similar", s);
+		if (rc == 0)
+			return cli_error("similar", "no item with id %lld", (long long)d->item_id);
+	} else {
+		if (read_file(path, &d->file, err, sizeof err) < 0)
+			return cli_error("similar", "%s", err);
+		split_header(d);
+	}
 	struct pw_tokens t = PW_TOKENS_INIT;
 	pw_text_tokenize(&t, d->text, strlen(d->text));
 	d->ntokens = t.n;
@@ -251,18 +300,30 @@ int cmd_similar(int argc, char **argv)
 
 	struct background bg = { NULL, 0 };
 	struct pw_df_source df = { 0, NULL, NULL };
+	struct pw_store *store = NULL;
 	int rc = CLI_OK;
-	if (bgdir) {
-		if (load_background(bgdir, &bg) != CLI_OK)
+	struct doc a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	if (is_item_id(argv[optind]) || is_item_id(argv[optind + 1])) {
+		store = cli_store_open("similar");
+		if (store == NULL)
 			return CLI_ERR;
+		if (!bgdir && pw_dedup_df_source(store, &df) < 0) {
+			rc = cli_store_failed("similar", store);
+			goto out;
+		}
+	}
+	if (bgdir) {
+		if (load_background(bgdir, &bg) != CLI_OK) {
+			rc = CLI_ERR;
+			goto out;
+		}
 		df.ndocs = (int64_t)bg.n;
 		df.lookup = bg_lookup;
 		df.arg = &bg;
 	}
-	struct doc a, b;
-	memset(&a, 0, sizeof a);
-	memset(&b, 0, sizeof b);
-	if (load_doc(&a, argv[optind], &df) != CLI_OK || load_doc(&b, argv[optind + 1], &df) != CLI_OK) {
+	if (load_doc(&a, argv[optind], store, &df) != CLI_OK || load_doc(&b, argv[optind + 1], store, &df) != CLI_OK) {
 		rc = CLI_ERR;
 		goto out;
 	}
@@ -315,6 +376,13 @@ int cmd_similar(int argc, char **argv)
 			pw_json_key(&j, "title"); pw_json_str(&j, docs[i]->title);
 			pw_json_key(&j, "tokens"); pw_json_int(&j, (int64_t)docs[i]->ntokens);
 			pw_json_key(&j, "shingles"); pw_json_int(&j, (int64_t)docs[i]->nset);
+			if (docs[i]->item_id) {
+				pw_json_key(&j, "id"); pw_json_int(&j, docs[i]->item_id);
+				pw_json_key(&j, "dup_of");
+				if (docs[i]->stored_dup_of) pw_json_int(&j, docs[i]->stored_dup_of); else pw_json_null(&j);
+				pw_json_key(&j, "story_id");
+				if (docs[i]->stored_story) pw_json_int(&j, docs[i]->stored_story); else pw_json_null(&j);
+			}
 			pw_json_obj_end(&j);
 		}
 		pw_json_key(&j, "k"); pw_json_int(&j, PW_SHINGLE_K);
@@ -328,7 +396,7 @@ int cmd_similar(int argc, char **argv)
 		pw_json_key(&j, "same_story_threshold"); pw_json_double(&j, same);
 		pw_json_key(&j, "outside_window"); pw_json_bool(&j, outside);
 		pw_json_key(&j, "same_story"); pw_json_bool(&j, same_story);
-		pw_json_key(&j, "idf_documents"); pw_json_int(&j, (int64_t)bg.n);
+		pw_json_key(&j, "idf_documents"); pw_json_int(&j, bgdir ? (int64_t)bg.n : df.ndocs);
 		pw_json_key(&j, "shared_terms");
 		pw_json_arr_begin(&j);
 		for (size_t i = 0; i < show; i++)
@@ -338,13 +406,27 @@ int cmd_similar(int argc, char **argv)
 		printf("%s\n", pw_buf_cstr(&out));
 		pw_buf_free(&out);
 	} else {
-		printf("A: %s (%zu tokens, %zu shingles)\n", a.path, a.ntokens, a.nset);
-		printf("B: %s (%zu tokens, %zu shingles)\n", b.path, b.ntokens, b.nset);
+		const struct doc *docs[2] = { &a, &b };
+		for (int i = 0; i < 2; i++) {
+			const struct doc *d = docs[i];
+			if (d->item_id) {
+				printf("%c: item %lld \"%s\" (%zu tokens, %zu shingles; stored in story %lld", 'A' + i,
+				       (long long)d->item_id, d->title ? d->title : "", d->ntokens, d->nset,
+				       (long long)d->stored_story);
+				if (d->stored_dup_of)
+					printf(", duplicate of item %lld)\n", (long long)d->stored_dup_of);
+				else
+					printf(", an original)\n");
+			}
+			else
+				printf("%c: %s (%zu tokens, %zu shingles)\n", 'A' + i, d->path, d->ntokens, d->nset);
+		}
 		printf("Jaccard, exact (%d-token shingles):   %.3f\n", PW_SHINGLE_K, exact);
 		printf("Jaccard, estimated (MinHash %d):     %.3f   LSH bands shared: %d of %d\n", PW_MINHASH_N, est, bands, PW_LSH_BANDS);
 		printf("near-duplicate (>= %.2f):            %s\n", near,
 		       dup ? "yes" : short_text ? "no (too short to tell: fewer than " STR(PW_SHINGLE_MIN) " shingles)" : "no");
-		printf("story similarity (cosine):          %.3f   (IDF from %zu background documents)\n", cos, bg.n);
+		printf("story similarity (cosine):          %.3f   (IDF from %lld %s documents)\n", cos,
+		       (long long)(bgdir ? (int64_t)bg.n : df.ndocs), bgdir || !store ? "background" : "stored");
 		if (outside)
 			printf("same story (>= %.2f):                no (published %.0f h apart: outside the %.0f h window)\n",
 			       same, (double)llabs(a.published - b.published) / 3600.0, window_h);
@@ -364,5 +446,7 @@ out:
 	for (size_t i = 0; i < bg.n; i++)
 		pw_doc_terms_free(&bg.docs[i]);
 	free(bg.docs);
+	if (store)
+		cli_store_close(store);
 	return rc;
 }

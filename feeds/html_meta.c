@@ -741,7 +741,14 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 	if (!t)
 		t = m.v[S_H1];
 	if (t) {
-		a->title = strip_site(pw_hx_squash(xstrdup(t)), a->site_name);
+		/* Twice: "Headline | Politics | OC Media" carries a section and a site name. */
+		a->title = pw_hx_squash(xstrdup(t));
+		for (int k = 0; k < 2; k++) {
+			size_t before = strlen(a->title);
+			strip_site(a->title, a->site_name);
+			if (strlen(a->title) == before)
+				break;
+		}
 		if (!*a->title) {
 			free(a->title);
 			a->title = NULL;

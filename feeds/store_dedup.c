@@ -45,6 +45,21 @@ static int df_lookup(void *arg, const uint64_t *ids, size_t n, int64_t *df)
 	return 0;
 }
 
+int pw_dedup_df_source(struct pw_store *s, struct pw_df_source *out)
+{
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT value FROM dedup_stats WHERE name = 'documents'");
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	out->ndocs = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return pw_store_fail(s, "reading the document count");
+	out->lookup = df_lookup;
+	out->arg = s;
+	return 0;
+}
+
 /* Counts the document's terms into term_df and the document count; returns N after it. */
 static int64_t df_add(struct pw_store *s, const struct pw_doc_terms *d)
 {

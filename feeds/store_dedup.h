@@ -58,4 +58,9 @@ struct pw_dedup_result {
 int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, const char *text,
 		    int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *out);
 
+/* Document frequencies from the store (term_df, dedup_stats) for pw_story_vector(), e.g. for
+ * `presswatch similar` on a read-only store.  0, or -1 with the store's error set. */
+struct pw_df_source;
+int pw_dedup_df_source(struct pw_store *s, struct pw_df_source *out);
+
 #endif

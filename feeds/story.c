@@ -88,8 +88,15 @@ static uint64_t stop_set[STOP_SLOTS];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 static const uint64_t TERM_SEED = 0x9d3f0a1c5e7b2468ull;
 
+static uint8_t month_lead[65536 / 8]; /* bitmap of the first two bytes of month prefixes */
+
 static void stop_init(void)
 {
+	for (size_t i = 0; i < PW_ARRAY_SIZE(months); i++)
+	{
+		unsigned k = (unsigned)(unsigned char)months[i].prefix[0] << 8 | (unsigned char)months[i].prefix[1];
+		month_lead[k >> 3] |= (uint8_t)(1u << (k & 7));
+	}
 	for (size_t i = 0; i < PW_ARRAY_SIZE(stopwords); i++) {
 		char *norm = pw_text_normalize(stopwords[i], strlen(stopwords[i]));
 		uint64_t h = pw_hash64(norm, strlen(norm), TERM_SEED) | 1; /* 0 marks empty slots */
@@ -114,6 +121,9 @@ static int month_of(const char *s, size_t len)
 {
 	if (len < 3)
 		return 0;
+	unsigned lead = (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
+	if (!(month_lead[lead >> 3] & (1u << (lead & 7))))
+		return 0; /* most words: no month starts with these two bytes */
 	for (size_t i = 0; i < PW_ARRAY_SIZE(months); i++) {
 		const char *p = months[i].prefix;
 		if (p[0] != s[0] || p[1] != s[1])

@@ -28,6 +28,11 @@
 struct cpmap {
 	uint8_t n;      /* mapped code points; 0 = ignorable; 255 = too long, use the slow path */
 	uint8_t upper;  /* the original is Lu or Lt */
+	uint8_t word;   /* every mapped code point (after post_fold) is a letter or digit, none
+			 * dropped, none a mark: u8 can be appended to a word as it is */
+	uint8_t nletters; /* ... of which letters (not digits): counted for PW_TOK_ALLCAPS */
+	uint8_t nb;     /* bytes in u8 */
+	char u8[MAXMAP * 4];
 	int32_t cp[MAXMAP];
 };
 static struct cpmap table[TABLE_MAX];
@@ -43,6 +48,11 @@ static int32_t post_fold(int32_t c)
 	default: return c;
 	}
 }
+
+static bool is_word_cp(int32_t c);
+static bool is_mark(int32_t c);
+static bool is_digit(int32_t c);
+static int32_t post_fold(int32_t c);
 
 /* NFKC + casefold of a short UTF-8 sequence (one character and its marks) into out. */
 static int normalize_cluster(const uint8_t *s, size_t len, int32_t *out, int cap)
@@ -77,6 +87,20 @@ static void table_init(void)
 		} else {
 			m->n = (uint8_t)n;
 			memcpy(m->cp, out, (size_t)n * sizeof out[0]);
+			m->word = n > 0;
+			for (int i = 0; i < n && m->word; i++) {
+				int32_t f = post_fold(out[i]);
+				if (f == 0 || !is_word_cp(f) || is_mark(f))
+					m->word = 0;
+				else
+					m->nb = (uint8_t)(m->nb + utf8proc_encode_char(f, (uint8_t *)m->u8 + m->nb));
+			}
+			if (m->word) {
+				for (int i = 0; i < n; i++)
+					m->nletters = (uint8_t)(m->nletters + !is_digit(post_fold(out[i])));
+			} else {
+				m->nb = 0;
+			}
 		}
 	}
 }
@@ -156,34 +180,39 @@ static void put_utf8(struct pw_tokens *t, int32_t c)
 	t->text_len += (size_t)utf8proc_encode_char(c, (uint8_t *)t->text + t->text_len);
 }
 
+static void tok_start(struct tk *k, int32_t c, bool upper)
+{
+	struct pw_tokens *t = k->t;
+	if (t->text_len > 0) {
+		text_reserve(t, 1);
+		t->text[t->text_len++] = ' ';
+	}
+	k->in_tok = true;
+	memset(&k->cur, 0, sizeof k->cur);
+	k->cur.off = (uint32_t)t->text_len;
+	k->letters = k->uppers = 0;
+	if (k->sent)
+		k->cur.flags |= PW_TOK_SENT;
+	if (k->gap_punct)
+		k->cur.flags |= PW_TOK_PUNCT;
+	k->sent = false;
+	k->gap_punct = false;
+	if (k->quote_close) {
+		k->cur.flags |= PW_TOK_QUOTE;
+		k->cur.quote = k->quote_id;
+	}
+	if (is_digit(c))
+		k->cur.flags |= PW_TOK_NUM;
+	else if (upper)
+		k->cur.flags |= PW_TOK_UPPER;
+}
+
 /* Add one normalised word code point; upper: the original character was upper case. */
 static void word_cp(struct tk *k, int32_t c, bool upper, bool letter)
 {
 	struct pw_tokens *t = k->t;
-	if (!k->in_tok) {
-		if (t->text_len > 0) {
-			text_reserve(t, 1);
-			t->text[t->text_len++] = ' ';
-		}
-		k->in_tok = true;
-		memset(&k->cur, 0, sizeof k->cur);
-		k->cur.off = (uint32_t)t->text_len;
-		k->letters = k->uppers = 0;
-		if (k->sent)
-			k->cur.flags |= PW_TOK_SENT;
-		if (k->gap_punct)
-			k->cur.flags |= PW_TOK_PUNCT;
-		k->sent = false;
-		k->gap_punct = false;
-		if (k->quote_close) {
-			k->cur.flags |= PW_TOK_QUOTE;
-			k->cur.quote = k->quote_id;
-		}
-		if (is_digit(c))
-			k->cur.flags |= PW_TOK_NUM;
-		else if (upper)
-			k->cur.flags |= PW_TOK_UPPER;
-	}
+	if (!k->in_tok)
+		tok_start(k, c, upper);
 	if (letter) {
 		k->letters++;
 		k->uppers += upper;
@@ -235,7 +264,7 @@ static void punct(struct tk *k, int32_t c)
 		return;
 	}
 	end_token(k);
-	if (c != ' ' && c != '\t' && utf8proc_category(c) != UTF8PROC_CATEGORY_ZS)
+	if (c < 0x80 ? c != ' ' && c != '\t' : utf8proc_category(c) != UTF8PROC_CATEGORY_ZS)
 		k->gap_punct = true;
 	switch (c) {
 	case '.': case '!': case '?': case ';': case 0x2026: case '\n': case '\r':
@@ -478,8 +507,30 @@ void pw_text_tokenize_append(struct pw_tokens *t, const char *str, size_t len)
 				word_cp(&k, b, false, false);
 			} else {
 				punct(&k, b);
+				k.prev_cp = b;
+				continue;
 			}
-			k.prev_cp = b;
+			/* the rest of an ASCII word in a tight loop (a following non-ASCII byte
+			 * may be a combining mark: the general path decides) */
+			while (pos + 1 < len && s[pos] < 0x80 && s[pos + 1] < 0x80) {
+				uint8_t x = s[pos];
+				if (x >= 'a' && x <= 'z') {
+					k.letters++;
+				} else if (x >= 'A' && x <= 'Z') {
+					k.letters++;
+					k.uppers++;
+					x |= 0x20;
+				} else if (!(x >= '0' && x <= '9')) {
+					break;
+				}
+				text_reserve(t, 1);
+				t->text[t->text_len++] = (char)x;
+				if (k.cur.ncp < UINT16_MAX)
+					k.cur.ncp++;
+				pos++;
+			}
+			k.pos = pos;
+			k.prev_cp = s[pos - 1];
 			continue;
 		}
 	slow:;
@@ -506,7 +557,18 @@ void pw_text_tokenize_append(struct pw_tokens *t, const char *str, size_t len)
 		k.pos = pos;
 		utf8proc_category_t cat = utf8proc_category(c);
 		bool upper = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
-		if (nmarks == 0 && c < TABLE_MAX && table[c].n != 255) {
+		if (nmarks == 0 && c < TABLE_MAX && table[c].word) {
+			/* the common case for Cyrillic, Armenian, accented Latin: precomputed bytes */
+			const struct cpmap *m = &table[c];
+			if (!k.in_tok)
+				tok_start(&k, m->cp[0], upper);
+			k.letters += m->nletters;
+			k.uppers += upper ? m->nletters : 0;
+			k.cur.ncp = (uint16_t)(k.cur.ncp + m->n < UINT16_MAX ? k.cur.ncp + m->n : UINT16_MAX);
+			text_reserve(t, m->nb);
+			memcpy(t->text + t->text_len, m->u8, m->nb);
+			t->text_len += m->nb;
+		} else if (nmarks == 0 && c < TABLE_MAX && table[c].n != 255) {
 			feed(&k, table[c].cp, table[c].n, upper);
 		} else {
 			int32_t out[CLUSTER_MAX];

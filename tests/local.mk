@@ -170,3 +170,4 @@ EXTRA_DIST += tests/fixtures/feeds/rss20_php_warning_prefix.xml
 EXTRA_DIST += tests/fixtures/feeds/rss20_ru_mislabelled_utf8.xml
 TESTS += tests/unit/test_extract_cli.sh
 EXTRA_DIST += tests/unit/test_extract_cli.sh
+EXTRA_DIST += tests/fixtures/pages/civilnet_style.html

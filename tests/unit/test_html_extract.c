@@ -48,7 +48,7 @@ static int has_para(const char *text, const char *p)
 
 struct page_case {
 	const char *file, *url, *charset;
-	const char *paras[12];   /* every article paragraph, in order */
+	const char *paras[16];   /* every article paragraph, in order */
 	const char *chrome[16];  /* strings that must not appear in the text */
 	const char *title, *author, *published, *canonical, *lang, *site, *image;
 };
@@ -133,6 +133,27 @@ static const struct page_case pages[] = {
 		{ "Главная", "Фото", "Читайте также", "Поделиться" },
 		"МИД России вручил ноту послу Азербайджана", "Ирина Соколова", "2023-09-13T15:20:00Z",
 		NULL, "ru", "Кавказский обозреватель", NULL,
+	},
+	{
+		"civilnet_style.html", "https://www.civilnet.example/news/123/", NULL,
+		{
+			"The Yerevan city council on Tuesday approved a new bus network that will replace most of the capital's minibus routes by the end of the year, after two years of consultations.",
+			"Under the plan, 48 bus lines will run on fixed timetables, with the busiest corridors served every six minutes at peak hours. Ticket prices stay at 100 drams.",
+			"What changes for passengers",
+			"Minibus lines along Mashtots Avenue are withdrawn from 1 April.",
+			"Night buses run on three lines until 2 a.m. on weekends.",
+			"Transfers within 45 minutes are free with the city card.",
+			"Deputy mayor Tigran Avinyan told council members that the reform was «long overdue» and that the city had already taken delivery of 120 of the 300 new buses it ordered from a Chinese manufacturer.",
+			"Peak-hour intervals",
+			"Corridor Interval\nMashtots–Komitas 6 minutes\nArabkir–Erebuni 8 minutes",
+			"Opposition councillors voted against, arguing that the plan had not been tested on the outskirts, where some districts will lose direct links to the centre. Residents of Nor Nork have collected signatures against the withdrawal of line 17.",
+			"Քաղաքապետարանը նշում է, որ նոր ցանցը կգործի ամբողջությամբ մինչև տարեվերջ։",
+		},
+		{ "Advertisement", "Read also", "Metro fares", "Subscribe", "Sign up", "city reporter",
+		  "Tags", "Most read", "Gyumri", "All rights reserved", "14.02.2024", "ՀԱՅ", "EN\n",
+		  "Yerevan council approves new bus network" },
+		"Yerevan council approves new bus network", "Anna Grigoryan", "2024-02-14T09:00:00Z",
+		NULL, "hy", "CivilNet", "https://www.civilnet.example/media/bus-network.jpg",
 	},
 };
 
@@ -238,7 +259,7 @@ static void test_not_html(void)
 	is_str(pw_extract_status_name(PW_EXTRACT_NOT_HTML), "not-html", "status names for the store");
 }
 
-/* The KOI8-R page with its meta tag lying (utf-8): only the HTTP charset can save it. */
+/* The KOI8-R page with its meta tag lying (windows-1251): only the HTTP charset can save it. */
 static void test_http_charset_wins(void)
 {
 	size_t len;
@@ -246,7 +267,7 @@ static void test_http_charset_wins(void)
 	char *m = strstr(data, "charset=koi8-r");
 	ok(m != NULL, "fixture has a KOI8-R meta tag");
 	if (m)
-		memcpy(m, "charset=utf-8 ", 14);
+		memcpy(m, "charset=cp1251", 14);
 	struct pw_article a;
 	char err[256];
 	struct pw_extract_opts o = { "KOI8-R", NULL, 0 };
@@ -259,6 +280,27 @@ static void test_http_charset_wins(void)
 	   "without it the wrong meta charset is followed (so the test above means something)");
 	pw_article_free(&a);
 	free(data);
+}
+
+/* No label, or a label claiming UTF-8: the bytes decide between windows-1251 and KOI8-R. */
+static void test_unlabelled_cyrillic(void)
+{
+	static const char *const files[] = { "ru_cp1251.html", "ru_koi8r.html" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(files); i++) {
+		size_t len;
+		char *data = load(files[i], &len);
+		char *m = strstr(data, "charset=");
+		if (m)
+			memcpy(m, "charzet=", 8); /* no longer a declaration */
+		struct pw_article a;
+		char err[256];
+		struct pw_extract_opts o = { "utf-8", NULL, 0 }; /* a wrong HTTP label */
+		int st = extract(data, len, &o, &a, err, sizeof err);
+		ok(st == PW_EXTRACT_OK && a.text && strstr(a.text, "Министерство иностранных дел России"),
+		   "%s without a usable label is still decoded right", files[i]);
+		pw_article_free(&a);
+		free(data);
+	}
 }
 
 static void test_bom_and_utf16(void)
@@ -371,6 +413,10 @@ static void test_titles(void)
 		{ "<title>Vestnik Kavkaza » Gas talks resume in Ashgabat after a long pause</title><meta property=og:site_name content=\"Vestnik Kavkaza\">",
 		  "Gas talks resume in Ashgabat after a long pause" },
 		{ "<title>Armenia - Azerbaijan</title>", "Armenia - Azerbaijan" },
+		{ "<title>Yerevan council approves new bus network • CivilNet</title>", "Yerevan council approves new bus network" },
+		{ "<title>Parliament adopts the budget in first reading | Politics | OC Media</title><meta property=og:site_name content=\"OC Media\">",
+		  "Parliament adopts the budget in first reading" },
+		{ "<title>How we designed the task queue - an async framework</title>", "How we designed the task queue - an async framework" },
 		{ "<meta name=twitter:title content=\"Tbilisi hosts Black Sea forum\"><title>Home</title>", "Tbilisi hosts Black Sea forum" },
 	};
 	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++) {
@@ -418,6 +464,26 @@ static void test_strong_signals(void)
 	pw_buf_free(&teasers);
 }
 
+static void test_hidden(void)
+{
+	const char *page =
+		"<html><body style=\"visibility:hidden\"><div class=\"content\">"
+		"<p>The body is hidden until the scripts of the page have run, which is common and harmless.</p>"
+		"<p style=\"display: none\">This paragraph is really hidden and must not appear in the text.</p>"
+		"<p hidden>Nor this one, hidden by the attribute, even though it is long enough.</p>"
+		"<div aria-hidden=\"true\">Screen-reader hidden block with enough words to be scored as text.</div>"
+		"<p>The second visible paragraph ends the article, with a comma or two, as articles do.</p>"
+		"</div></body></html>";
+	struct pw_article a;
+	char err[256];
+	int st = extract(page, strlen(page), NULL, &a, err, sizeof err);
+	ok(st == PW_EXTRACT_OK && a.text && strstr(a.text, "The body is hidden until") &&
+	   strstr(a.text, "The second visible paragraph"), "a <body> hidden until scripts run is still read");
+	ok(a.text && !strstr(a.text, "really hidden") && !strstr(a.text, "Nor this one") &&
+	   !strstr(a.text, "Screen-reader"), "display:none, hidden and aria-hidden blocks are dropped");
+	pw_article_free(&a);
+}
+
 static void test_free(void)
 {
 	struct pw_article a;
@@ -437,10 +503,12 @@ int main(void)
 	test_not_html();
 	test_http_charset_wins();
 	test_bom_and_utf16();
+	test_unlabelled_cyrillic();
 	test_structureless();
 	test_jsonld_body();
 	test_titles();
 	test_strong_signals();
+	test_hidden();
 	test_free();
 	return done_testing();
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -170,6 +171,40 @@ static void test_short_items(struct pw_store *s, int64_t f1, int64_t f2)
 	       "short texts are not put in the LSH index");
 }
 
+static int64_t copy_orig, copy_first;
+
+/* `presswatch similar ID ID` against this store (read-only, next to the open writer). */
+static void test_cli(const char *db)
+{
+	const char *top = getenv("top_builddir");
+	if (top == NULL || copy_orig == 0) {
+		skip("top_builddir not set: presswatch similar on item ids not checked");
+		return;
+	}
+	char *cmd = xasprintf("'%s/cli/presswatch' -d '%s' similar --json %lld %lld 2>&1", top, db,
+			      (long long)copy_orig, (long long)copy_first);
+	FILE *p = popen(cmd, "r");
+	char out[8192] = "";
+	size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+	out[n] = '\0';
+	int st = p ? pclose(p) : -1;
+	ok(st == 0 && strstr(out, "\"near_duplicate\":true") && strstr(out, "\"same_story\":true"),
+	   "presswatch similar on two item ids: duplicate and same story");
+	char want[64];
+	snprintf(want, sizeof want, "\"dup_of\":%lld", (long long)copy_orig);
+	ok(strstr(out, want) != NULL, "and shows the stored dup_of");
+	if (!strstr(out, want))
+		diag("%s", out);
+	free(cmd);
+	cmd = xasprintf("'%s/cli/presswatch' -d '%s' similar 999999 %lld 2>&1", top, db, (long long)copy_orig);
+	p = popen(cmd, "r");
+	n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+	out[n] = '\0';
+	st = p ? pclose(p) : -1;
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 1 && strstr(out, "no item with id 999999"), "an unknown item id is an error");
+	free(cmd);
+}
+
 static void test_copy_of_copy(struct pw_store *s, int64_t f1, int64_t f2)
 {
 	const char *base =
@@ -189,6 +224,8 @@ static void test_copy_of_copy(struct pw_store *s, int64_t f1, int64_t f2)
 	int64_t o = add_item(s, f1, "orig", "Original", base, t, NULL, &r);
 	int64_t c1 = add_item(s, f2, "copy1", "Copy", copy1, t + 60, NULL, &r);
 	ok(r.dup_of == o, "a copy is a duplicate of the original");
+	copy_orig = o;
+	copy_first = c1;
 	int64_t c2 = add_item(s, f2, "copy2", "Copy of copy", copy2, t + 120, NULL, &r);
 	ok(r.dup_of == o && c2 > c1, "a copy of the copy names the original too (len %zu)", len);
 	ok(r.dup_candidates >= 1 && r.dup_similarity >= 0.8, "found through LSH (%d candidates, %.3f)",
@@ -273,6 +310,7 @@ int main(void)
 			test_short_items(s, f1, f2);
 			test_copy_of_copy(s, f1, f2);
 			test_seeds(s, f2);
+			test_cli(path);
 		}
 		dc_free(&corpus);
 	}
