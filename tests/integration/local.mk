@@ -21,3 +21,6 @@ TESTS += tests/integration/daemonize.sh
 EXTRA_DIST += tests/integration/daemonize.sh
 TESTS += tests/integration/storefail.sh
 EXTRA_DIST += tests/integration/storefail.sh
+TESTS += tests/integration/alerts.sh
+EXTRA_DIST += tests/integration/alerts.sh
+EXTRA_DIST += tests/fixtures/alerts
