@@ -343,10 +343,10 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 	 *      the feed content is already >= skip_if_content characters;
 	 *   2. run pw_html_extract() on the page and, in ONE transaction per item,
 	 *      pw_store_item_set_article() (status "ok" or the error kind, attempts, next_attempt),
-	 *      then dedup (MinHash/LSH -> dup_of, story) via pw_store_item_set_story(), then topic
-	 *      and statement tags via pw_store_tag_add();
-	 *   3. after that commit, raise the alert when the item is the first of a new story
-	 *      tagged with an alerting topic that is a statement.
+	 *      then dedup (dup_of, story) via pw_dedup_assign() as assign_story() does, then
+	 *      pw_alert_item() with the item's story_id set (topic/statement tags, speakers, and
+	 *      the story's alert when due -- alert.h);
+	 *   3. after that commit, pw_alert_flush() writes the alerts recorded.
 	 * Items whose page fetch failed stay stored from the feed entry and are retried from
 	 * pw_store_items_pending_articles(), which also covers ids lost to a restart -- so the
 	 * stage should be driven by that query (kicked from here) rather than only by new_ids.
