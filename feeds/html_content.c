@@ -860,12 +860,27 @@ static int clean_conditionally(struct ctx *c, xmlNode *e)
 	       (embeds == 1 && len < 75) || embeds > 1;
 }
 
-static void clean_article(struct ctx *c, xmlNode **sel, size_t nsel)
+static int has_descendant(xmlNode *e, int tag)
+{
+	for (xmlNode *n = e->children; n; n = pw_hx_walk_next(n, e, 1))
+		if (hx_tag_of(n) == tag)
+			return 1;
+	return 0;
+}
+
+static int caption_class(const xmlNode *e)
+{
+	char lc[512];
+	lower_class_id(e, lc, sizeof lc);
+	return strstr(lc, "caption") || strstr(lc, "credit") || strstr(lc, "photo-author") ||
+	       strstr(lc, "img-desc") || strstr(lc, "image-desc");
+}
+
+/* Clean what was selected (HX_SELECTED roots and their subtrees). */
+static void clean_article(struct ctx *c)
 {
 	/* Reverse document order: inner blocks are judged (and removed) before outer ones. */
 	struct hx_doc *hd = c->hd;
-	(void)sel;
-	(void)nsel;
 	for (size_t i = hd->nelems; i-- > 0;) {
 		xmlNode *e = hd->elems[i];
 		struct hx_info *in = &hd->info[i];
@@ -891,6 +906,11 @@ static void clean_article(struct ctx *c, xmlNode **sel, size_t nsel)
 		char lc[256];
 		lower_into(lc, sizeof lc, pw_hx_attr(e, "class"));
 		if (tag == HX_FOOTER || tag == HX_ASIDE || tag == HX_FIGCAPTION || tag == HX_NAV)
+			drop = 1;
+		/* Photos with their captions and credits: figures, "caption"/"credit" blocks. */
+		else if (!is_root && in->chars < 300 &&
+			 ((tag == HX_FIGURE && !has_descendant(e, HX_TABLE)) ||
+			  caption_class(e)))
 			drop = 1;
 		else if (!is_root && in->chars < 500 &&
 			 (strstr(lc, "share") || strstr(lc, "sharedaddy")))
@@ -1190,7 +1210,7 @@ static size_t attempt(struct ctx *c, struct pw_buf *out, int *marked)
 		nsel = 1;
 		hx_inf(hd->body)->flags |= HX_SELECTED;
 	}
-	clean_article(c, sel, nsel);
+	clean_article(c);
 	struct ser s = { .out = out, .title = hd->title };
 	for (size_t i = 0; i < nsel; i++)
 		serialise(&s, sel[i]);
