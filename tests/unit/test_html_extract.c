@@ -49,7 +49,7 @@ static int has_para(const char *text, const char *p)
 struct page_case {
 	const char *file, *url, *charset;
 	const char *paras[16];   /* every article paragraph, in order */
-	const char *chrome[16];  /* strings that must not appear in the text */
+	const char *chrome[24];  /* strings that must not appear in the text */
 	const char *title, *author, *published, *canonical, *lang, *site, *image;
 };
 
@@ -66,7 +66,8 @@ static const struct page_case pages[] = {
 		},
 		{ "close", "Home", "Photo:", "Residents gather", "Read also", "Activists chain",
 		  "Facebook", "Share", "Latest news", "21.Oct.2025", "Armenian court", "cookies",
-		  "Become a member", "independent, member-funded", "Environment", "by Nini" },
+		  "Become a member", "independent, member-funded", "Environment", "by Nini",
+		  "min read", "Updated" },
 		"Tbilisi city hall postpones vote on Vake park development", "Nini Dolidze",
 		"2025-10-21T10:05:00Z",
 		"https://oc-media.org/news/tbilisi-city-hall-postpones-vote-on-vake-park-development/",
@@ -240,6 +241,8 @@ static void test_not_html(void)
 	const char *atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title></feed>";
 	check_not_html("an Atom feed", atom, strlen(atom), "feed");
 	check_not_html("a PNG image", (const char *)png, sizeof png, "binary");
+	const char *svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\"><text>Baku</text></svg>";
+	check_not_html("an SVG image", svg, strlen(svg), "SVG");
 	check_not_html("gzip data", (const char *)gz, sizeof gz, "gzip");
 	const char *txt = "Russia's Foreign Ministry has criticised Azerbaijan.\nclose\n";
 	check_not_html("plain text", txt, strlen(txt), "no HTML markup");
@@ -259,7 +262,7 @@ static void test_not_html(void)
 	is_str(pw_extract_status_name(PW_EXTRACT_NOT_HTML), "not-html", "status names for the store");
 }
 
-/* The KOI8-R page with its meta tag lying (utf-8): only the HTTP charset can save it. */
+/* The KOI8-R page with its meta tag lying (windows-1251): only the HTTP charset can save it. */
 static void test_http_charset_wins(void)
 {
 	size_t len;
@@ -267,7 +270,7 @@ static void test_http_charset_wins(void)
 	char *m = strstr(data, "charset=koi8-r");
 	ok(m != NULL, "fixture has a KOI8-R meta tag");
 	if (m)
-		memcpy(m, "charset=utf-8 ", 14);
+		memcpy(m, "charset=cp1251", 14);
 	struct pw_article a;
 	char err[256];
 	struct pw_extract_opts o = { "KOI8-R", NULL, 0 };
@@ -280,6 +283,27 @@ static void test_http_charset_wins(void)
 	   "without it the wrong meta charset is followed (so the test above means something)");
 	pw_article_free(&a);
 	free(data);
+}
+
+/* No label, or a label claiming UTF-8: the bytes decide between windows-1251 and KOI8-R. */
+static void test_unlabelled_cyrillic(void)
+{
+	static const char *const files[] = { "ru_cp1251.html", "ru_koi8r.html" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(files); i++) {
+		size_t len;
+		char *data = load(files[i], &len);
+		char *m = strstr(data, "charset=");
+		if (m)
+			memcpy(m, "charzet=", 8); /* no longer a declaration */
+		struct pw_article a;
+		char err[256];
+		struct pw_extract_opts o = { "utf-8", NULL, 0 }; /* a wrong HTTP label */
+		int st = extract(data, len, &o, &a, err, sizeof err);
+		ok(st == PW_EXTRACT_OK && a.text && strstr(a.text, "Министерство иностранных дел России"),
+		   "%s without a usable label is still decoded right", files[i]);
+		pw_article_free(&a);
+		free(data);
+	}
 }
 
 static void test_bom_and_utf16(void)
@@ -463,6 +487,31 @@ static void test_hidden(void)
 	pw_article_free(&a);
 }
 
+/* End markers in any case and script cut the link list after them, inside the article. */
+static void test_end_markers(void)
+{
+	static const char *const markers[] = { "SON XƏBƏRLƏR", "ЧИТАЙТЕ ТАКЖЕ:", "See also", "Տես նաև" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(markers); i++) {
+		char *page = xasprintf(
+			"<html><body><div class=\"news-body\">"
+			"<p>The ministry said on Monday that the talks would continue in Baku, with both delegations present.</p>"
+			"<p>The next round is planned for December, according to a statement published on its website.</p>"
+			"<p>Officials declined to say whether the border commissions would meet before the end of the year.</p>"
+			"<h4>%s</h4>"
+			"<div><a href=\"/n/1\">Gas exports to Europe rise by a tenth in October</a> 21.10.2025</div>"
+			"<div><a href=\"/n/2\">New ferry line links Alat and Kuryk from spring</a> 20.10.2025</div>"
+			"</div></body></html>", markers[i]);
+		struct pw_article a;
+		char err[256];
+		int st = extract(page, strlen(page), NULL, &a, err, sizeof err);
+		ok(st == PW_EXTRACT_OK && a.text && strstr(a.text, "border commissions") &&
+		   !strstr(a.text, "Gas exports") && !strstr(a.text, "ferry") && !strstr(a.text, "2025"),
+		   "end marker %zu cuts the headline list that follows it", i + 1);
+		pw_article_free(&a);
+		free(page);
+	}
+}
+
 static void test_free(void)
 {
 	struct pw_article a;
@@ -482,11 +531,13 @@ int main(void)
 	test_not_html();
 	test_http_charset_wins();
 	test_bom_and_utf16();
+	test_unlabelled_cyrillic();
 	test_structureless();
 	test_jsonld_body();
 	test_titles();
 	test_strong_signals();
 	test_hidden();
+	test_end_markers();
 	test_free();
 	return done_testing();
 }
