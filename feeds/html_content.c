@@ -5,11 +5,12 @@
  *  2. score every paragraph (1 + commas + length/100, at most 3) into its five nearest
  *     ancestors, weighted by tag and class/id hints, then scale by (1 - link density);
  *  3. take the best candidate (or the common ancestor of several close ones) and its siblings
- *     that score well or read like prose;
+ *     that score well or read like prose; itemprop=articleBody and a lone <article> weigh
+ *     heavily, and when they win only prose siblings join them;
  *  4. clean that subtree: headers that repeat the title, share bars, and blocks whose link,
  *     image, list or input density says "not prose";
- *  5. serialise, dropping captions/credits, UI labels and anything after a "See also" /
- *     "Latest news" marker.
+ *  5. serialise, dropping captions/credits, timestamps, UI labels, breadcrumb trails,
+ *     link-only paragraphs and the link list after a "See also" / "Latest news" marker.
  * When the text comes out short, retry with fewer removals and keep the longest result.
  */
 #include <ctype.h>
@@ -19,6 +20,7 @@
 
 #include "buf.h"
 #include "html_extract_int.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define F_STRIP_UNLIKELY 0x1
@@ -77,7 +79,7 @@ static const char *const end_markers[] = {
 	"читайте также", "смотрите также", "последние новости", "новости по теме", "по теме",
 	"похожие новости", "другие новости", "ещё по теме", "еще по теме", "самое читаемое",
 	"son xəbərlər", "digər xəbərlər", "oxşar xəbərlər", "həmçinin oxuyun", "ნახეთ ასევე",
-	"დაკავშირებული", "ბოლო ამბები", "տես նաև", "վերջին լուրեր", "читайте також",
+	"დაკავშირებული", "ბოლო ამბები", "տես նաև", "տես նաեւ", "վերջին լուրեր", "читайте також",
 	"останні новини",
 };
 /* Whole-paragraph UI labels. */
@@ -800,22 +802,22 @@ static int is_data_table(const xmlNode *t)
 	return rows >= 10 || cols > 4;
 }
 
+/*
+ * The whole text of e (at most 40 characters) is one of words (given lower case, as
+ * pw_text_normalize writes them: case-folded, punctuation gone, one space between words).
+ */
 static int whole_text_is(const xmlNode *e, const char *const *words, size_t n)
 {
 	if (hx_inf(e)->chars == 0 || hx_inf(e)->chars > 40)
 		return 0;
 	char *t = pw_hx_text(e);
-	char lc[160];
-	lower_into(lc, sizeof lc, t);
+	char *norm = pw_text_normalize(t, strlen(t));
 	free(t);
-	/* trim trailing punctuation such as ':' */
-	size_t l = strlen(lc);
-	while (l && (lc[l - 1] == ':' || lc[l - 1] == '.' || lc[l - 1] == ' '))
-		lc[--l] = '\0';
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(lc, words[i]) == 0)
-			return 1;
-	return 0;
+	int yes = 0;
+	for (size_t i = 0; i < n && !yes; i++)
+		yes = strcmp(norm, words[i]) == 0;
+	free(norm);
+	return yes;
 }
 
 static int ad_or_loading(const xmlNode *e)
@@ -1006,6 +1008,18 @@ static int stamp_line(const char *lc, size_t n)
 	return 0;
 }
 
+/* "Tags: Tbilisi, protests" and the like, at the start of a short block. */
+static int label_line(const char *lc)
+{
+	static const char *const labels[] = { "tags:", "tags :", "теги:", "метки:", "теги :",
+					      "etiketlər:", "keywords:", "ключевые слова:",
+					      "share:", "поделиться:", "topics:", "темы:" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(labels); i++)
+		if (strncmp(lc, labels[i], strlen(labels[i])) == 0)
+			return 1;
+	return 0;
+}
+
 static int chrome_paragraph(const char *p, const char *title)
 {
 	size_t n = pw_hx_utf8_len(p);
@@ -1016,7 +1030,7 @@ static int chrome_paragraph(const char *p, const char *title)
 		return 1;
 	char *lc = lower_utf8(p);
 	int drop = contains_any_ci(lc, caption_words, PW_ARRAY_SIZE(caption_words)) ||
-		   looks_like_date(lc) || stamp_line(lc, n);
+		   looks_like_date(lc) || stamp_line(lc, n) || label_line(lc);
 	for (size_t i = 0; !drop && i < PW_ARRAY_SIZE(ui_labels); i++)
 		drop = strcmp(lc, ui_labels[i]) == 0;
 	free(lc);
@@ -1099,14 +1113,14 @@ static int links_follow(const xmlNode *anchor)
 static int starts_with_marker(const xmlNode *e)
 {
 	char *t = pw_hx_text(e);
-	char *lc = lower_utf8(t);
+	char *norm = pw_text_normalize(t, strlen(t));
 	free(t);
 	int yes = 0;
 	for (size_t i = 0; i < PW_ARRAY_SIZE(end_markers) && !yes; i++) {
 		size_t l = strlen(end_markers[i]);
-		yes = strncmp(lc, end_markers[i], l) == 0 && (lc[l] == ':' || lc[l] == ' ');
+		yes = strncmp(norm, end_markers[i], l) == 0 && (norm[l] == ' ' || norm[l] == '\0');
 	}
-	free(lc);
+	free(norm);
 	return yes;
 }
 

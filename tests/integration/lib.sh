@@ -62,6 +62,12 @@ start_server() {
 
 # write_config [EXTRA-INI-LINES] -- presswatch.conf for the tests; feeds go to $T/feeds.conf
 write_config() {
+	# the alert log goes into $T unless the caller configures [alerts] itself
+	case "${1:-}" in
+	*"[alerts]"*) _alerts="" ;;
+	*) _alerts="[alerts]
+log = alerts.jsonl" ;;
+	esac
 	cat >"$T/presswatch.conf" <<EOF
 [store]
 path = store.db
@@ -84,10 +90,13 @@ max_interval = 60s
 max_backoff = ${PW_MAX_BACKOFF:-30s}
 jitter = 0
 [articles]
-fetch = no
+fetch = ${PW_FETCH_ARTICLES:-no}
+skip_if_content = ${PW_SKIP_IF_CONTENT:-1500}
+retries = ${PW_ARTICLE_RETRIES:-3}
 [include]
 feeds = feeds.conf
 ${1:-}
+$_alerts
 EOF
 	[ -f "$T/feeds.conf" ] || : >"$T/feeds.conf"
 	[ -f "$T/topics.conf" ] || : >"$T/topics.conf"

@@ -89,7 +89,7 @@ static const struct page_case pages[] = {
 		{ "close", "\xd0\x93\xd0\xbb\xd0\xb0\xd0\xb2\xd0\xbd\xd0\xb0\xd1\x8f", "| photo",
 		  "Report.az", "personal page", "See Also", "Armenia and Georgia agree", "IMF raises",
 		  "Georgian security service", "Popular", "Donate", "All rights reserved",
-		  "Ulviyya Ali", "11.06.2025" },
+		  "Ulviyya Ali", "11.06.2025", "Tags" },
 		"Baku answers Moscow over \"disputed territory\" remark", "Ulviyya Ali",
 		"2025-06-11T05:30:00Z", "https://jam-news.net/baku-answers-moscow-disputed-territory/",
 		"en", "JAMnews", "https://jam-news.net/wp-content/uploads/2025/06/baku-mfa.jpg",
@@ -241,6 +241,8 @@ static void test_not_html(void)
 	const char *atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title></feed>";
 	check_not_html("an Atom feed", atom, strlen(atom), "feed");
 	check_not_html("a PNG image", (const char *)png, sizeof png, "binary");
+	const char *svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\"><text>Baku</text></svg>";
+	check_not_html("an SVG image", svg, strlen(svg), "SVG");
 	check_not_html("gzip data", (const char *)gz, sizeof gz, "gzip");
 	const char *txt = "Russia's Foreign Ministry has criticised Azerbaijan.\nclose\n";
 	check_not_html("plain text", txt, strlen(txt), "no HTML markup");
@@ -418,7 +420,11 @@ static void test_titles(void)
 		{ "<title>Parliament adopts the budget in first reading | Politics | OC Media</title><meta property=og:site_name content=\"OC Media\">",
 		  "Parliament adopts the budget in first reading" },
 		{ "<title>How we designed the task queue - an async framework</title>", "How we designed the task queue - an async framework" },
+		{ "<link rel=canonical href=\"https://www.azernews.example/politics/1.html\"><title>Azernews - Baku hosts talks on the middle corridor</title>",
+		  "Baku hosts talks on the middle corridor" },
 		{ "<meta name=twitter:title content=\"Tbilisi hosts Black Sea forum\"><title>Home</title>", "Tbilisi hosts Black Sea forum" },
+		{ "<meta property=og:title content=\"JAMnews\"><meta property=og:site_name content=\"JAMnews\">"
+		  "<title>Armenian farmers protest new water tariffs | JAMnews</title>", "Armenian farmers protest new water tariffs" },
 	};
 	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++) {
 		char *page = xasprintf("<html><head>%s</head><body><p>The article body is long enough to be "
@@ -485,6 +491,31 @@ static void test_hidden(void)
 	pw_article_free(&a);
 }
 
+/* End markers in any case and script cut the link list after them, inside the article. */
+static void test_end_markers(void)
+{
+	static const char *const markers[] = { "SON XƏBƏRLƏR", "ЧИТАЙТЕ ТАКЖЕ:", "See also", "Տես նաև" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(markers); i++) {
+		char *page = xasprintf(
+			"<html><body><div class=\"news-body\">"
+			"<p>The ministry said on Monday that the talks would continue in Baku, with both delegations present.</p>"
+			"<p>The next round is planned for December, according to a statement published on its website.</p>"
+			"<p>Officials declined to say whether the border commissions would meet before the end of the year.</p>"
+			"<h4>%s</h4>"
+			"<div><a href=\"/n/1\">Gas exports to Europe rise by a tenth in October</a> 21.10.2025</div>"
+			"<div><a href=\"/n/2\">New ferry line links Alat and Kuryk from spring</a> 20.10.2025</div>"
+			"</div></body></html>", markers[i]);
+		struct pw_article a;
+		char err[256];
+		int st = extract(page, strlen(page), NULL, &a, err, sizeof err);
+		ok(st == PW_EXTRACT_OK && a.text && strstr(a.text, "border commissions") &&
+		   !strstr(a.text, "Gas exports") && !strstr(a.text, "ferry") && !strstr(a.text, "2025"),
+		   "end marker %zu cuts the headline list that follows it", i + 1);
+		pw_article_free(&a);
+		free(page);
+	}
+}
+
 static void test_free(void)
 {
 	struct pw_article a;
@@ -510,6 +541,7 @@ int main(void)
 	test_titles();
 	test_strong_signals();
 	test_hidden();
+	test_end_markers();
 	test_free();
 	return done_testing();
 }
