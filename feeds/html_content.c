@@ -45,7 +45,7 @@ static const struct pat unlikely_pats[] = {
 	{ "pager", 0 }, { "popup", 0 }, { "yom-remote", 0 }, { "cookie", 0 }, { "consent", 0 },
 	{ "subscribe", 0 }, { "newsletter", 0 }, { "see-also", 0 }, { "seealso", 0 },
 	{ "latest", 0 }, { "most-read", 0 }, { "mostread", 0 }, { "popular", 0 }, { "modal", 0 },
-	{ "nav", 1 }, { "trending", 0 }, { "share", 1 }, { "read-also", 0 }, { "readalso", 0 },
+	{ "nav", 1 }, { "trending", 0 }, { "read-also", 0 }, { "readalso", 0 },
 	{ "also-read", 0 }, { "recommend", 0 }, { "more-news", 0 }, { "advert", 0 },
 	{ "taboola", 0 }, { "outbrain", 0 },
 };
@@ -382,6 +382,8 @@ static char *byline_text(const xmlNode *e)
 	return t;
 }
 
+static int is_marked(const struct ctx *c, const xmlNode *e);
+
 static void lower_class_id(const xmlNode *n, char *lc, size_t len)
 {
 	lower_into(lc, len / 2, pw_hx_attr(n, "class"));
@@ -439,7 +441,7 @@ static void strip_unlikely(struct ctx *c)
 						continue;
 					}
 				}
-				if ((c->flags & F_STRIP_UNLIKELY) &&
+				if ((c->flags & F_STRIP_UNLIKELY) && !is_marked(c, n) &&
 				    match_any(lc, unlikely_pats, PW_ARRAY_SIZE(unlikely_pats)) &&
 				    !match_any(lc, maybe_pats, PW_ARRAY_SIZE(maybe_pats)) &&
 				    !has_ancestor(n, HX_TABLE, 0) && !has_ancestor(n, HX_CODE, 0))
@@ -858,12 +860,27 @@ static int clean_conditionally(struct ctx *c, xmlNode *e)
 	       (embeds == 1 && len < 75) || embeds > 1;
 }
 
-static void clean_article(struct ctx *c, xmlNode **sel, size_t nsel)
+static int has_descendant(xmlNode *e, int tag)
+{
+	for (xmlNode *n = e->children; n; n = pw_hx_walk_next(n, e, 1))
+		if (hx_tag_of(n) == tag)
+			return 1;
+	return 0;
+}
+
+static int caption_class(const xmlNode *e)
+{
+	char lc[512];
+	lower_class_id(e, lc, sizeof lc);
+	return strstr(lc, "caption") || strstr(lc, "credit") || strstr(lc, "photo-author") ||
+	       strstr(lc, "img-desc") || strstr(lc, "image-desc");
+}
+
+/* Clean what was selected (HX_SELECTED roots and their subtrees). */
+static void clean_article(struct ctx *c)
 {
 	/* Reverse document order: inner blocks are judged (and removed) before outer ones. */
 	struct hx_doc *hd = c->hd;
-	(void)sel;
-	(void)nsel;
 	for (size_t i = hd->nelems; i-- > 0;) {
 		xmlNode *e = hd->elems[i];
 		struct hx_info *in = &hd->info[i];
@@ -889,6 +906,11 @@ static void clean_article(struct ctx *c, xmlNode **sel, size_t nsel)
 		char lc[256];
 		lower_into(lc, sizeof lc, pw_hx_attr(e, "class"));
 		if (tag == HX_FOOTER || tag == HX_ASIDE || tag == HX_FIGCAPTION || tag == HX_NAV)
+			drop = 1;
+		/* Photos with their captions and credits: figures, "caption"/"credit" blocks. */
+		else if (!is_root && in->chars < 300 &&
+			 ((tag == HX_FIGURE && !has_descendant(e, HX_TABLE)) ||
+			  caption_class(e)))
 			drop = 1;
 		else if (!is_root && in->chars < 500 &&
 			 (strstr(lc, "share") || strstr(lc, "sharedaddy")))
@@ -1102,8 +1124,7 @@ static int ser_enter(struct ser *s, xmlNode *e)
 			return 0;
 		}
 		/* A paragraph that is nothing but a link, or "Read also: <headline>". */
-		if ((tag == HX_P || (in->flags & HX_PARA)) && in->chars > 0 && in->chars < 250 &&
-		    s->chars > 0) {
+		if ((tag == HX_P || (in->flags & HX_PARA)) && in->chars > 0 && in->chars < 250) {
 			double ld = in->link_chars / in->chars;
 			if (ld > 0.8 || (ld > 0.4 && starts_with_marker(e)))
 				return 0;
@@ -1189,7 +1210,7 @@ static size_t attempt(struct ctx *c, struct pw_buf *out, int *marked)
 		nsel = 1;
 		hx_inf(hd->body)->flags |= HX_SELECTED;
 	}
-	clean_article(c, sel, nsel);
+	clean_article(c);
 	struct ser s = { .out = out, .title = hd->title };
 	for (size_t i = 0; i < nsel; i++)
 		serialise(&s, sel[i]);
