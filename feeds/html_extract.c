@@ -325,6 +325,30 @@ static int sniff_meta_charset(const char *s, size_t len, char *out, size_t outle
 	return -1;
 }
 
+/*
+ * Undeclared (or wrongly declared) 8-bit text.  Cyrillic in windows-1251 or KOI8-R is almost
+ * all bytes >= 0xC0, where Latin text in windows-1252 has an accented letter here and there;
+ * and Russian is mostly lower case, which windows-1251 puts at 0xE0-0xFF and KOI8-R at
+ * 0xC0-0xDF.
+ */
+static const char *guess_8bit(const unsigned char *s, size_t len)
+{
+	size_t ascii_letters = 0, hi_lower = 0, hi_upper = 0;
+	size_t n = len < 65536 ? len : 65536;
+	for (size_t i = 0; i < n; i++) {
+		if (isalpha(s[i]))
+			ascii_letters++;
+		else if (s[i] >= 0xE0)
+			hi_lower++;
+		else if (s[i] >= 0xC0)
+			hi_upper++;
+	}
+	/* markup is ASCII: compare with a fraction of the ASCII letters */
+	if ((hi_lower + hi_upper) * 4 < ascii_letters)
+		return "WINDOWS-1252";
+	return hi_lower >= hi_upper ? "WINDOWS-1251" : "KOI8-R";
+}
+
 /* An encoding name iconv can use for this label (pw_charset_canonical's table first). */
 static const char *encoding_for(const char *label, char *tmp, size_t tmplen)
 {
@@ -371,17 +395,19 @@ static const char *pick_encoding(const char *data, size_t len, const char *http,
 	int utf8 = valid_utf8(u, len);
 	if (utf8 && has_multibyte(u, len))
 		return "UTF-8";
+	/* A label saying UTF-8 on bytes that are not is wrong; so is UTF-16 on a readable head. */
 	if (http && *http && (enc = encoding_for(http, tmp, tmplen)) != NULL &&
-	    strncmp(enc, "UTF-16", 6) != 0 && strncmp(enc, "UTF-32", 6) != 0)
+	    strncmp(enc, "UTF-16", 6) != 0 && strncmp(enc, "UTF-32", 6) != 0 &&
+	    (utf8 || strcmp(enc, "UTF-8") != 0))
 		return enc;
 	if (sniff_meta_charset(data, len, meta, sizeof meta) == 0 &&
 	    (enc = encoding_for(meta, tmp, tmplen)) != NULL) {
-		/* A byte stream cannot really be UTF-16 when its meta tag is readable as ASCII. */
 		if (strncmp(enc, "UTF-16", 6) == 0 || strncmp(enc, "UTF-32", 6) == 0)
 			return "UTF-8";
-		return enc;
+		if (utf8 || strcmp(enc, "UTF-8") != 0)
+			return enc;
 	}
-	return utf8 ? "UTF-8" : "WINDOWS-1252";
+	return utf8 ? "UTF-8" : guess_8bit(u, len);
 }
 
 /* ---- element index ---- */

@@ -9,8 +9,9 @@
  *
  * Encoding: a byte-order mark > bytes that are valid multi-byte UTF-8 (a stale legacy label
  * on a re-saved page is common; legacy text never validates) > opts->charset (from HTTP) >
- * <meta charset> / http-equiv / XML declaration in the first 8 KB > UTF-8 if valid, else
- * windows-1252.  Legacy encodings are converted with iconv, invalid bytes becoming U+FFFD.
+ * <meta charset> / http-equiv / XML declaration in the first 8 KB (a UTF-8 label on bytes
+ * that are not UTF-8 is ignored) > UTF-8 if valid > a guess between windows-1252,
+ * windows-1251 and KOI8-R from the byte distribution.  Legacy encodings are converted with iconv, invalid bytes becoming U+FFFD.
  * All output strings are UTF-8.
  *
  * Limits: libxml2 stops at nesting depth 256 (presswatch never sets XML_PARSE_HUGE), so text

@@ -259,7 +259,7 @@ static void test_not_html(void)
 	is_str(pw_extract_status_name(PW_EXTRACT_NOT_HTML), "not-html", "status names for the store");
 }
 
-/* The KOI8-R page with its meta tag lying (utf-8): only the HTTP charset can save it. */
+/* The KOI8-R page with its meta tag lying (windows-1251): only the HTTP charset can save it. */
 static void test_http_charset_wins(void)
 {
 	size_t len;
@@ -267,7 +267,7 @@ static void test_http_charset_wins(void)
 	char *m = strstr(data, "charset=koi8-r");
 	ok(m != NULL, "fixture has a KOI8-R meta tag");
 	if (m)
-		memcpy(m, "charset=utf-8 ", 14);
+		memcpy(m, "charset=cp1251", 14);
 	struct pw_article a;
 	char err[256];
 	struct pw_extract_opts o = { "KOI8-R", NULL, 0 };
@@ -280,6 +280,27 @@ static void test_http_charset_wins(void)
 	   "without it the wrong meta charset is followed (so the test above means something)");
 	pw_article_free(&a);
 	free(data);
+}
+
+/* No label, or a label claiming UTF-8: the bytes decide between windows-1251 and KOI8-R. */
+static void test_unlabelled_cyrillic(void)
+{
+	static const char *const files[] = { "ru_cp1251.html", "ru_koi8r.html" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(files); i++) {
+		size_t len;
+		char *data = load(files[i], &len);
+		char *m = strstr(data, "charset=");
+		if (m)
+			memcpy(m, "charzet=", 8); /* no longer a declaration */
+		struct pw_article a;
+		char err[256];
+		struct pw_extract_opts o = { "utf-8", NULL, 0 }; /* a wrong HTTP label */
+		int st = extract(data, len, &o, &a, err, sizeof err);
+		ok(st == PW_EXTRACT_OK && a.text && strstr(a.text, "Министерство иностранных дел России"),
+		   "%s without a usable label is still decoded right", files[i]);
+		pw_article_free(&a);
+		free(data);
+	}
 }
 
 static void test_bom_and_utf16(void)
@@ -482,6 +503,7 @@ int main(void)
 	test_not_html();
 	test_http_charset_wins();
 	test_bom_and_utf16();
+	test_unlabelled_cyrillic();
 	test_structureless();
 	test_jsonld_body();
 	test_titles();
