@@ -11,6 +11,25 @@ bench-extract: bench/bench_extract$(EXEEXT)
 	bench/bench_extract $(top_srcdir)/tests/fixtures/pages/*.html; \
 	if test -d "$$corpus"; then echo "Readability corpus:"; bench/bench_extract -t 5 "$$corpus"/*/source.html; \
 	else echo "bench-extract: $$corpus not found, corpus run skipped"; fi
+EXTRA_PROGRAMS += bench/bench_parse
+bench_bench_parse_SOURCES = bench/bench_parse.c
+bench_bench_parse_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+bench_bench_parse_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+CLEANFILES += bench/bench_parse$(EXEEXT)
+dist_noinst_SCRIPTS += bench/run
+dist_noinst_SCRIPTS += bench/gen_corpus.py
+dist_noinst_SCRIPTS += bench/feedparser_bench.py
+EXTRA_DIST += bench/readability/package.json
+EXTRA_DIST += bench/readability/package-lock.json
+EXTRA_DIST += bench/readability/readability_bench.js
+EXTRA_DIST += bench/results.json
+EXTRA_DIST += bench/results.txt
+# BENCH_ARGS passes options to bench/run, e.g. make bench BENCH_ARGS='--feeds 1000 --runs 5'
+.PHONY: bench-run
+bench: bench-run
+bench-run: bench-extract bench-store bench-dedup bench-tag bench/bench_parse$(EXEEXT) daemon/presswatchd$(EXEEXT)
+	@test -x bench/bench_extract$(EXEEXT) || $(MAKE) $(AM_MAKEFLAGS) bench/bench_extract$(EXEEXT)
+	python3 $(abs_top_srcdir)/bench/run --build $(abs_top_builddir) --src $(abs_top_srcdir) $(BENCH_ARGS)
 EXTRA_PROGRAMS += bench/bench_store
 bench_bench_store_SOURCES = bench/bench_store.c
 bench_bench_store_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)

@@ -987,6 +987,25 @@ static int looks_like_date(const char *s)
 	return digits >= 4 && letters <= 9;
 }
 
+/* "Updated: 21.10.2025 14:05", "4 min read": timestamps and reading times, not prose. */
+static int stamp_line(const char *lc, size_t n)
+{
+	static const char *const prefixes[] = { "updated", "last updated", "published", "posted",
+						"обновлено", "опубликовано", "дата публикации",
+						"最終更新", "yenilənib", "dərc olunub" };
+	static const char *const reading[] = { "min read", "minute read", "minutes read",
+					       "мин чтения", "минут чтения", "dəq oxu" };
+	if (n > 60 || !strpbrk(lc, "0123456789"))
+		return 0;
+	for (size_t i = 0; i < PW_ARRAY_SIZE(prefixes); i++)
+		if (strncmp(lc, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	for (size_t i = 0; i < PW_ARRAY_SIZE(reading); i++)
+		if (n <= 30 && strstr(lc, reading[i]))
+			return 1;
+	return 0;
+}
+
 static int chrome_paragraph(const char *p, const char *title)
 {
 	size_t n = pw_hx_utf8_len(p);
@@ -997,7 +1016,7 @@ static int chrome_paragraph(const char *p, const char *title)
 		return 1;
 	char *lc = lower_utf8(p);
 	int drop = contains_any_ci(lc, caption_words, PW_ARRAY_SIZE(caption_words)) ||
-		   looks_like_date(lc);
+		   looks_like_date(lc) || stamp_line(lc, n);
 	for (size_t i = 0; !drop && i < PW_ARRAY_SIZE(ui_labels); i++)
 		drop = strcmp(lc, ui_labels[i]) == 0;
 	free(lc);
