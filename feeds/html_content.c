@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "html_extract_int.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define F_STRIP_UNLIKELY 0x1
@@ -77,7 +78,7 @@ static const char *const end_markers[] = {
 	"читайте также", "смотрите также", "последние новости", "новости по теме", "по теме",
 	"похожие новости", "другие новости", "ещё по теме", "еще по теме", "самое читаемое",
 	"son xəbərlər", "digər xəbərlər", "oxşar xəbərlər", "həmçinin oxuyun", "ნახეთ ასევე",
-	"დაკავშირებული", "ბოლო ამბები", "տես նաև", "վերջին լուրեր", "читайте також",
+	"დაკავშირებული", "ბოლო ამბები", "տես նաև", "տես նաեւ", "վերջին լուրեր", "читайте також",
 	"останні новини",
 };
 /* Whole-paragraph UI labels. */
@@ -800,22 +801,22 @@ static int is_data_table(const xmlNode *t)
 	return rows >= 10 || cols > 4;
 }
 
+/*
+ * The whole text of e (at most 40 characters) is one of words (given lower case, as
+ * pw_text_normalize writes them: case-folded, punctuation gone, one space between words).
+ */
 static int whole_text_is(const xmlNode *e, const char *const *words, size_t n)
 {
 	if (hx_inf(e)->chars == 0 || hx_inf(e)->chars > 40)
 		return 0;
 	char *t = pw_hx_text(e);
-	char lc[160];
-	lower_into(lc, sizeof lc, t);
+	char *norm = pw_text_normalize(t, strlen(t));
 	free(t);
-	/* trim trailing punctuation such as ':' */
-	size_t l = strlen(lc);
-	while (l && (lc[l - 1] == ':' || lc[l - 1] == '.' || lc[l - 1] == ' '))
-		lc[--l] = '\0';
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(lc, words[i]) == 0)
-			return 1;
-	return 0;
+	int yes = 0;
+	for (size_t i = 0; i < n && !yes; i++)
+		yes = strcmp(norm, words[i]) == 0;
+	free(norm);
+	return yes;
 }
 
 static int ad_or_loading(const xmlNode *e)
@@ -1099,14 +1100,14 @@ static int links_follow(const xmlNode *anchor)
 static int starts_with_marker(const xmlNode *e)
 {
 	char *t = pw_hx_text(e);
-	char *lc = lower_utf8(t);
+	char *norm = pw_text_normalize(t, strlen(t));
 	free(t);
 	int yes = 0;
 	for (size_t i = 0; i < PW_ARRAY_SIZE(end_markers) && !yes; i++) {
 		size_t l = strlen(end_markers[i]);
-		yes = strncmp(lc, end_markers[i], l) == 0 && (lc[l] == ':' || lc[l] == ' ');
+		yes = strncmp(norm, end_markers[i], l) == 0 && (norm[l] == ' ' || norm[l] == '\0');
 	}
-	free(lc);
+	free(norm);
 	return yes;
 }
 

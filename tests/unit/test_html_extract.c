@@ -485,6 +485,31 @@ static void test_hidden(void)
 	pw_article_free(&a);
 }
 
+/* End markers in any case and script cut the link list after them, inside the article. */
+static void test_end_markers(void)
+{
+	static const char *const markers[] = { "SON XƏBƏRLƏR", "ЧИТАЙТЕ ТАКЖЕ:", "See also", "Տես նաև" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(markers); i++) {
+		char *page = xasprintf(
+			"<html><body><div class=\"news-body\">"
+			"<p>The ministry said on Monday that the talks would continue in Baku, with both delegations present.</p>"
+			"<p>The next round is planned for December, according to a statement published on its website.</p>"
+			"<p>Officials declined to say whether the border commissions would meet before the end of the year.</p>"
+			"<h4>%s</h4>"
+			"<div><a href=\"/n/1\">Gas exports to Europe rise by a tenth in October</a> 21.10.2025</div>"
+			"<div><a href=\"/n/2\">New ferry line links Alat and Kuryk from spring</a> 20.10.2025</div>"
+			"</div></body></html>", markers[i]);
+		struct pw_article a;
+		char err[256];
+		int st = extract(page, strlen(page), NULL, &a, err, sizeof err);
+		ok(st == PW_EXTRACT_OK && a.text && strstr(a.text, "border commissions") &&
+		   !strstr(a.text, "Gas exports") && !strstr(a.text, "ferry") && !strstr(a.text, "2025"),
+		   "end marker %zu cuts the headline list that follows it", i + 1);
+		pw_article_free(&a);
+		free(page);
+	}
+}
+
 static void test_free(void)
 {
 	struct pw_article a;
@@ -510,6 +535,7 @@ int main(void)
 	test_titles();
 	test_strong_signals();
 	test_hidden();
+	test_end_markers();
 	test_free();
 	return done_testing();
 }
