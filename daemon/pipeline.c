@@ -22,6 +22,8 @@
 
 #include "alert.h"
 #include "feed_parse.h"
+#include "feed_text.h"
+#include "store_dedup.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -208,6 +210,47 @@ static void item_from_entry(const struct pw_poll *p, const struct pw_feed_item *
 	it->fetched = now;
 }
 
+/*
+ * Is the feed entry's text final, i.e. will no article page replace it?  True with
+ * [articles] fetch = no, or when the feed content is at least skip_if_content characters
+ * (the rule SEAM 2 states for the article stage).  Then the item is deduplicated and put in
+ * its story right here, so it can alert; otherwise that waits for the article stage.
+ */
+static int entry_text_final(const struct pw_config *cfg, const struct pw_item *it)
+{
+	if (!cfg->fetch_articles)
+		return 1;
+	if (cfg->skip_if_content == 0 || !it->body || strlen(it->body) < cfg->skip_if_content)
+		return 0;
+	char *text = pw_html_to_text(it->body);
+	size_t chars = 0;
+	for (const char *c = text; *c; c++)
+		chars += ((unsigned char)*c & 0xC0) != 0x80;
+	free(text);
+	return chars >= cfg->skip_if_content;
+}
+
+/* Inside the poll's transaction: dup_of and story of an item whose text is final. */
+static int assign_story(const struct pw_config *cfg, struct pw_store *s, struct pw_item *it)
+{
+	struct pw_dedup_conf dc;
+	struct pw_dedup_result dr;
+	pw_dedup_conf_default(&dc);
+	if (cfg->near_duplicate > 0)
+		dc.near_duplicate = cfg->near_duplicate;
+	if (cfg->same_story > 0)
+		dc.same_story = cfg->same_story;
+	if (cfg->story_window_s > 0)
+		dc.window_s = cfg->story_window_s;
+	const char *text = it->body && *it->body ? it->body : it->summary;
+	if (pw_dedup_assign(s, it->id, it->title, text, it->published != PW_NOTIME ? it->published : it->fetched,
+			    &dc, &dr) < 0)
+		return -1;
+	it->story_id = dr.story_id;
+	it->dup_of = dr.dup_of;
+	return 0;
+}
+
 int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_items)
 {
 	struct pw_store *s = p->pl->store;
@@ -262,8 +305,11 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 		 * item is never visible without them.  Topic and statement tags need the article
 		 * text and belong to the article stage (SEAM 2).
 		 * Until then, the feed entry's own text gives the first topic tags (and the item's
-		 * feed:/lang: tags); alerts wait for the story (alert.h).
+		 * feed:/lang: tags); alerts wait for the story (alert.h), which is assigned here
+		 * when no article page will replace the entry's text (entry_text_final()).
 		 */
+		if (entry_text_final(cfg, &it) && assign_story(cfg, s, &it) < 0)
+			goto fail;
 		if (p->pl->alerter && pw_alert_item(p->pl->alerter, s, &it, p->feed_name, now) < 0)
 			goto fail;
 	}
@@ -297,10 +343,10 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 	 *      the feed content is already >= skip_if_content characters;
 	 *   2. run pw_html_extract() on the page and, in ONE transaction per item,
 	 *      pw_store_item_set_article() (status "ok" or the error kind, attempts, next_attempt),
-	 *      then dedup (MinHash/LSH -> dup_of, story) via pw_store_item_set_story(), then topic
-	 *      and statement tags via pw_store_tag_add();
-	 *   3. after that commit, raise the alert when the item is the first of a new story
-	 *      tagged with an alerting topic that is a statement.
+	 *      then dedup (dup_of, story) via pw_dedup_assign() as assign_story() does, then
+	 *      pw_alert_item() with the item's story_id set (topic/statement tags, speakers, and
+	 *      the story's alert when due -- alert.h);
+	 *   3. after that commit, pw_alert_flush() writes the alerts recorded.
 	 * Items whose page fetch failed stay stored from the feed entry and are retried from
 	 * pw_store_items_pending_articles(), which also covers ids lost to a restart -- so the
 	 * stage should be driven by that query (kicked from here) rather than only by new_ids.

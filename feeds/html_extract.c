@@ -238,6 +238,10 @@ static int sniff_not_html(const char *data, size_t len, char *why, size_t whylen
 			snprintf(why, whylen, "XML, not HTML");
 		return -1;
 	}
+	if (ci_prefix(s, n, "<svg")) {
+		snprintf(why, whylen, "an SVG image");
+		return -1;
+	}
 	if (s[0] == '<')
 		return 0;
 	size_t scan = n < 65536 ? n : 65536;

@@ -19,3 +19,6 @@ TESTS += tests/integration/notify.sh
 EXTRA_DIST += tests/integration/notify.sh
 TESTS += tests/integration/daemonize.sh
 EXTRA_DIST += tests/integration/daemonize.sh
+TESTS += tests/integration/alerts.sh
+EXTRA_DIST += tests/integration/alerts.sh
+EXTRA_DIST += tests/fixtures/alerts

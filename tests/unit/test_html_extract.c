@@ -241,6 +241,8 @@ static void test_not_html(void)
 	const char *atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title></feed>";
 	check_not_html("an Atom feed", atom, strlen(atom), "feed");
 	check_not_html("a PNG image", (const char *)png, sizeof png, "binary");
+	const char *svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\"><text>Baku</text></svg>";
+	check_not_html("an SVG image", svg, strlen(svg), "SVG");
 	check_not_html("gzip data", (const char *)gz, sizeof gz, "gzip");
 	const char *txt = "Russia's Foreign Ministry has criticised Azerbaijan.\nclose\n";
 	check_not_html("plain text", txt, strlen(txt), "no HTML markup");
