@@ -732,6 +732,9 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 				m.v[S_PARSELY_TITLE] };
 	for (size_t i = 0; i < PW_ARRAY_SIZE(order) && !t; i++)
 		t = order[i];
+	/* og:title that is just the site's name (a template default): look further. */
+	if (t && a->site_name && same_name(t, strlen(t), a->site_name))
+		t = NULL;
 	if (!t && m.v[S_H1] && m.n_h1 == 1 && m.v[S_TITLE] && strstr(m.v[S_TITLE], m.v[S_H1]))
 		t = m.v[S_H1];
 	if (!t)

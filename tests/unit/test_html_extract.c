@@ -421,6 +421,8 @@ static void test_titles(void)
 		  "Parliament adopts the budget in first reading" },
 		{ "<title>How we designed the task queue - an async framework</title>", "How we designed the task queue - an async framework" },
 		{ "<meta name=twitter:title content=\"Tbilisi hosts Black Sea forum\"><title>Home</title>", "Tbilisi hosts Black Sea forum" },
+		{ "<meta property=og:title content=\"JAMnews\"><meta property=og:site_name content=\"JAMnews\">"
+		  "<title>Armenian farmers protest new water tariffs | JAMnews</title>", "Armenian farmers protest new water tariffs" },
 	};
 	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++) {
 		char *page = xasprintf("<html><head>%s</head><body><p>The article body is long enough to be "
