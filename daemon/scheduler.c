@@ -214,13 +214,26 @@ static void poll_done(struct sfeed *f, const struct pw_fetch_result *r)
 
 	size_t nnew = 0;
 	int stored = pw_poll_store(f->poll, st, &nnew) == 0;
-
-	if (kind == PW_POLL_OK && r->status == 304)
+	if (!stored) {
+		/*
+		 * Nothing of this poll reached the store (locked, disk full, ...).  Forget the
+		 * validators, or the next poll would be answered 304 and the items of this one
+		 * lost; retry with backoff.  The store error itself was logged by pw_poll_store.
+		 */
+		replace(&st->etag, NULL);
+		replace(&st->last_modified, NULL);
+		st->fail_count++;
+		replace(&st->last_error, "the store refused the poll's transaction");
+		delay = pw_sched_next_delay(&sp, PW_POLL_ERROR, st->ttl_s, st->fail_count, -1, rnd32());
+		st->next_poll = now + delay;
+		pw_warn("feed %s (%s): HTTP %ld, %zu items in feed, but nothing could be stored; the next poll "
+			"fetches the whole feed again in %" PRId64 "s", f->name, url_for_log, r->status,
+			parse->nitems, delay);
+	} else if (kind == PW_POLL_OK && r->status == 304)
 		pw_info("feed %s (%s): 304 not modified; next poll in %" PRId64 "s", f->name, url_for_log, delay);
 	else if (kind == PW_POLL_OK)
-		pw_info("feed %s (%s): poll ok: %zu new items (%zu in feed, %zu bytes, %.2fs)%s; next poll in %" PRId64 "s",
-			f->name, url_for_log, nnew, parse->nitems, r->body_bytes, r->seconds,
-			stored ? "" : " NOT STORED", delay);
+		pw_info("feed %s (%s): poll ok: %zu new items (%zu in feed, %zu bytes, %.2fs); next poll in %" PRId64 "s",
+			f->name, url_for_log, nnew, parse->nitems, r->body_bytes, r->seconds, delay);
 	else if (nnew > 0)
 		pw_warn("feed %s (%s): %s; %zu new items recovered and stored; failure %d, retry in %" PRId64 "s",
 			f->name, url_for_log, reason, nnew, st->fail_count, delay);

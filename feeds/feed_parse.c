@@ -604,7 +604,7 @@ static void cap_finish(struct pw_feed_parser *p)
 			val = t;
 		} else {
 			const char *base = cur_base(p) ? cur_base(p) : p->info.link;
-			val = pw_html_resolve_links(t, base);
+			val = pw_html_clean(t, base);
 			free(t);
 		}
 		break;

@@ -9,8 +9,10 @@
  * become U+FFFD).  Broken documents yield what can be recovered.
  *
  * Field conventions: titles, authors and categories are plain text (entities decoded,
- * markup stripped, whitespace collapsed); summary and content keep their HTML, with relative
- * links inside made absolute (Atom type="text" content is kept as the text it is).  Links
+ * markup stripped, whitespace collapsed); summary and content keep their HTML, cleaned of
+ * what could run (scripts, iframes, objects, on* handlers, javascript: URLs; see
+ * pw_html_clean) and with relative links made absolute (Atom type="text" content is kept
+ * as the text it is).  Links
  * are absolute (resolved against xml:base, else opts.base_url, else the feed's own link).
  * Fields are read only from an item's own children (or a media:group): a <title> inside an
  * extension element is not the item's title.  When an element repeats, the first wins,

@@ -9,6 +9,7 @@
 #include <libxml/HTMLparser.h>
 
 #include "buf.h"
+#include "common.h"
 #include "feed_text.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -252,9 +253,64 @@ static void attr_encode(struct pw_buf *b, const char *s, char quote)
 	}
 }
 
-char *pw_html_resolve_links(const char *html, const char *base)
+/* Elements dropped together with their content, and elements dropped as tags only. */
+static const char *const drop_with_content[] = { "script", "style", "applet", "object", "iframe",
+	"frameset", "noembed", "template" };
+static const char *const drop_tag[] = { "embed", "frame", "base", "meta", "link", "param" };
+
+static int in_list(const char *name, size_t n, const char *const *list, size_t count)
 {
-	if (!base || !strchr(html, '<'))
+	for (size_t i = 0; i < count; i++)
+		if (tag_is(name, n, list[i]))
+			return 1;
+	return 0;
+}
+
+/* A URL that would run code when followed or loaded. */
+static int dangerous_url(const char *u)
+{
+	char scheme[16];
+	size_t n = 0;
+	for (const char *c = u; *c && n < sizeof scheme - 1; c++) {
+		if (*c == ':')
+			break;
+		if ((unsigned char)*c <= ' ')
+			continue; /* "java\tscript:" tricks */
+		scheme[n++] = (char)tolower((unsigned char)*c);
+	}
+	scheme[n] = '\0';
+	if (!strchr(u, ':'))
+		return 0;
+	return strcmp(scheme, "javascript") == 0 || strcmp(scheme, "vbscript") == 0 ||
+	       (strcmp(scheme, "data") == 0 && strncasecmp(strchr(u, ':') + 1, "image/", 6) != 0);
+}
+
+/* Skips a tag starting at p ('<'), honouring quoted attribute values; returns the char after '>'. */
+static const char *skip_tag(const char *p)
+{
+	char q = 0;
+	int after_eq = 0;
+	for (p++; *p; p++) {
+		if (q) {
+			if (*p == q)
+				q = 0;
+		} else if (*p == '>') {
+			return p + 1;
+		} else if (after_eq && (*p == '"' || *p == '\'')) {
+			q = *p;
+			after_eq = 0;
+		} else if (*p == '=') {
+			after_eq = 1;
+		} else if (!is_space((unsigned char)*p)) {
+			after_eq = 0;
+		}
+	}
+	return p;
+}
+
+char *pw_html_clean(const char *html, const char *base)
+{
+	if (!strchr(html, '<'))
 		return xstrdup(html);
 	struct pw_buf out = PW_BUF_INIT;
 	const char *p = html;
@@ -266,18 +322,60 @@ char *pw_html_resolve_links(const char *html, const char *base)
 		}
 		pw_buf_append(&out, p, (size_t)(lt - p));
 		p = lt;
-		if (!isalpha((unsigned char)p[1])) {
+		if (strncmp(p, "<!--", 4) == 0) {
+			const char *e = strstr(p + 4, "-->");
+			p = e ? e + 3 : p + strlen(p);
+			continue;
+		}
+		int closing = p[1] == '/';
+		const char *nm = p + 1 + closing;
+		if (!isalpha((unsigned char)*nm)) {
 			pw_buf_putc(&out, *p++);
 			continue;
 		}
-		/* inside a start tag: copy the name, then walk the attributes */
-		const char *q = p + 1;
-		while (isalnum((unsigned char)*q))
-			q++;
-		pw_buf_append(&out, p, (size_t)(q - p));
-		p = q;
+		size_t nl = 0;
+		while (isalnum((unsigned char)nm[nl]))
+			nl++;
+		if (in_list(nm, nl, drop_with_content, PW_ARRAY_SIZE(drop_with_content))) {
+			if (closing) {
+				p = skip_tag(p);
+				continue;
+			}
+			/* skip to the matching end tag (or the end of the fragment) */
+			const char *e = skip_tag(p);
+			for (;;) {
+				e = strchr(e, '<');
+				if (!e || (e[1] == '/' && strncasecmp(e + 2, nm, nl) == 0 && !isalnum((unsigned char)e[2 + nl])))
+					break;
+				e++;
+			}
+			p = e ? skip_tag(e) : p + strlen(p);
+			continue;
+		}
+		if (in_list(nm, nl, drop_tag, PW_ARRAY_SIZE(drop_tag))) {
+			p = skip_tag(p);
+			continue;
+		}
+		if (closing) {
+			const char *e = skip_tag(p);
+			pw_buf_append(&out, p, (size_t)(e - p));
+			p = e;
+			continue;
+		}
+		/* a start tag we keep: copy the name, then walk the attributes */
+		pw_buf_append(&out, p, (size_t)(nm + nl - p));
+		p = nm + nl;
+		int pending_ws = 0; /* written before the next kept attribute, so a dropped one leaves no gap */
 		while (*p && *p != '>') {
-			if (is_space((unsigned char)*p) || *p == '/') {
+			if (is_space((unsigned char)*p)) {
+				pending_ws = 1;
+				p++;
+				continue;
+			}
+			if (*p == '/') {
+				if (pending_ws)
+					pw_buf_putc(&out, ' ');
+				pending_ws = 0;
 				pw_buf_putc(&out, *p++);
 				continue;
 			}
@@ -287,50 +385,65 @@ char *pw_html_resolve_links(const char *html, const char *base)
 			size_t anl = (size_t)(p - an);
 			if (anl == 0) {
 				pw_buf_putc(&out, *p++);
+				pending_ws = 0;
 				continue;
 			}
-			pw_buf_append(&out, an, anl);
 			const char *ws = p;
 			while (is_space((unsigned char)*p))
 				p++;
-			if (*p != '=') {
-				pw_buf_append(&out, ws, (size_t)(p - ws));
+			const char *vs = NULL, *ve = NULL;
+			char quote = 0;
+			if (*p == '=') {
+				p++;
+				while (is_space((unsigned char)*p))
+					p++;
+				quote = (*p == '"' || *p == '\'') ? *p : 0;
+				vs = quote ? p + 1 : p;
+				ve = vs;
+				if (quote) {
+					while (*ve && *ve != quote)
+						ve++;
+				} else {
+					while (*ve && !is_space((unsigned char)*ve) && *ve != '>')
+						ve++;
+				}
+				p = (quote && *ve) ? ve + 1 : ve;
+			}
+			/* event handlers never survive */
+			if (anl > 2 && strncasecmp(an, "on", 2) == 0)
+				continue;
+			char *raw = vs ? attr_decode(vs, (size_t)(ve - vs)) : NULL;
+			if (raw && url_attr(an, anl) && dangerous_url(raw)) {
+				free(raw);
 				continue;
 			}
-			p++;
-			while (is_space((unsigned char)*p))
-				p++;
-			char quote = (*p == '"' || *p == '\'') ? *p : 0;
-			const char *vs = quote ? p + 1 : p;
-			const char *ve = vs;
-			if (quote) {
-				while (*ve && *ve != quote)
-					ve++;
-			} else {
-				while (*ve && !is_space((unsigned char)*ve) && *ve != '>')
-					ve++;
+			if (pending_ws)
+				pw_buf_putc(&out, ' ');
+			pending_ws = 0;
+			pw_buf_append(&out, an, anl);
+			if (!vs) {
+				free(raw);
+				p = ws;
+				continue;
 			}
 			char qc = quote ? quote : '"';
 			pw_buf_putc(&out, '=');
 			pw_buf_putc(&out, qc);
-			if (url_attr(an, anl)) {
-				char *raw = attr_decode(vs, (size_t)(ve - vs));
+			if (url_attr(an, anl) && base) {
 				char *abs = pw_url_resolve(base, raw);
 				attr_encode(&out, abs, qc);
 				free(abs);
-				free(raw);
+			} else if (quote) {
+				pw_buf_append(&out, vs, (size_t)(ve - vs));
 			} else {
-				if (quote)
-					pw_buf_append(&out, vs, (size_t)(ve - vs));
-				else
-					for (const char *c = vs; c < ve; c++)
-						if (*c == '"')
-							pw_buf_puts(&out, "&quot;");
-						else
-							pw_buf_putc(&out, *c);
+				for (const char *c = vs; c < ve; c++)
+					if (*c == '"')
+						pw_buf_puts(&out, "&quot;");
+					else
+						pw_buf_putc(&out, *c);
 			}
 			pw_buf_putc(&out, qc);
-			p = (quote && *ve) ? ve + 1 : ve;
+			free(raw);
 		}
 		if (*p == '>')
 			pw_buf_putc(&out, *p++);

@@ -1,6 +1,6 @@
 /*
  * feed_text.h -- text helpers of the feed parser: HTML fragments to plain text, entity
- * decoding, and making the links inside an HTML fragment absolute.
+ * decoding, and cleaning HTML fragments (unsafe markup out, links absolute).
  */
 #ifndef PW_FEED_TEXT_H
 #define PW_FEED_TEXT_H
@@ -21,10 +21,14 @@ char *pw_html_to_text(const char *html);
 char *pw_text_squeeze(const char *s);
 
 /*
- * Returns an owned copy of the HTML fragment with the URL attributes (href, src, cite,
- * action, background, longdesc, poster, usemap, data, codebase, profile) resolved against
- * base.  With base NULL, returns a plain copy.
+ * Returns an owned copy of the HTML fragment made safe to show and with absolute links:
+ * script, style, applet, object, iframe, frameset, noembed and template elements are
+ * removed with their content; embed, frame, base, meta, link and param tags are removed;
+ * event-handler attributes (on*) and javascript:, vbscript: and non-image data: URLs are
+ * removed; comments are removed.  URL attributes (href, src, cite, action, background,
+ * longdesc, poster, usemap, data, codebase, profile) are resolved against base when base
+ * is not NULL.  Everything else is kept as written.
  */
-char *pw_html_resolve_links(const char *html, const char *base);
+char *pw_html_clean(const char *html, const char *base);
 
 #endif

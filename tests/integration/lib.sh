@@ -62,6 +62,12 @@ start_server() {
 
 # write_config [EXTRA-INI-LINES] -- presswatch.conf for the tests; feeds go to $T/feeds.conf
 write_config() {
+	# the alert log goes into $T unless the caller configures [alerts] itself
+	case "${1:-}" in
+	*"[alerts]"*) _alerts="" ;;
+	*) _alerts="[alerts]
+log = alerts.jsonl" ;;
+	esac
 	cat >"$T/presswatch.conf" <<EOF
 [store]
 path = store.db
@@ -88,6 +94,7 @@ fetch = no
 [include]
 feeds = feeds.conf
 ${1:-}
+$_alerts
 EOF
 	[ -f "$T/feeds.conf" ] || : >"$T/feeds.conf"
 	[ -f "$T/topics.conf" ] || : >"$T/topics.conf"

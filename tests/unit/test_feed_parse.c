@@ -589,6 +589,24 @@ static void test_options(void)
 	}
 	result_free(&r);
 
+	/* HTML in summaries is kept, but never anything that runs */
+	static const char evil[] = "<rss version=\"2.0\"><channel><item><title>t</title>"
+		"<description><![CDATA[<p onclick=\"steal()\" class=\"lead\">Hi <a href=\"javascript:alert(1)\">x</a>"
+		"<a href=\"/ok\" title='a > b'>ok</a><script type=\"text/javascript\">document.cookie</script>"
+		"<img src=\"data:text/html;base64,PHNjcmlwdD4=\" alt=\"d\"><img src=\"data:image/png;base64,iVBO\">"
+		"<!-- tracking --><iframe src=\"https://ads.example/\">ad</iframe><STYLE>p{}</STYLE>end</p>]]></description>"
+		"</item></channel></rss>";
+	struct pw_feed_parse_opts eo = { NULL, "https://s.example/feed", NULL, 0, 0, 0 };
+	parse(evil, sizeof evil - 1, &eo, 0, &r);
+	if (r.n == 1)
+		is_str(r.items[0]->summary,
+		       "<p class=\"lead\">Hi <a>x</a><a href=\"https://s.example/ok\" title='a > b'>ok</a>"
+		       "<img alt=\"d\"><img src=\"data:image/png;base64,iVBO\">end</p>",
+		       "summary HTML cleaned: script/iframe/style/comments, on*, javascript: and data: URLs removed");
+	else
+		ok(0, "evil item parsed");
+	result_free(&r);
+
 	/* the buffer convenience API */
 	size_t len;
 	char *data = load("rss092_reportaz.xml", &len);
