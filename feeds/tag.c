@@ -83,6 +83,16 @@ static const char *const clause_words[] = {
  * "was condemned by the ministry", "заявили в МИД"). */
 static const char *const articles[] = { "the", "a", "an", "by", "в", "во", "у" };
 
+/* Words that may follow a speaker named after the verb ("said the president on Monday",
+ * "said Zakharova, adding"); any other word means the speaker was the subject of a new
+ * clause ("said the president did not sound confident"). */
+static const char *const after_speaker[] = {
+	"on", "in", "at", "during", "after", "before", "today", "yesterday", "earlier", "later",
+	"last", "this", "adding", "noting", "saying", "according", "citing", "told", "when", "while",
+	"as", "of", "from", "in", "в", "во", "на", "по", "после", "ранее", "сегодня", "накануне", "у",
+	"під", "після", "сьогодні", "напередодні",
+};
+
 static int in_list(const char *w, const char *const *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -702,6 +712,24 @@ static int is_possessive(const struct doc *d, size_t k)
 	return (b - a == 1 && s[a] == '\'') || (b - a == 3 && memcmp(s + a, "\xE2\x80\x99", 3) == 0);
 }
 
+/*
+ * After a speaker named after the verb (ending before token j): more of the speaker (names,
+ * roles, up to three capitalised words: "МИД России Мария Захарова"), then the end of the
+ * sentence, punctuation or a word of after_speaker[] -- not a verb of a new clause.
+ */
+static int ends_clause(const struct doc *d, const unsigned char *mark, size_t j, size_t last)
+{
+	int caps = 0;
+	while (j <= last && gap_is_tight(d, j - 1) &&
+	       (mark[j] != MARK_NONE || (d->t[j].upper && caps < 3))) {
+		caps += mark[j] == MARK_NONE;
+		j++;
+	}
+	if (j > last || !gap_is_tight(d, j - 1))
+		return 1;
+	return in_list(tok_word(d, j), after_speaker, PW_ARRAY_SIZE(after_speaker));
+}
+
 /* Speaker span nearest to the verb [va, vb) on one side, or kind 0. */
 static struct span nearest_speaker(const struct doc *d, const unsigned char *mark,
 				   const size_t *name_end, size_t va, size_t vb, int forward)
@@ -732,6 +760,9 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 	}
 	/* right after it ("said Zakharova", "said the spokesperson", "заявили в МИД") */
 	for (size_t k = vb; k <= last && k <= vb + (forward ? SPEAKER_AFTER_FWD : SPEAKER_AFTER); k++) {
+		/* "says Stephen Calderwood, MD, president of ...": no punctuation on the way */
+		if (k > vb && !gap_is_tight(d, k - 1))
+			break;
 		if (mark[k] == MARK_NONE) {
 			/* skippable: articles, "by", a capitalised word ("said Russian Foreign Ministry
 			 * spokesperson") and the "s" of a possessive ("said Azerbaijan's president") */
@@ -741,13 +772,12 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 			continue;
 		}
 		struct span sp = { k, k + 1, mark[k] };
-		if (mark[k] == MARK_NAME) {
+		if (mark[k] == MARK_NAME)
 			sp.b = name_end[k];
-			return sp;
-		}
-		while (sp.b <= last && mark[sp.b] == MARK_ROLE && gap_is_tight(d, sp.b - 1))
-			sp.b++;
-		return sp;
+		else
+			while (sp.b <= last && mark[sp.b] == MARK_ROLE && gap_is_tight(d, sp.b - 1))
+				sp.b++;
+		return ends_clause(d, mark, sp.b, last) ? sp : none;
 	}
 	return none;
 }
