@@ -5,11 +5,12 @@
  *  2. score every paragraph (1 + commas + length/100, at most 3) into its five nearest
  *     ancestors, weighted by tag and class/id hints, then scale by (1 - link density);
  *  3. take the best candidate (or the common ancestor of several close ones) and its siblings
- *     that score well or read like prose;
+ *     that score well or read like prose; itemprop=articleBody and a lone <article> weigh
+ *     heavily, and when they win only prose siblings join them;
  *  4. clean that subtree: headers that repeat the title, share bars, and blocks whose link,
  *     image, list or input density says "not prose";
- *  5. serialise, dropping captions/credits, UI labels and anything after a "See also" /
- *     "Latest news" marker.
+ *  5. serialise, dropping captions/credits, timestamps, UI labels, breadcrumb trails,
+ *     link-only paragraphs and the link list after a "See also" / "Latest news" marker.
  * When the text comes out short, retry with fewer removals and keep the longest result.
  */
 #include <ctype.h>
