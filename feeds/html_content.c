@@ -1008,6 +1008,18 @@ static int stamp_line(const char *lc, size_t n)
 	return 0;
 }
 
+/* "Tags: Tbilisi, protests" and the like, at the start of a short block. */
+static int label_line(const char *lc)
+{
+	static const char *const labels[] = { "tags:", "tags :", "теги:", "метки:", "теги :",
+					      "etiketlər:", "keywords:", "ключевые слова:",
+					      "share:", "поделиться:", "topics:", "темы:" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(labels); i++)
+		if (strncmp(lc, labels[i], strlen(labels[i])) == 0)
+			return 1;
+	return 0;
+}
+
 static int chrome_paragraph(const char *p, const char *title)
 {
 	size_t n = pw_hx_utf8_len(p);
@@ -1018,7 +1030,7 @@ static int chrome_paragraph(const char *p, const char *title)
 		return 1;
 	char *lc = lower_utf8(p);
 	int drop = contains_any_ci(lc, caption_words, PW_ARRAY_SIZE(caption_words)) ||
-		   looks_like_date(lc) || stamp_line(lc, n);
+		   looks_like_date(lc) || stamp_line(lc, n) || label_line(lc);
 	for (size_t i = 0; !drop && i < PW_ARRAY_SIZE(ui_labels); i++)
 		drop = strcmp(lc, ui_labels[i]) == 0;
 	free(lc);

@@ -89,7 +89,7 @@ static const struct page_case pages[] = {
 		{ "close", "\xd0\x93\xd0\xbb\xd0\xb0\xd0\xb2\xd0\xbd\xd0\xb0\xd1\x8f", "| photo",
 		  "Report.az", "personal page", "See Also", "Armenia and Georgia agree", "IMF raises",
 		  "Georgian security service", "Popular", "Donate", "All rights reserved",
-		  "Ulviyya Ali", "11.06.2025" },
+		  "Ulviyya Ali", "11.06.2025", "Tags" },
 		"Baku answers Moscow over \"disputed territory\" remark", "Ulviyya Ali",
 		"2025-06-11T05:30:00Z", "https://jam-news.net/baku-answers-moscow-disputed-territory/",
 		"en", "JAMnews", "https://jam-news.net/wp-content/uploads/2025/06/baku-mfa.jpg",
