@@ -559,7 +559,45 @@ static int brand_like(const char *s)
  * "Site » Headline".  A side goes when it names the site, or when it is short (<= 4 words)
  * and the other side is clearly the headline (>= 3 words and longer).
  */
-static char *strip_site(char *t, const char *site)
+static int names_site(const char *s, size_t l, const char *site, const char *host)
+{
+	return (site && same_name(s, l, site)) || (host && same_name(s, l, host));
+}
+
+/*
+ * The site's name as its host spells it: "https://www.oc-media.org/x" -> "oc-media",
+ * "jam-news.net" -> "jam-news".  Into out; "" when url has no host.
+ */
+static void host_label(const char *url, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	const char *h = url ? strstr(url, "://") : NULL;
+	if (!h)
+		return;
+	h += 3;
+	size_t hl = strcspn(h, "/?#:");
+	if (hl > 4 && strncasecmp(h, "www.", 4) == 0) {
+		h += 4;
+		hl -= 4;
+	}
+	const char *dot = NULL;
+	for (size_t i = 0; i < hl; i++)
+		if (h[i] == '.')
+			dot = h + i;
+	if (!dot)
+		return;
+	/* the label before the top-level domain (a second-level "co.uk" is left alone) */
+	const char *start = dot;
+	while (start > h && start[-1] != '.')
+		start--;
+	size_t l = (size_t)(dot - start);
+	if (l >= 3 && l < outlen) {
+		memcpy(out, start, l);
+		out[l] = '\0';
+	}
+}
+
+static char *strip_site(char *t, const char *site, const char *host)
 {
 	static const char *const seps[] = { " | ", " - ", " – ", " — ", " :: ", " » ", " « ",
 					    " / ", " · ", " • ", " || " };
@@ -582,7 +620,7 @@ static char *strip_site(char *t, const char *site)
 	const char *tail = best + seplen;
 	size_t hw = count_words(t, head_len), tw = count_words(tail, strlen(tail));
 	int hyphen = seplen == 3 && best[1] == '-';
-	if ((site && same_name(tail, strlen(tail), site)) ||
+	if (names_site(tail, strlen(tail), site, host) ||
 	    (tw <= 4 && hw >= 3 && hw > tw && (!hyphen || brand_like(tail)))) {
 		t[head_len] = '\0';
 		return t;
@@ -593,7 +631,7 @@ static char *strip_site(char *t, const char *site)
 		if (!p)
 			continue;
 		size_t l = (size_t)(p - t);
-		if (site && same_name(t, l, site)) {
+		if (names_site(t, l, site, host)) {
 			const char *rest = p + strlen(seps[i]);
 			memmove(t, rest, strlen(rest) + 1);
 			return t;
@@ -726,6 +764,11 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 		sn = m.v[S_APP_NAME];
 	a->site_name = dup_squashed(sn);
 
+	/* the host's name helps to recognise a site suffix when og:site_name is missing */
+	char host[64];
+	const char *page_url = m.v[S_CANONICAL] ? m.v[S_CANONICAL] : m.v[S_OG_URL];
+	host_label(page_url && strstr(page_url, "://") ? page_url : opts->url, host, sizeof host);
+
 	/* title */
 	const char *t = NULL;
 	const char *order[] = { ld_headline, m.v[S_DC_TITLE], m.v[S_OG_TITLE], m.v[S_TW_TITLE],
@@ -748,7 +791,7 @@ void pw_hx_meta(struct hx_doc *hd, const struct pw_extract_opts *opts, struct pw
 		a->title = pw_hx_squash(xstrdup(t));
 		for (int k = 0; k < 2; k++) {
 			size_t before = strlen(a->title);
-			strip_site(a->title, a->site_name);
+			strip_site(a->title, a->site_name, host[0] ? host : NULL);
 			if (strlen(a->title) == before)
 				break;
 		}

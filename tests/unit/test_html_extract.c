@@ -420,6 +420,8 @@ static void test_titles(void)
 		{ "<title>Parliament adopts the budget in first reading | Politics | OC Media</title><meta property=og:site_name content=\"OC Media\">",
 		  "Parliament adopts the budget in first reading" },
 		{ "<title>How we designed the task queue - an async framework</title>", "How we designed the task queue - an async framework" },
+		{ "<link rel=canonical href=\"https://www.azernews.example/politics/1.html\"><title>Azernews - Baku hosts talks on the middle corridor</title>",
+		  "Baku hosts talks on the middle corridor" },
 		{ "<meta name=twitter:title content=\"Tbilisi hosts Black Sea forum\"><title>Home</title>", "Tbilisi hosts Black Sea forum" },
 		{ "<meta property=og:title content=\"JAMnews\"><meta property=og:site_name content=\"JAMnews\">"
 		  "<title>Armenian farmers protest new water tariffs | JAMnews</title>", "Armenian farmers protest new water tariffs" },
