@@ -12,3 +12,4 @@ dist_noinst_SCRIPTS += scripts/demo
 EXTRA_DIST += etc/demo/site
 daemon_presswatchd_SOURCES += daemon/alert.c daemon/alert.h
 daemon_presswatchd_SOURCES += daemon/daemonize.c daemon/daemonize.h
+daemon_presswatchd_SOURCES += daemon/article.c daemon/article.h

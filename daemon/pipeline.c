@@ -6,8 +6,9 @@
  *   fetch.c body chunks --pw_poll_data--> pw_feed_parser_push --item_cb--> p->items
  *   pw_poll_finish: parser finished, feed info (title, ttl) available to the scheduler
  *   pw_poll_store:  BEGIN; new (feed, guid) items INSERTed oldest first; feed state; COMMIT
- *                   SEAM 1 (inside that transaction): tags known from the feed entry alone
- *                   SEAM 2 (after the commit): the article stage, fed p->new_ids
+ *                   SEAM 1 (inside that transaction): tags from the feed entry, only when no
+ *                   article stage is attached
+ *                   SEAM 2 (after the commit): the article stage (article.h), fed p->new_ids
  *
  * Each SEAM comment below says what data is at hand there and what the stage is expected to
  * do; no stage is faked here.
@@ -21,6 +22,7 @@
 #include <time.h>
 
 #include "alert.h"
+#include "article.h"
 #include "feed_parse.h"
 #include "feed_text.h"
 #include "store_dedup.h"
@@ -31,6 +33,7 @@ struct pw_pipeline {
 	struct pw_store *store;
 	const struct pw_config *cfg;
 	struct pw_alerter *alerter;      /* tags and alerts, or NULL */
+	struct pw_articles *articles;    /* the article stage, or NULL */
 	int64_t items_stored;
 };
 
@@ -69,6 +72,11 @@ void pw_pipeline_set_config(struct pw_pipeline *pl, const struct pw_config *cfg)
 void pw_pipeline_set_alerter(struct pw_pipeline *pl, struct pw_alerter *a)
 {
 	pl->alerter = a;
+}
+
+void pw_pipeline_set_articles(struct pw_pipeline *pl, struct pw_articles *a)
+{
+	pl->articles = a;
 }
 
 int64_t pw_pipeline_items_stored(const struct pw_pipeline *pl)
@@ -308,9 +316,14 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 		 * feed:/lang: tags); alerts wait for the story (alert.h), which is assigned here
 		 * when no article page will replace the entry's text (entry_text_final()).
 		 */
-		if (entry_text_final(cfg, &it) && assign_story(cfg, s, &it) < 0)
+		/* With the article stage attached, it does this for each item once, from the best
+		 * text it gets (the page's, or the entry's when no page is fetched): tags are only
+		 * ever added and a story is decided once, so doing it here from the feed teaser as
+		 * well would keep whatever the teaser alone suggested. */
+		if (!p->pl->articles && entry_text_final(cfg, &it) && assign_story(cfg, s, &it) < 0)
 			goto fail;
-		if (p->pl->alerter && pw_alert_item(p->pl->alerter, s, &it, p->feed_name, now) < 0)
+		if (p->pl->alerter && !p->pl->articles &&
+		    pw_alert_item(p->pl->alerter, s, &it, p->feed_name, now) < 0)
 			goto fail;
 	}
 
@@ -331,26 +344,12 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 			p->feed_name, over, cfg->max_items_per_poll);
 	p->pl->items_stored += (int64_t)p->nnew;
 	*new_items = p->nnew;
-	if (p->pl->alerter)
+	if (p->pl->alerter && !p->pl->articles)
 		pw_alert_flush(p->pl->alerter, s);
 	free(pick);
-	/*
-	 * SEAM 2 -- the article stage (article fetch + extraction, dedup/stories, topic tags,
-	 * alerts).  At this point the new items are committed with article_status NULL, and
-	 * pw_poll_new_ids() lists their ids.  The stage is expected to:
-	 *   1. queue each id for a page fetch through the same pw_fetcher (Accept text/html,
-	 *      max_article_body, tls_verify of the feed), unless [articles] fetch_articles = no or
-	 *      the feed content is already >= skip_if_content characters;
-	 *   2. run pw_html_extract() on the page and, in ONE transaction per item,
-	 *      pw_store_item_set_article() (status "ok" or the error kind, attempts, next_attempt),
-	 *      then dedup (dup_of, story) via pw_dedup_assign() as assign_story() does, then
-	 *      pw_alert_item() with the item's story_id set (topic/statement tags, speakers, and
-	 *      the story's alert when due -- alert.h);
-	 *   3. after that commit, pw_alert_flush() writes the alerts recorded.
-	 * Items whose page fetch failed stay stored from the feed entry and are retried from
-	 * pw_store_items_pending_articles(), which also covers ids lost to a restart -- so the
-	 * stage should be driven by that query (kicked from here) rather than only by new_ids.
-	 */
+	/* SEAM 2: the article stage (daemon/article.c) takes the committed new items */
+	if (p->pl->articles && p->nnew)
+		pw_articles_add(p->pl->articles, p->new_ids, p->nnew);
 	return 0;
 
 fail:

@@ -23,6 +23,7 @@
 struct pw_pipeline;
 struct pw_poll;
 struct pw_alerter;
+struct pw_articles;
 
 /* cfg is borrowed; replace it with pw_pipeline_set_config() after a reload. */
 struct pw_pipeline *pw_pipeline_new(struct pw_store *store, const struct pw_config *cfg);
@@ -31,6 +32,9 @@ void pw_pipeline_set_config(struct pw_pipeline *pl, const struct pw_config *cfg)
 /* Tags every new item from its feed entry inside the poll's transaction (alert.h) and emits
  * the alerts recorded after the commit.  NULL (the default): no tagging. */
 void pw_pipeline_set_alerter(struct pw_pipeline *pl, struct pw_alerter *a);
+/* The article stage (article.h): each poll's new ids go to it after the commit, and it tags
+ * them (from the best text it gets) instead of the poll's transaction.  NULL: none. */
+void pw_pipeline_set_articles(struct pw_pipeline *pl, struct pw_articles *a);
 /* Items stored since the daemon started (for STATUS= and logs). */
 int64_t pw_pipeline_items_stored(const struct pw_pipeline *pl);
 

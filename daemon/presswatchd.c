@@ -31,6 +31,7 @@
 #endif
 
 #include "alert.h"
+#include "article.h"
 #include "config.h"
 #include "daemonize.h"
 #include "fetch.h"
@@ -54,9 +55,11 @@ struct daemon {
 	struct pw_fetcher *fetcher;
 	struct pw_pipeline *pipeline;
 	struct pw_alerter *alerter;
+	struct pw_articles *articles;
 	struct pw_scheduler *sched;
 	struct event *ev_term, *ev_int, *ev_hup, *ev_grace, *ev_watchdog, *ev_reap;
 	int foreground, daemonize, once, verbose, stopping;
+	int sched_idle;             /* the scheduler said it has nothing left (once / stopping) */
 	char *pidfile;              /* absolute (-d changes to /); written by daemonize.c */
 	int starting;               /* -d: detached, but the starting process still waits */
 	uint64_t watchdog_usec;
@@ -159,6 +162,7 @@ static void begin_stop(struct daemon *d, int sig)
 	}
 	d->stopping = 1;
 	notify("STOPPING=1");
+	pw_articles_stop(d->articles);  /* before the cancel: cancelled pages start nothing new */
 	pw_scheduler_stop(d->sched);
 	pw_fetcher_cancel_queued(d->fetcher);
 	size_t n = pw_fetcher_active(d->fetcher);
@@ -206,6 +210,7 @@ static void reload(struct daemon *d)
 	struct pw_config *old = d->cfg;
 	d->cfg = cfg;
 	pw_pipeline_set_config(d->pipeline, cfg);
+	pw_articles_set_config(d->articles, cfg);
 	char *ua;
 	struct pw_fetch_opts fo;
 	fetch_opts(cfg, &fo, &ua);
@@ -240,10 +245,24 @@ static void on_watchdog(evutil_socket_t fd, short what, void *arg)
 }
 #endif
 
+/* The loop ends (--once, or stopping) when the scheduler has no poll left and the article
+ * stage has drained: each calls this when it goes idle. */
+static void maybe_exit(struct daemon *d)
+{
+	if (d->sched_idle && pw_articles_idle(d->articles))
+		event_base_loopbreak(d->base);
+}
+
 static void on_idle(void *arg)
 {
 	struct daemon *d = arg;
-	event_base_loopbreak(d->base);
+	d->sched_idle = 1;
+	maybe_exit(d);
+}
+
+static void on_articles_idle(void *arg)
+{
+	maybe_exit(arg);
 }
 
 static void on_poll(void *arg)
@@ -343,6 +362,16 @@ static int run(struct daemon *d)
 	pw_pipeline_set_alerter(d->pipeline, d->alerter);
 	/* alerts recorded but not written before a crash or restart */
 	pw_alert_recover(d->alerter, d->store);
+	struct pw_articles_ctx ac = {
+		.base = d->base, .store = d->store, .fetcher = d->fetcher, .alerter = d->alerter,
+		.once = d->once, .on_idle = on_articles_idle, .arg = d,
+	};
+	d->articles = pw_articles_new(&ac, d->cfg);
+	if (!d->articles)
+		return 1;
+	pw_pipeline_set_articles(d->pipeline, d->articles);
+	/* items whose article was not finished before a restart, and retries now due */
+	pw_articles_resume(d->articles);
 	struct pw_scheduler_ctx sc = {
 		.base = d->base, .store = d->store, .fetcher = d->fetcher, .pipeline = d->pipeline,
 		.once = d->once, .on_idle = on_idle, .on_poll = on_poll, .arg = d,
@@ -402,6 +431,9 @@ static void teardown(struct daemon *d)
 	if (d->sched && d->fetcher)
 		pw_fetcher_cancel_all(d->fetcher);
 	pw_scheduler_free(d->sched);
+	if (d->fetcher)
+		pw_fetcher_cancel_all(d->fetcher);  /* before the article stage goes: on_done uses it */
+	pw_articles_free(d->articles);
 	pw_fetcher_free(d->fetcher);
 	pw_pipeline_free(d->pipeline);
 	pw_alerter_free(d->alerter);

@@ -90,7 +90,9 @@ max_interval = 60s
 max_backoff = ${PW_MAX_BACKOFF:-30s}
 jitter = 0
 [articles]
-fetch = no
+fetch = ${PW_FETCH_ARTICLES:-no}
+skip_if_content = ${PW_SKIP_IF_CONTENT:-1500}
+retries = ${PW_ARTICLE_RETRIES:-3}
 [include]
 feeds = feeds.conf
 ${1:-}

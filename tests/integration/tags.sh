@@ -38,8 +38,9 @@ add_feed tagsfeed "$BASE/tags.xml"
 ok $? "--check-config accepts the shipped topics"
 
 start_daemon
-wait_for 15 sh -c "[ \"\$(sqlite3 '$T/store.db' 'select count(*) from items')\" = 3 ]"
-ok $? "three items stored"
+# tags are written by the article stage, in each item's own transaction after the poll's
+wait_for 15 sh -c "[ \"\$(sqlite3 '$T/store.db' 'select count(*) from items where article_status is not null')\" = 3 ]"
+ok $? "three items stored and through the article stage"
 item() { sql "select id from items where guid = '$1'"; }
 tags() { sql "select group_concat(tag, ' ') from (select tag from tags where item_id = $(item "$1") order by tag)"; }
 is "$(tags ru_karabakh_statement.txt)" "feed:tagsfeed lang:ru statement topic:karabakh topic:russia-azerbaijan" \

@@ -1,0 +1,744 @@
+/* article.c -- page fetch, extraction, story, tags and alert per new item (see article.h). */
+#include "article.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "alert.h"
+#include "buf.h"
+#include "feed_text.h"
+#include "fetch.h"
+#include "html_extract.h"
+#include "log.h"
+#include "store_dedup.h"
+#include "xmalloc.h"
+
+#define ARTICLE_ACCEPT "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+/* First retry of a failed page; it doubles per attempt up to [poll] max_backoff. */
+#define RETRY_BASE_S 30
+/* How often the daemon looks for items whose retry has come due (an indexed query). */
+#define RESCAN_S 30
+
+struct job {
+	struct job *next, *prev;
+	struct pw_articles *a;
+	int64_t id;
+	struct pw_fetch *fetch;
+	struct pw_buf body;          /* the page as received (capped by the fetcher) */
+};
+
+/* Open-addressing set of the ids waiting or running, so an id is never queued twice. */
+struct idset {
+	int64_t *v;                  /* 0 = empty, -1 = deleted (item ids are >= 1) */
+	size_t cap, n, used;
+};
+
+struct pw_articles {
+	struct pw_articles_ctx ctx;
+	const struct pw_config *cfg;
+	int64_t *queue;              /* FIFO ring of ids waiting for a fetch slot */
+	size_t qcap, qhead, qlen;
+	struct idset ids;
+	struct job *running;
+	size_t nrunning;
+	int stopping;
+	struct event *kick_ev, *idle_ev, *rescan_ev;
+	int overflow_warned;
+	struct pw_articles_stats st;
+};
+
+/* --- small helpers ----------------------------------------------------------------------- */
+
+static uint64_t mix(int64_t id)
+{
+	uint64_t x = (uint64_t)id * 0x9e3779b97f4a7c15ull;
+	return x ^ (x >> 29);
+}
+
+static int idset_has(const struct idset *s, int64_t id)
+{
+	if (!s->cap)
+		return 0;
+	for (size_t i = mix(id) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (s->v[i] == id)
+			return 1;
+		if (s->v[i] == 0)
+			return 0;
+	}
+}
+
+static void idset_put(struct idset *s, int64_t id);
+
+static void idset_grow(struct idset *s)
+{
+	struct idset old = *s;
+	s->cap = old.cap ? old.cap * 2 : 64;
+	/* after many deletions the table may be mostly tombstones: rebuild at the same size */
+	if (old.cap && old.n * 4 < old.cap)
+		s->cap = old.cap;
+	s->v = xcalloc(s->cap, sizeof *s->v);
+	s->n = s->used = 0;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.v[i] > 0)
+			idset_put(s, old.v[i]);
+	free(old.v);
+}
+
+static void idset_put(struct idset *s, int64_t id)
+{
+	if ((s->used + 1) * 2 > s->cap)
+		idset_grow(s);
+	size_t i = mix(id) & (s->cap - 1);
+	while (s->v[i] > 0 && s->v[i] != id)
+		i = (i + 1) & (s->cap - 1);
+	if (s->v[i] == id)
+		return;
+	if (s->v[i] == 0)
+		s->used++;
+	s->v[i] = id;
+	s->n++;
+}
+
+static void idset_del(struct idset *s, int64_t id)
+{
+	if (!s->cap)
+		return;
+	for (size_t i = mix(id) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (s->v[i] == id) {
+			s->v[i] = -1;
+			s->n--;
+			return;
+		}
+		if (s->v[i] == 0)
+			return;
+	}
+}
+
+static void queue_push(struct pw_articles *a, int64_t id)
+{
+	if (a->qlen == a->qcap) {
+		size_t ncap = a->qcap ? a->qcap * 2 : 64;
+		int64_t *nq = xcalloc(ncap, sizeof *nq);
+		for (size_t i = 0; i < a->qlen; i++)
+			nq[i] = a->queue[(a->qhead + i) % a->qcap];
+		free(a->queue);
+		a->queue = nq;
+		a->qcap = ncap;
+		a->qhead = 0;
+	}
+	a->queue[(a->qhead + a->qlen) % a->qcap] = id;
+	a->qlen++;
+}
+
+static int64_t queue_pop(struct pw_articles *a)
+{
+	int64_t id = a->queue[a->qhead];
+	a->qhead = (a->qhead + 1) % a->qcap;
+	a->qlen--;
+	return id;
+}
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static int max_attempts(const struct pw_config *cfg)
+{
+	return cfg->article_retries + 1;
+}
+
+static int retryable(const char *status)
+{
+	return strcmp(status, "http-error") == 0 || strcmp(status, "timeout") == 0;
+}
+
+static int64_t retry_delay(const struct pw_config *cfg, int attempts)
+{
+	int64_t d = RETRY_BASE_S;
+	for (int i = 1; i < attempts && d < cfg->max_backoff_s; i++)
+		d *= 2;
+	if (cfg->max_backoff_s > 0 && d > cfg->max_backoff_s)
+		d = cfg->max_backoff_s;
+	return d;
+}
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static int is_http_url(const char *u)
+{
+	return u && (strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0);
+}
+
+/* Content types that are certainly not a page (anything else goes to the extractor, which
+ * sniffs: servers label HTML as text/plain or application/octet-stream often enough). */
+static int surely_not_html(const char *ctype)
+{
+	static const char *const prefixes[] = { "image/", "audio/", "video/", "font/", "application/pdf",
+						"application/zip", "application/json" };
+	if (!ctype)
+		return 0;
+	while (*ctype == ' ')
+		ctype++;
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (strncasecmp(ctype, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* The charset parameter of a Content-Type value, as a new string, or NULL. */
+static char *ctype_charset(const char *ct)
+{
+	const char *p = ct ? strcasestr(ct, "charset") : NULL;
+	if (!p)
+		return NULL;
+	p += 7;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p++ != '=')
+		return NULL;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	int quoted = *p == '"';
+	if (quoted)
+		p++;
+	size_t n = strcspn(p, quoted ? "\"" : "; \t");
+	return n ? xstrndup(p, n) : NULL;
+}
+
+/* The feed entry's text (owned): its content, else its summary.  Before the article stage
+ * body holds the feed's content as HTML; after a failed attempt it is already plain text. */
+static char *entry_text(const struct pw_item *it, size_t *chars)
+{
+	char *body = NULL, *sum = NULL;
+	if (it->body && *it->body)
+		body = it->article_status ? xstrdup(it->body) : pw_html_to_text(it->body);
+	if (it->summary && *it->summary)
+		sum = pw_html_to_text(it->summary);
+	size_t nb = body ? utf8_chars(body) : 0, ns = sum ? utf8_chars(sum) : 0;
+	char *t;
+	if (nb >= ns && body) {
+		t = body;
+		free(sum);
+		*chars = nb;
+	} else {
+		t = sum ? sum : xstrdup("");
+		free(body);
+		*chars = ns;
+	}
+	return t;
+}
+
+/* --- finishing an item: one transaction ---------------------------------------------------- */
+
+struct outcome {
+	const char *status;          /* "ok", "skipped", or the error kind */
+	const char *text;            /* the body to store (plain text) */
+	const struct pw_article *art; /* extraction result, or NULL */
+	int attempts;
+	int64_t next_attempt;        /* PW_NOTIME: no retry */
+	int final;                   /* group and alert now (else: tags only, retry later) */
+};
+
+static int finish(struct pw_articles *a, const struct pw_item *it, const char *feed_name, const struct outcome *o)
+{
+	struct pw_store *s = a->ctx.store;
+	const struct pw_config *cfg = a->cfg;
+	const struct pw_article *art = o->art;
+	int64_t now = now_s();
+	int64_t published = it->published;
+	int64_t art_published = PW_NOTIME;
+	if (published == PW_NOTIME && art && art->published != PW_NOTIME)
+		published = art_published = art->published;
+
+	struct pw_item v = *it;      /* a view: strings stay owned by *it or the outcome */
+	v.article_status = o->status;
+	v.body = o->text;
+	if (art && art->lang)
+		v.lang = art->lang;
+	if (art && art->canonical_url)
+		v.canonical_url = art->canonical_url;
+	v.published = published;
+	const char *title = it->title && *it->title ? it->title : art ? art->title : NULL;
+	v.title = title;
+
+	if (pw_store_begin(s) < 0)
+		goto fail_nobegin;
+	if (pw_store_item_set_article(s, it->id, o->status, o->text, art ? art->canonical_url : NULL,
+				      art ? art->author : NULL, art ? art->lang : NULL, art_published,
+				      o->attempts, o->next_attempt) < 0)
+		goto fail;
+	if (o->final && it->story_id == 0) {
+		struct pw_dedup_conf dc;
+		pw_dedup_conf_default(&dc);
+		if (cfg->near_duplicate > 0)
+			dc.near_duplicate = cfg->near_duplicate;
+		if (cfg->same_story > 0)
+			dc.same_story = cfg->same_story;
+		if (cfg->story_window_s > 0)
+			dc.window_s = cfg->story_window_s;
+		struct pw_dedup_result dr;
+		int64_t when = published != PW_NOTIME ? published : it->fetched;
+		if (pw_dedup_assign(s, it->id, title, o->text, when, &dc, &dr) < 0)
+			goto fail;
+		v.story_id = dr.story_id;
+		v.dup_of = dr.dup_of;
+		pw_debug("item %" PRId64 ": story %" PRId64 " (%s, similarity %.3f, %d candidates)%s",
+			 it->id, dr.story_id, dr.new_story ? "new" : "joined", dr.story_similarity,
+			 dr.story_candidates, dr.dup_of ? ", near-duplicate" : "");
+		if (dr.dup_of)
+			pw_debug("item %" PRId64 ": near-duplicate of item %" PRId64 " (%.3f%s)", it->id, dr.dup_of,
+				 dr.dup_similarity, dr.by_title ? ", by title" : "");
+	}
+	/* not final: story_id stays 0, so this tags from the feed text and records no alert */
+	int alerted = 0;
+	if (a->ctx.alerter) {
+		alerted = pw_alert_item(a->ctx.alerter, s, &v, feed_name, now);
+		if (alerted < 0)
+			goto fail;
+	}
+	if (pw_store_commit(s) < 0)
+		goto fail;
+	if (alerted > 0)
+		pw_alert_flush(a->ctx.alerter, s);
+	return 0;
+
+fail:
+	pw_store_rollback(s);
+fail_nobegin:
+	pw_err("feed %s: item %" PRId64 " (%s): storing the article failed: %s", feed_name, it->id,
+	       it->url ? it->url : "no link", pw_store_error(s));
+	return -1;
+}
+
+/* Loads an item and its feed name; 1 when it still needs the article stage, 0 when not. */
+static int load(struct pw_articles *a, int64_t id, struct pw_item *it, char **feed_name, int *tls_verify)
+{
+	struct pw_store *s = a->ctx.store;
+	memset(it, 0, sizeof *it);
+	int r = pw_store_item_get(s, id, it);
+	if (r != 1) {
+		if (r < 0)
+			pw_err("item %" PRId64 ": cannot read it for its article: %s", id, pw_store_error(s));
+		return 0;
+	}
+	/* finished meanwhile (an id from the pending list that was also new, a reload) */
+	if (it->article_status && (!retryable(it->article_status) || it->article_attempts >= max_attempts(a->cfg)))
+		return 0;
+	struct pw_feed_state fs;
+	memset(&fs, 0, sizeof fs);
+	if (pw_store_feed_get(s, it->feed_id, &fs) == 1 && fs.name) {
+		*feed_name = fs.name;
+		fs.name = NULL;
+	} else {
+		*feed_name = xasprintf("feed-%" PRId64, it->feed_id);
+	}
+	pw_feed_state_clear(&fs);
+	const struct pw_feed_conf *fc = pw_config_find_feed(a->cfg, *feed_name);
+	*tls_verify = fc ? fc->tls_verify : 1;
+	return 1;
+}
+
+/* Finishes an item without a page fetch (status "skipped", body = the feed entry's text). */
+static void finish_skipped(struct pw_articles *a, const struct pw_item *it, const char *feed_name, const char *why)
+{
+	size_t chars;
+	char *text = entry_text(it, &chars);
+	struct outcome o = { "skipped", text, NULL, it->article_attempts, PW_NOTIME, 1 };
+	pw_debug("feed %s: item %" PRId64 " (%s): no page fetch: %s", feed_name, it->id,
+		 it->url ? it->url : "no link", why);
+	if (finish(a, it, feed_name, &o) == 0)
+		a->st.skipped++;
+	free(text);
+}
+
+/* A failed attempt: feed text as body, retry or give up (see article.h). */
+static void finish_failed(struct pw_articles *a, const struct pw_item *it, const char *feed_name,
+			  const char *status, const char *reason)
+{
+	const struct pw_config *cfg = a->cfg;
+	size_t chars;
+	char *text = entry_text(it, &chars);
+	int attempts = it->article_attempts + 1;
+	int again = retryable(status) && attempts < max_attempts(cfg);
+	struct outcome o = { status, text, NULL, attempts, PW_NOTIME, !again };
+	char when[64] = "giving up";
+	if (again) {
+		int64_t d = retry_delay(cfg, attempts);
+		o.next_attempt = now_s() + d;
+		snprintf(when, sizeof when, "retry in %" PRId64 "s", d);
+	}
+	pw_warn("feed %s: article %s: %s: %s (attempt %d of %d; %s; the feed entry's text is kept)",
+		feed_name, it->url ? it->url : "(no link)", status, reason, attempts,
+		retryable(status) ? max_attempts(cfg) : attempts, when);
+	if (finish(a, it, feed_name, &o) == 0) {
+		if (again)
+			a->st.retrying++;
+		else
+			a->st.failed++;
+	}
+	free(text);
+}
+
+/* --- the queue and the fetches ------------------------------------------------------------- */
+
+static void kick(struct pw_articles *a)
+{
+	static const struct timeval zero = { 0, 0 };
+	evtimer_add(a->kick_ev, &zero);
+}
+
+static void job_free(struct job *j)
+{
+	pw_buf_free(&j->body);
+	free(j);
+}
+
+static void job_unlink(struct pw_articles *a, struct job *j)
+{
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		a->running = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	a->nrunning--;
+	idset_del(&a->ids, j->id);
+}
+
+static int on_data(void *arg, const struct pw_fetch_result *r, const char *data, size_t len)
+{
+	struct job *j = arg;
+	(void)r;
+	pw_buf_append(&j->body, data, len);
+	return 0;
+}
+
+static void on_done(void *arg, const struct pw_fetch_result *r)
+{
+	struct job *j = arg;
+	struct pw_articles *a = j->a;
+	job_unlink(a, j);
+	if (r->error == PW_FETCH_CANCELLED) {
+		/* shutdown: nothing written, the item stays pending for the next start */
+		job_free(j);
+		kick(a);
+		return;
+	}
+
+	struct pw_item it;
+	char *feed_name = NULL;
+	int tls_verify;
+	if (!load(a, j->id, &it, &feed_name, &tls_verify)) {
+		pw_store_item_clear(&it);
+		job_free(j);
+		kick(a);
+		return;
+	}
+	char reason[512] = "";
+	const char *status = NULL;
+	struct pw_article art;
+	memset(&art, 0, sizeof art);
+	art.published = PW_NOTIME;
+
+	switch (r->error) {
+	case PW_FETCH_OK:
+		if (r->status < 200 || r->status >= 300) {
+			status = "http-error";
+			snprintf(reason, sizeof reason, "HTTP %ld", r->status);
+		} else if (surely_not_html(r->content_type)) {
+			status = "not-html";
+			snprintf(reason, sizeof reason, "Content-Type %s", r->content_type);
+		} else {
+			char *cs = ctype_charset(r->content_type);
+			struct pw_extract_opts eo = { cs, r->effective_url, a->cfg->max_article_body };
+			char err[256] = "";
+			int rc = pw_html_extract(j->body.data ? j->body.data : "", j->body.len, &eo, &art, err, sizeof err);
+			free(cs);
+			if (rc == PW_EXTRACT_OK && art.text && *art.text) {
+				status = "ok";
+			} else {
+				status = rc == PW_EXTRACT_OK ? "extract-failed" : pw_extract_status_name(rc);
+				snprintf(reason, sizeof reason, "%s", *err ? err : "no article text found");
+			}
+		}
+		break;
+	case PW_FETCH_TIMEOUT:
+		status = "timeout";
+		snprintf(reason, sizeof reason, "%s", r->reason);
+		break;
+	case PW_FETCH_TOO_LARGE:
+		status = "too-large";
+		snprintf(reason, sizeof reason, "%s (max_article_body %zu)", r->reason, a->cfg->max_article_body);
+		break;
+	default:  /* transport, redirects, aborted: the server side, worth another try */
+		status = "http-error";
+		snprintf(reason, sizeof reason, "%s", r->reason);
+		break;
+	}
+
+	if (strcmp(status, "ok") == 0) {
+		struct outcome o = { "ok", art.text, &art, it.article_attempts + 1, PW_NOTIME, 1 };
+		if (finish(a, &it, feed_name, &o) == 0)
+			a->st.ok++;
+		pw_debug("feed %s: article %s: ok, %zu bytes -> %zu characters (%.2fs)", feed_name, it.url,
+			 j->body.len, utf8_chars(art.text), r->seconds);
+	} else {
+		finish_failed(a, &it, feed_name, status, reason);
+	}
+	pw_article_free(&art);
+	pw_store_item_clear(&it);
+	free(feed_name);
+	job_free(j);
+	kick(a);
+}
+
+/* Takes one id off the queue: finishes it at once or starts its page fetch. */
+static void start_item(struct pw_articles *a, int64_t id)
+{
+	const struct pw_config *cfg = a->cfg;
+	struct pw_item it;
+	char *feed_name = NULL;
+	int tls_verify = 1;
+	if (!load(a, id, &it, &feed_name, &tls_verify)) {
+		idset_del(&a->ids, id);
+		pw_store_item_clear(&it);
+		return;
+	}
+	size_t chars = 0;
+	free(entry_text(&it, &chars));
+	if (!cfg->fetch_articles) {
+		idset_del(&a->ids, id);
+		finish_skipped(a, &it, feed_name, "[articles] fetch = no");
+	} else if (!is_http_url(it.url)) {
+		idset_del(&a->ids, id);
+		finish_skipped(a, &it, feed_name, "no http(s) link");
+	} else if (cfg->skip_if_content > 0 && chars >= cfg->skip_if_content && !it.article_status) {
+		idset_del(&a->ids, id);
+		finish_skipped(a, &it, feed_name, "the feed entry carries the text");
+	} else {
+		struct job *j = xcalloc(1, sizeof *j);
+		j->a = a;
+		j->id = id;
+		struct pw_fetch_req req = {
+			.url = it.url,
+			.accept = ARTICLE_ACCEPT,
+			.max_body = cfg->max_article_body,
+			.tls_verify = tls_verify,
+			.on_data = on_data,
+			.on_done = on_done,
+			.arg = j,
+		};
+		char err[256];
+		j->fetch = pw_fetch_start(a->ctx.fetcher, &req, err, sizeof err);
+		if (j->fetch) {
+			j->next = a->running;
+			if (a->running)
+				a->running->prev = j;
+			a->running = j;
+			a->nrunning++;
+		} else {
+			/* an unusable URL does not get better: final at once */
+			job_free(j);
+			idset_del(&a->ids, id);
+			it.article_attempts = max_attempts(cfg) - 1;
+			finish_failed(a, &it, feed_name, "http-error", err);
+		}
+	}
+	pw_store_item_clear(&it);
+	free(feed_name);
+}
+
+/* Running fetches at most: the fetcher's own limit, so the fetcher's queue never fills with
+ * pages ahead of feed polls, yet each host's per_host slots can be used. */
+static size_t max_running(const struct pw_articles *a)
+{
+	return a->cfg->concurrency > 0 ? (size_t)a->cfg->concurrency : 1;
+}
+
+static void check_idle(struct pw_articles *a)
+{
+	if (a->qlen == 0 && a->nrunning == 0) {
+		static const struct timeval zero = { 0, 0 };
+		evtimer_add(a->idle_ev, &zero);
+	}
+}
+
+static void on_kick(evutil_socket_t fd, short what, void *arg)
+{
+	struct pw_articles *a = arg;
+	(void)fd;
+	(void)what;
+	while (!a->stopping && a->qlen > 0 && a->nrunning < max_running(a))
+		start_item(a, queue_pop(a));
+	check_idle(a);
+}
+
+static void on_idle_ev(evutil_socket_t fd, short what, void *arg)
+{
+	struct pw_articles *a = arg;
+	(void)fd;
+	(void)what;
+	if (a->qlen == 0 && a->nrunning == 0 && a->ctx.on_idle)
+		a->ctx.on_idle(a->ctx.arg);
+}
+
+static void on_rescan(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	pw_articles_resume(arg);
+}
+
+static size_t room(const struct pw_articles *a)
+{
+	size_t cap = a->cfg->max_queue > 0 ? (size_t)a->cfg->max_queue : 1;
+	size_t used = a->qlen + a->nrunning;
+	return used < cap ? cap - used : 0;
+}
+
+void pw_articles_add(struct pw_articles *a, const int64_t *ids, size_t n)
+{
+	if (a->stopping)
+		return;  /* pending in the store: the next start takes them */
+	size_t over = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ids[i] <= 0 || idset_has(&a->ids, ids[i]))
+			continue;
+		if (room(a) == 0) {
+			/* overload: the item is finished from its feed entry now rather than waiting
+			 * without a story (and without its alert) behind max_queue fetches */
+			struct pw_item it;
+			char *feed_name = NULL;
+			int tls_verify;
+			if (load(a, ids[i], &it, &feed_name, &tls_verify))
+				finish_skipped(a, &it, feed_name, "article queue full");
+			pw_store_item_clear(&it);
+			free(feed_name);
+			over++;
+			continue;
+		}
+		idset_put(&a->ids, ids[i]);
+		queue_push(a, ids[i]);
+	}
+	if (over && !a->overflow_warned) {
+		pw_warn("article queue full ([limits] max_queue = %d): %zu new items stored from their feed entry only",
+			a->cfg->max_queue, over);
+		a->overflow_warned = 1;
+	} else if (!over) {
+		a->overflow_warned = 0;
+	}
+	kick(a);
+}
+
+int pw_articles_resume(struct pw_articles *a)
+{
+	if (a->stopping)
+		return 0;
+	size_t r = room(a);
+	if (r == 0)
+		return 0;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	if (pw_store_items_pending_articles(a->ctx.store, now_s(), max_attempts(a->cfg), r, &ids, &n) < 0) {
+		pw_err("cannot list the pending articles: %s", pw_store_error(a->ctx.store));
+		return -1;
+	}
+	int queued = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (idset_has(&a->ids, ids[i]))
+			continue;
+		idset_put(&a->ids, ids[i]);
+		queue_push(a, ids[i]);
+		queued++;
+	}
+	free(ids);
+	if (queued)
+		pw_info("articles: %d pending items queued (new, or a retry due)", queued);
+	kick(a);
+	return queued;
+}
+
+/* --- lifecycle ------------------------------------------------------------------------------ */
+
+struct pw_articles *pw_articles_new(const struct pw_articles_ctx *ctx, const struct pw_config *cfg)
+{
+	struct pw_articles *a = xcalloc(1, sizeof *a);
+	a->ctx = *ctx;
+	a->cfg = cfg;
+	a->kick_ev = evtimer_new(ctx->base, on_kick, a);
+	a->idle_ev = evtimer_new(ctx->base, on_idle_ev, a);
+	if (!ctx->once) {
+		a->rescan_ev = event_new(ctx->base, -1, EV_PERSIST, on_rescan, a);
+		struct timeval tv = { RESCAN_S, 0 };
+		if (a->rescan_ev)
+			evtimer_add(a->rescan_ev, &tv);
+	}
+	if (!a->kick_ev || !a->idle_ev) {
+		pw_err("articles: cannot create events");
+		pw_articles_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void pw_articles_set_config(struct pw_articles *a, const struct pw_config *cfg)
+{
+	a->cfg = cfg;
+}
+
+void pw_articles_stop(struct pw_articles *a)
+{
+	a->stopping = 1;
+	if (a->rescan_ev)
+		evtimer_del(a->rescan_ev);
+	/* the waiting ids stay pending in the store (article_status unchanged) */
+	while (a->qlen)
+		idset_del(&a->ids, queue_pop(a));
+	check_idle(a);
+}
+
+int pw_articles_idle(const struct pw_articles *a)
+{
+	return a->qlen == 0 && a->nrunning == 0;
+}
+
+void pw_articles_stats(const struct pw_articles *a, struct pw_articles_stats *st)
+{
+	*st = a->st;
+	st->queued = a->qlen;
+	st->running = a->nrunning;
+}
+
+void pw_articles_free(struct pw_articles *a)
+{
+	if (!a)
+		return;
+	/* fetches are over by now (the fetcher cancelled them); a job left means a bug upstream */
+	while (a->running) {
+		struct job *j = a->running;
+		a->running = j->next;
+		job_free(j);
+	}
+	if (a->kick_ev)
+		event_free(a->kick_ev);
+	if (a->idle_ev)
+		event_free(a->idle_ev);
+	if (a->rescan_ev)
+		event_free(a->rescan_ev);
+	free(a->queue);
+	free(a->ids.v);
+	free(a);
+}
