@@ -1,7 +1,7 @@
 /*
  * bench_dedup.c -- speed of the near-duplicate and story checks.
  *
- * usage: bench_dedup [-t SECONDS] [-n ITEMS] [-s TMPDIR] FILE...
+ * usage: bench_dedup [-t SECONDS] [-n ITEMS] [-s TMPDIR [-c CACHE_MB]] FILE...
  *
  * 1. Signatures/s: tokenising + shingling + MinHash + LSH keys, and story terms + vector,
  *    on ~10 KB articles.  Articles are built from the given files (the labelled fixtures by
@@ -10,8 +10,10 @@
  * 2. Per-item pw_dedup_assign() against a SQLite store holding N synthetic items (-s: 10k,
  *    100k and 1M; -n N for one size): items with signatures, their LSH rows, story postings,
  *    stories with centroids and document frequencies, spread over a year and written directly
- *    in one transaction.  Each new 10 KB article is inserted and assigned in a transaction that
- *    is rolled back, so every round sees the same store.
+ *    in one transaction, plus for every article two items of related coverage in its window.
+ *    Each new 10 KB article is inserted and assigned in a transaction that is rolled back, so
+ *    every round sees the same store.  -c sets the SQLite page cache of the connection (the
+ *    store's default is SQLite's 2 MB; at 1M items term_df and story_terms want more).
  * 3. Per-item candidate check against an in-memory index of N stored items (synthetic, -n:
  *    default 10k, 100k and 1M): LSH band lookup in a hash index + signature verification, and
  *    story candidates through an inverted index on signature terms + cosine with centroids.
@@ -31,6 +33,7 @@
 #include "store.h"
 #include "store_dedup.h"
 #include "store_int.h"
+#include "story.h"
 #include "story.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -387,6 +390,8 @@ static void bench_scale(size_t nitems, char **arts, size_t narts)
 	hidx_free(&inv);
 }
 
+static long cache_mb; /* -c: SQLite page cache of the bench's store connection, 0 = store default */
+
 static void bench_store(size_t nitems, char **arts, size_t narts, const char *dir)
 {
 	char *path = xasprintf("%s/bench-dedup-%zu.db", dir, nitems), err[512];
@@ -400,10 +405,17 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		goto out;
 	}
 	sqlite3 *db = pw_store_db(s);
+	if (cache_mb > 0) {
+		char *pragma = xasprintf("PRAGMA cache_size = -%ld", cache_mb * 1024);
+		sqlite3_exec(db, pragma, NULL, NULL, NULL);
+		free(pragma);
+	}
 	uint64_t seed = 0x243f6a8885a308d3ull ^ nitems;
 	const int64_t t0 = 1735689600, span = 365 * 86400; /* 2025 */
 	double b0 = now();
 	pw_store_begin(s);
+	/* items name their story before the story row is written: check at commit */
+	sqlite3_exec(db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
 	int64_t feed = pw_store_feed_sync(s, "synthetic", "https://synthetic.example/feed", "Synthetic", 0, 1);
 	sqlite3_stmt *ins_item, *ins_lsh, *ins_post, *ins_story, *ins_df;
 	sqlite3_prepare_v2(db, "INSERT INTO items(id, feed_id, guid, title, published, fetched, story_id, minhash, shingles) "
@@ -433,7 +445,10 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		sqlite3_bind_int64(ins_item, 5, t);
 		sqlite3_bind_int64(ins_item, 6, story);
 		sqlite3_bind_blob(ins_item, 7, blob, sizeof blob, SQLITE_TRANSIENT);
-		sqlite3_step(ins_item);
+		if (sqlite3_step(ins_item) != SQLITE_DONE) {
+			fprintf(stderr, "bench_dedup: item insert: %s\n", sqlite3_errmsg(db));
+			break;
+		}
 		sqlite3_reset(ins_item);
 		int64_t keys[PW_LSH_BANDS];
 		pw_lsh_keys(&mh, keys);
@@ -476,13 +491,82 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 			sqlite3_bind_int64(ins_story, 2, (int64_t)i);
 			sqlite3_bind_int64(ins_story, 3, t);
 			sqlite3_bind_blob(ins_story, 4, cb, (int)cl, SQLITE_TRANSIENT);
-			sqlite3_step(ins_story);
+			if (sqlite3_step(ins_story) != SQLITE_DONE && getenv("BENCH_DEBUG"))
+				fprintf(stderr, "story insert: %s\n", sqlite3_errmsg(db));
 			sqlite3_reset(ins_story);
 			free(cb);
 			pw_story_vec_free(&cent);
 		}
 	}
 	pw_story_vec_free(&cent);
+	/* related coverage: for every article, two earlier items in the window whose postings
+	 * carry its own top terms (as other outlets' rewrites would), so that checks do find and
+	 * compare candidate stories */
+	for (size_t a = 0; a < narts; a++) {
+		struct pw_doc_terms d = { 0 };
+		struct pw_story_vec v;
+		uint64_t sig[PW_STORY_SIG_TERMS];
+		pw_story_terms(NULL, arts[a], &d);
+		pw_story_vector(&d, NULL, &v);
+		size_t ns = pw_story_signature(&v, sig);
+		int64_t story = (int64_t)(nitems / 3 + 10 + a);
+		for (int k = 0; k < 2; k++) {
+			int64_t id = (int64_t)(nitems + 1 + a * 2 + (size_t)k), t = t0 + span / 2 - 3600 * (k + 1);
+			sqlite3_stmt *st;
+			sqlite3_prepare_v2(db, "INSERT INTO items(id, feed_id, guid, published, fetched, story_id) "
+					       "VALUES (?1, ?2, 'rel' || ?1, ?3, ?3, ?4)", -1, &st, NULL);
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, feed);
+			sqlite3_bind_int64(st, 3, t);
+			sqlite3_bind_int64(st, 4, story);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+			if (k == 0 && a % 2 == 0) {
+				/* and for every other article one is a copy: an LSH candidate to verify */
+				struct pw_tokens tk = PW_TOKENS_INIT;
+				struct pw_minhash mh;
+				int64_t keys[PW_LSH_BANDS];
+				uint8_t blob[PW_MINHASH_BYTES];
+				pw_text_tokenize(&tk, arts[a], strlen(arts[a]));
+				pw_minhash_tokens(&tk, &mh);
+				pw_tokens_free(&tk);
+				pw_minhash_pack(&mh, blob);
+				pw_lsh_keys(&mh, keys);
+				sqlite3_prepare_v2(db, "UPDATE items SET minhash = ?2, shingles = ?3 WHERE id = ?1", -1, &st, NULL);
+				sqlite3_bind_int64(st, 1, id);
+				sqlite3_bind_blob(st, 2, blob, sizeof blob, SQLITE_TRANSIENT);
+				sqlite3_bind_int64(st, 3, mh.nshingles);
+				sqlite3_step(st);
+				sqlite3_finalize(st);
+				for (int b = 0; b < PW_LSH_BANDS; b++) {
+					sqlite3_bind_int(ins_lsh, 1, b);
+					sqlite3_bind_int64(ins_lsh, 2, keys[b]);
+					sqlite3_bind_int64(ins_lsh, 3, id);
+					sqlite3_step(ins_lsh);
+					sqlite3_reset(ins_lsh);
+				}
+			}
+			for (size_t q = 0; q < ns; q++) {
+				sqlite3_bind_int64(ins_post, 1, (sqlite3_int64)sig[q]);
+				sqlite3_bind_int64(ins_post, 2, t);
+				sqlite3_bind_int64(ins_post, 3, id);
+				sqlite3_bind_int64(ins_post, 4, story);
+				sqlite3_step(ins_post);
+				sqlite3_reset(ins_post);
+			}
+		}
+		uint8_t *cb;
+		size_t cl = pw_story_vec_pack(&v, &cb);
+		sqlite3_bind_int64(ins_story, 1, story);
+		sqlite3_bind_int64(ins_story, 2, (int64_t)(nitems + 1 + a * 2));
+		sqlite3_bind_int64(ins_story, 3, t0 + span / 2 - 7200);
+		sqlite3_bind_blob(ins_story, 4, cb, (int)cl, SQLITE_TRANSIENT);
+		sqlite3_step(ins_story);
+		sqlite3_reset(ins_story);
+		free(cb);
+		pw_story_vec_free(&v);
+		pw_doc_terms_free(&d);
+	}
 	char *upd = xasprintf("UPDATE dedup_stats SET value = %zu WHERE name = 'documents'", nitems);
 	sqlite3_exec(db, upd, NULL, NULL, NULL);
 	free(upd);
@@ -496,13 +580,54 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		goto close;
 	}
 	double build = now() - b0;
+	if (getenv("BENCH_DEBUG")) {
+		sqlite3_stmt *st;
+		sqlite3_prepare_v2(db, "SELECT count(*), min(t), max(t) FROM story_terms WHERE item_id > ?1", -1, &st, NULL);
+		sqlite3_bind_int64(st, 1, (int64_t)nitems);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			fprintf(stderr, "planted postings %lld t %lld..%lld (check at %lld)\n", sqlite3_column_int64(st, 0),
+				sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), (long long)(t0 + span / 2));
+		sqlite3_finalize(st);
+		struct pw_df_source df;
+		pw_dedup_df_source(s, &df);
+		struct pw_doc_terms d = { 0 };
+		struct pw_story_vec v1, v2;
+		uint64_t s1[PW_STORY_SIG_TERMS], s2[PW_STORY_SIG_TERMS];
+		pw_story_terms("New article", arts[0], &d);
+		pw_story_vector(&d, &df, &v1);
+		pw_story_vector(&d, NULL, &v2);
+		size_t n1 = pw_story_signature(&v1, s1), n2 = pw_story_signature(&v2, s2);
+		int common = 0;
+		for (size_t a = 0; a < n1; a++)
+			for (size_t b = 0; b < n2; b++)
+				common += s1[a] == s2[b];
+		fprintf(stderr, "sig store-idf %zu, plain %zu, common %d, ndocs %lld, cos %.3f\n", n1, n2, common,
+			(long long)df.ndocs, pw_story_cosine(&v1, &v2));
+		for (size_t a = 0; a < n1; a++) {
+			const char *txt = "?";
+			for (size_t q = 0; q < d.n; q++)
+				if (d.v[q].id == s1[a]) txt = pw_doc_term_text(&d, q);
+			fprintf(stderr, " %s", txt);
+		}
+		fprintf(stderr, "\n");
+		pw_story_vec_free(&v1);
+		pw_story_vec_free(&v2);
+		pw_doc_terms_free(&d);
+		sqlite3_prepare_v2(db, "SELECT count(*) FROM story_terms WHERE term = ?1 AND t BETWEEN ?2 AND ?3", -1, &st, NULL);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)s1[0]);
+		sqlite3_bind_int64(st, 2, t0 + span / 2 - 72 * 3600);
+		sqlite3_bind_int64(st, 3, t0 + span / 2 + 72 * 3600);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			fprintf(stderr, "postings of sig[0] in window: %lld\n", sqlite3_column_int64(st, 0));
+		sqlite3_finalize(st);
+	}
 
 	/* checks: new items in the middle of the year, each rolled back */
 	struct pw_dedup_conf conf;
 	pw_dedup_conf_default(&conf);
 	const int rounds = 300;
-	double total = 0, wall = 0;
-	long dc = 0, sc = 0;
+	double total = 0, wall = 0, tdup = 0, tnew = 0;
+	long dc = 0, sc = 0, ndup = 0;
 	int done = 0;
 	for (int r = 0; r < rounds; r++) {
 		struct pw_item it;
@@ -520,19 +645,31 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		struct pw_dedup_result res;
 		double c0 = cpu(), w0 = now();
 		int rc = pw_dedup_assign(s, it.id, it.title, it.body, it.published, &conf, &res);
-		total += cpu() - c0;
+		double c1 = cpu();
+		total += c1 - c0;
 		wall += now() - w0;
+		if (rc == 0 && res.dup_of) {
+			tdup += c1 - c0;
+			ndup++;
+		} else {
+			tnew += c1 - c0;
+		}
 		pw_store_rollback(s);
 		if (rc < 0)
 			break;
+		if (getenv("BENCH_DEBUG") && r < 3)
+			fprintf(stderr, "round %d: story %lld new %d sim %.3f cands %d\n", r, (long long)res.story_id,
+				res.new_story, res.story_similarity, res.story_candidates);
 		dc += res.dup_candidates;
 		sc += res.story_candidates;
 		done++;
 	}
 	if (done)
 		printf("%8zu stored items in SQLite (filled in %.0f s): pw_dedup_assign %.0f us/item CPU = %.0f items/s "
-		       "(wall %.0f us; %.1f LSH candidates, %.1f candidate stories per item)\n", nitems, build,
-		       total / done * 1e6, done / total, wall / done * 1e6, (double)dc / done, (double)sc / done);
+		       "(wall %.0f us); duplicates %.0f us, others (story check) %.0f us; per item %.1f LSH candidates, "
+		       "%.1f candidate stories\n", nitems, build, total / done * 1e6, done / total, wall / done * 1e6,
+		       ndup ? tdup / ndup * 1e6 : 0.0, done > ndup ? tnew / (done - ndup) * 1e6 : 0.0,
+		       (double)dc / done, (double)sc / done);
 	else
 		printf("%8zu stored items: check failed: %s\n", nitems, pw_store_error(s));
 	fflush(stdout);
@@ -553,18 +690,19 @@ int main(int argc, char **argv)
 	long only = 0;
 	const char *store_dir = NULL;
 	int ch;
-	while ((ch = getopt(argc, argv, "t:n:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "t:n:s:c:")) != -1) {
 		switch (ch) {
+		case 'c': cache_mb = atol(optarg); break;
 		case 't': secs = atof(optarg); break;
 		case 'n': only = atol(optarg); break;
 		case 's': store_dir = optarg; break;
 		default:
-			fprintf(stderr, "usage: bench_dedup [-t SECONDS] [-n ITEMS] [-s TMPDIR] FILE...\n");
+			fprintf(stderr, "usage: bench_dedup [-t SECONDS] [-n ITEMS] [-s TMPDIR [-c CACHE_MB]] FILE...\n");
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: bench_dedup [-t SECONDS] [-n ITEMS] [-s TMPDIR] FILE...\n");
+		fprintf(stderr, "usage: bench_dedup [-t SECONDS] [-n ITEMS] [-s TMPDIR [-c CACHE_MB]] FILE...\n");
 		return 2;
 	}
 	char **en, **ru;
