@@ -21,6 +21,9 @@ It misbehaves on request, per path, through URL query parameters or a JSON contr
                      client accepts; a few hundred KiB on the wire for N = 1 GiB)
   items=N            a generated RSS 2.0 feed of N items (guids <path>-1 .. <path>-N)
   bigtitle=N         a generated RSS 2.0 feed of one item whose title is N bytes long
+  fresh=1            (with items=N) new guids every second: N items numbered from time*N
+  statement=1        (with items=N) each item is a distinct official statement on Karabakh
+                     (speaker Hajizadeh), so each makes its own story and alert
   times=N            (control file only) the rule applies to the next N requests of the path
 
 Every request is appended to --log as one tab-separated line:
@@ -34,6 +37,7 @@ import gzip
 import json
 import os
 import posixpath
+import random
 import sys
 import threading
 import time
@@ -168,7 +172,8 @@ class Handler(BaseHTTPRequestHandler):
                            {"Content-Encoding": "gzip"})
             return
         if "items" in rule or "bigtitle" in rule:
-            body = generated_feed(path, int(rule.get("items", 1)), int(rule.get("bigtitle", 0)))
+            body = generated_feed(path, int(rule.get("items", 1)), int(rule.get("bigtitle", 0)),
+                                  bool(rule.get("fresh")), bool(rule.get("statement")))
             self.send_body(200, body, rule.get("ctype", "application/rss+xml; charset=utf-8"))
             return
 
@@ -302,18 +307,32 @@ def _gzip_bomb(n):
     return _BOMBS[n]
 
 
-def generated_feed(path, n, title_len):
+WORDS = ("harvest council railway tariff drought museum vaccine election bridge archive orchestra "
+         "pipeline glacier ferry quarry vineyard textile satellite lottery marathon reservoir "
+         "pension monastery tunnel airport festival copper wheat fishery library chess hospital "
+         "carpet pottery bakery embassy cathedral canal lighthouse observatory tramway stadium").split()
+
+
+def generated_feed(path, n, title_len, fresh=False, statement=False):
     """An RSS 2.0 feed of n items; with title_len, the (single) title is that many bytes."""
     name = path.strip("/").replace("/", "-") or "gen"
+    first = int(time.time()) * n if fresh else 0
     out = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
            "<title>Generated %s</title><link>http://127.0.0.1/%s</link>\n" % (name, name)]
-    for i in range(1, n + 1):
+    for i in range(first + 1, first + n + 1):
         title = ("Headline " * (title_len // 9 + 1))[:title_len] if title_len else "Report %d of %s" % (i, name)
+        desc = "Item %d of the generated feed." % i
+        if statement:
+            rnd = random.Random("%s-%d" % (name, i))
+            topic = " ".join(rnd.choice(WORDS) for _ in range(6))
+            title = "Baku comments on Karabakh %s (%s %d)" % (topic, name, i)
+            desc = ("Azerbaijan's Foreign Ministry spokesperson Aykhan Hajizadeh stated that Karabakh "
+                    "%s. " % topic + " ".join(rnd.choice(WORDS) for _ in range(120)) + ".")
         out.append("<item><title>%s</title><link>http://127.0.0.1/%s/%d</link>"
                    "<guid isPermaLink=\"false\">%s-%d</guid>"
-                   "<pubDate>%s</pubDate><description>Item %d of the generated feed.</description></item>\n"
+                   "<pubDate>%s</pubDate><description>%s</description></item>\n"
                    % (title, name, i, name, i,
-                      email.utils.formatdate(1733250000 + i, usegmt=True), i))
+                      email.utils.formatdate((time.time() - 600) if fresh else 1733250000 + i, usegmt=True), desc))
     out.append("</channel></rss>\n")
     return "".join(out).encode()
 
