@@ -416,15 +416,11 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 	/* items name their story before the story row is written: check at commit */
 	sqlite3_exec(db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
 	int64_t feed = pw_store_feed_sync(s, "synthetic", "https://synthetic.example/feed", "Synthetic", 0, 1);
-	sqlite3_stmt *ins_item, *ins_lsh, *ins_post, *ins_story, *ins_df;
-	sqlite3_prepare_v2(db, "INSERT INTO items(id, feed_id, guid, title, published, fetched, story_id, minhash, shingles) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, 500)", -1, &ins_item, NULL);
+	sqlite3_stmt *ins_lsh, *ins_post, *ins_story;
 	sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO lsh(band, key, item_id) VALUES (?1, ?2, ?3)", -1, &ins_lsh, NULL);
 	sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO story_terms(term, t, item_id, story_id) VALUES (?1, ?2, ?3, ?4)", -1, &ins_post, NULL);
 	sqlite3_prepare_v2(db, "INSERT INTO stories(id, first_item, first_seen, last_seen, item_count, title, centroid, centroid_items) "
 			       "VALUES (?1, ?2, ?3, ?3, 3, 'synthetic', ?4, 3)", -1, &ins_story, NULL);
-	sqlite3_prepare_v2(db, "INSERT INTO term_df(term, df) VALUES (?1, ?2) ON CONFLICT(term) DO UPDATE SET df = df + ?2",
-			   -1, &ins_df, NULL);
 	/*
 	 * The bulk, generated inside SQLite and inserted in key order (a random-order insert of
 	 * 21M LSH rows takes hours): items with random signatures and their LSH rows (random keys:
@@ -545,57 +541,14 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 	char *upd = xasprintf("UPDATE dedup_stats SET value = %zu WHERE name = 'documents'", nitems);
 	sqlite3_exec(db, upd, NULL, NULL, NULL);
 	free(upd);
-	sqlite3_finalize(ins_item);
 	sqlite3_finalize(ins_lsh);
 	sqlite3_finalize(ins_post);
 	sqlite3_finalize(ins_story);
-	sqlite3_finalize(ins_df);
 	if (pw_store_commit(s) < 0) {
 		fprintf(stderr, "bench_dedup: filling the store failed: %s\n", pw_store_error(s));
 		goto close;
 	}
 	double build = now() - b0;
-	if (getenv("BENCH_DEBUG")) {
-		sqlite3_stmt *st;
-		sqlite3_prepare_v2(db, "SELECT count(*), min(t), max(t) FROM story_terms WHERE item_id > ?1", -1, &st, NULL);
-		sqlite3_bind_int64(st, 1, (int64_t)nitems);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			fprintf(stderr, "planted postings %lld t %lld..%lld (check at %lld)\n", sqlite3_column_int64(st, 0),
-				sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), (long long)(t0 + span / 2));
-		sqlite3_finalize(st);
-		struct pw_df_source df;
-		pw_dedup_df_source(s, &df);
-		struct pw_doc_terms d = { 0 };
-		struct pw_story_vec v1, v2;
-		uint64_t s1[PW_STORY_SIG_TERMS], s2[PW_STORY_SIG_TERMS];
-		pw_story_terms("New article", arts[0], &d);
-		pw_story_vector(&d, &df, &v1);
-		pw_story_vector(&d, NULL, &v2);
-		size_t n1 = pw_story_signature(&v1, s1), n2 = pw_story_signature(&v2, s2);
-		int common = 0;
-		for (size_t a = 0; a < n1; a++)
-			for (size_t b = 0; b < n2; b++)
-				common += s1[a] == s2[b];
-		fprintf(stderr, "sig store-idf %zu, plain %zu, common %d, ndocs %lld, cos %.3f\n", n1, n2, common,
-			(long long)df.ndocs, pw_story_cosine(&v1, &v2));
-		for (size_t a = 0; a < n1; a++) {
-			const char *txt = "?";
-			for (size_t q = 0; q < d.n; q++)
-				if (d.v[q].id == s1[a]) txt = pw_doc_term_text(&d, q);
-			fprintf(stderr, " %s", txt);
-		}
-		fprintf(stderr, "\n");
-		pw_story_vec_free(&v1);
-		pw_story_vec_free(&v2);
-		pw_doc_terms_free(&d);
-		sqlite3_prepare_v2(db, "SELECT count(*) FROM story_terms WHERE term = ?1 AND t BETWEEN ?2 AND ?3", -1, &st, NULL);
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)s1[0]);
-		sqlite3_bind_int64(st, 2, t0 + span / 2 - 72 * 3600);
-		sqlite3_bind_int64(st, 3, t0 + span / 2 + 72 * 3600);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			fprintf(stderr, "postings of sig[0] in window: %lld\n", sqlite3_column_int64(st, 0));
-		sqlite3_finalize(st);
-	}
 
 	/* checks: new items in the middle of the year, each rolled back */
 	struct pw_dedup_conf conf;
@@ -632,9 +585,6 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		pw_store_rollback(s);
 		if (rc < 0)
 			break;
-		if (getenv("BENCH_DEBUG") && r < 3)
-			fprintf(stderr, "round %d: story %lld new %d sim %.3f cands %d\n", r, (long long)res.story_id,
-				res.new_story, res.story_similarity, res.story_candidates);
 		dc += res.dup_candidates;
 		sc += res.story_candidates;
 		done++;
