@@ -428,8 +428,9 @@ static void strip_unlikely(struct ctx *c)
 			if (in->flags & HX_GONE) {
 				descend = 0;
 			} else if (n != root && tag != HX_BODY && tag != HX_A) {
-				char lc[512];
-				lower_class_id(n, lc, sizeof lc);
+				char lc[512] = "";
+				if (c->flags & F_STRIP_UNLIKELY)
+					lower_class_id(n, lc, sizeof lc);
 				int drop = 0;
 				/* The byline is metadata, not text (Readability's _checkByline). */
 				if ((c->flags & F_STRIP_UNLIKELY) && !c->hd->dom_byline &&

@@ -515,10 +515,54 @@ static int fail(int status, char *err, size_t errlen, const char *prefix, const 
 	return status;
 }
 
+/*
+ * Some sites put markup in articleBody: tags go (<p>, <br>, <div>, <li> end a line), and the
+ * common entities are decoded.  Returns a new string.
+ */
+static char *strip_markup(const char *s)
+{
+	static const struct { const char *ent, *txt; } ents[] = {
+		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
+		{ "&#39;", "'" }, { "&apos;", "'" }, { "&nbsp;", " " }, { "&#8217;", "\xe2\x80\x99" },
+		{ "&#8220;", "\xe2\x80\x9c" }, { "&#8221;", "\xe2\x80\x9d" },
+	};
+	struct pw_buf b = PW_BUF_INIT;
+	for (const char *p = s; *p;) {
+		if (*p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!')) {
+			const char *gt = strchr(p, '>');
+			if (!gt)
+				break;
+			const char *name = p + 1 + (p[1] == '/');
+			if (strncasecmp(name, "p", 1) == 0 || strncasecmp(name, "br", 2) == 0 ||
+			    strncasecmp(name, "div", 3) == 0 || strncasecmp(name, "li", 2) == 0 ||
+			    (name[0] == 'h' && isdigit((unsigned char)name[1])))
+				pw_buf_putc(&b, '\n');
+			p = gt + 1;
+			continue;
+		}
+		if (*p == '&') {
+			size_t k;
+			for (k = 0; k < PW_ARRAY_SIZE(ents); k++) {
+				size_t l = strlen(ents[k].ent);
+				if (strncmp(p, ents[k].ent, l) == 0) {
+					pw_buf_puts(&b, ents[k].txt);
+					p += l;
+					break;
+				}
+			}
+			if (k < PW_ARRAY_SIZE(ents))
+				continue;
+		}
+		pw_buf_putc(&b, *p++);
+	}
+	return pw_buf_detach(&b);
+}
+
 /* JSON-LD articleBody as paragraphs: lines become paragraphs, whitespace squashed. */
-static char *body_paragraphs(const char *s)
+static char *body_paragraphs(const char *raw)
 {
 	struct pw_buf b = PW_BUF_INIT;
+	char *s = strip_markup(raw);
 	const char *p = s;
 	while (*p) {
 		const char *nl = strchr(p, '\n');
@@ -532,6 +576,7 @@ static char *body_paragraphs(const char *s)
 		free(line);
 		p += l + (nl ? 1 : 0);
 	}
+	free(s);
 	return pw_buf_detach(&b);
 }
 

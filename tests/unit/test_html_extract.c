@@ -407,6 +407,22 @@ static void test_jsonld_body(void)
 	pw_article_free(&a);
 }
 
+static void test_jsonld_markup(void)
+{
+	const char *page =
+		"<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":\"Ferry line opens\","
+		"\"articleBody\":\"<p>The ferry line between Alat and Kuryk opened on Monday &amp; carried 40 lorries.</p>"
+		"<p>A second vessel joins in May.</p>\"}</script></head>"
+		"<body><div id=root></div></body></html>";
+	struct pw_article a;
+	char err[256];
+	int st = extract(page, strlen(page), NULL, &a, err, sizeof err);
+	ok(st == PW_EXTRACT_OK, "JSON-LD articleBody with markup is used");
+	is_str(a.text, "The ferry line between Alat and Kuryk opened on Monday & carried 40 lorries.\n\n"
+		       "A second vessel joins in May.", "its tags become paragraph breaks, entities decoded");
+	pw_article_free(&a);
+}
+
 static void test_titles(void)
 {
 	static const struct { const char *head, *want; } cases[] = {
@@ -538,6 +554,7 @@ int main(void)
 	test_unlabelled_cyrillic();
 	test_structureless();
 	test_jsonld_body();
+	test_jsonld_markup();
 	test_titles();
 	test_strong_signals();
 	test_hidden();
