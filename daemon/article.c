@@ -51,6 +51,7 @@ struct pw_articles {
 	struct event *kick_ev, *idle_ev, *rescan_ev;
 	int overflow_warned;
 	struct pw_articles_stats st;
+	struct pw_articles_stats reported;  /* counts at the last summary line */
 };
 
 /* --- small helpers ----------------------------------------------------------------------- */
@@ -295,6 +296,7 @@ static int finish(struct pw_articles *a, const struct pw_item *it, const char *f
 			goto fail;
 		v.story_id = dr.story_id;
 		v.dup_of = dr.dup_of;
+		a->st.stories += dr.new_story;
 		pw_debug("item %" PRId64 ": story %" PRId64 " (%s, similarity %.3f, %d candidates)%s",
 			 it->id, dr.story_id, dr.new_story ? "new" : "joined", dr.story_similarity,
 			 dr.story_candidates, dr.dup_of ? ", near-duplicate" : "");
@@ -311,8 +313,10 @@ static int finish(struct pw_articles *a, const struct pw_item *it, const char *f
 	}
 	if (pw_store_commit(s) < 0)
 		goto fail;
-	if (alerted > 0)
+	if (alerted > 0) {
+		a->st.alerts++;
 		pw_alert_flush(a->ctx.alerter, s);
+	}
 	return 0;
 
 fail:
@@ -591,7 +595,18 @@ static void on_idle_ev(evutil_socket_t fd, short what, void *arg)
 	struct pw_articles *a = arg;
 	(void)fd;
 	(void)what;
-	if (a->qlen == 0 && a->nrunning == 0 && a->ctx.on_idle)
+	if (a->qlen != 0 || a->nrunning != 0)
+		return;
+	/* one line per burst of work, so a poll's articles show up in the log without a line
+	 * per page */
+	const struct pw_articles_stats *n = &a->st, *o = &a->reported;
+	if (n->ok != o->ok || n->skipped != o->skipped || n->failed != o->failed || n->retrying != o->retrying)
+		pw_info("articles: %" PRId64 " pages extracted, %" PRId64 " items from their feed entry, "
+			"%" PRId64 " failed for good, %" PRId64 " to retry; %" PRId64 " new stories, %" PRId64 " alerts",
+			n->ok - o->ok, n->skipped - o->skipped, n->failed - o->failed, n->retrying - o->retrying,
+			n->stories - o->stories, n->alerts - o->alerts);
+	a->reported = a->st;
+	if (a->ctx.on_idle)
 		a->ctx.on_idle(a->ctx.arg);
 }
 

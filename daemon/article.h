@@ -78,7 +78,8 @@ int pw_articles_idle(const struct pw_articles *a);
 
 struct pw_articles_stats {
 	size_t queued, running;
-	int64_t ok, skipped, failed, retrying;
+	int64_t ok, skipped, failed, retrying;  /* items finished each way since the start */
+	int64_t stories, alerts;                /* stories started, alerts recorded */
 };
 void pw_articles_stats(const struct pw_articles *a, struct pw_articles_stats *st);
 

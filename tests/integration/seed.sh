@@ -41,14 +41,20 @@ scenario() {
 	name=$1 manifest=$2 pages=$3 a1=$4 a2=$5 a3=$6 b=$7 c=$8 travel=${9:-} other=${10:-}
 	rm -f "$T/store.db" "$T/store.db-wal" "$T/store.db-shm" "$T/alerts.jsonl"
 	rm -rf "$T/www/feeds"
-	python3 "$GEN" feeds "$manifest" "$pages" "$T/www" "$BASE" --skip mirror
-	feeds_conf "$manifest"
+	# The outlets publish one after another, in manifest order: each run of --once polls the
+	# feeds published so far.  (Story grouping on a nearly empty store depends on the order
+	# in which rewrites arrive: see the diagnostic at the end of this file.)
 	t0=$(date +%s.%N)
-	"$PRESSWATCHD" -f --once -c "$T/presswatch.conf" >>"$T/daemon.log" 2>&1
-	rc=$?
+	rc=0 so_far=
+	for f in $(grep -v '^#' "$manifest" | cut -f1 | grep -vx mirror | uniq); do
+		so_far="${so_far:+$so_far,}$f"
+		python3 "$GEN" feeds "$manifest" "$pages" "$T/www" "$BASE" --only "$so_far"
+		feeds_conf "$manifest"
+		"$PRESSWATCHD" -f --once -c "$T/presswatch.conf" >>"$T/daemon.log" 2>&1 || rc=$?
+	done
 	t1=$(date +%s.%N)
-	is "$rc" 0 "$name: presswatchd --once exits 0"
-	diag "$name: first run (poll + $(sql "select count(*) from items") pages + stories + alerts) took $(echo "$t1 - $t0" | bc)s"
+	is "$rc" 0 "$name: presswatchd --once exits 0 after each outlet's publication"
+	diag "$name: $(echo "$so_far" | tr ',' ' ' | wc -w) runs (poll + $(sql "select count(*) from items") pages + stories + alerts) took $(echo "$t1 - $t0" | bc)s"
 	n=$(sql "select count(*) from items")
 	is "$(sql "select count(*) from items where article_status = 'ok'")" "$n" "$name: all $n pages fetched and extracted (article_status ok)"
 	is "$(sql "select count(*) from items where story_id is null")" 0 "$name: every item has a story"
@@ -114,6 +120,21 @@ if [ -n "${PW_SHARED:-}" ] && [ -f "$SEEDS/000_4ca65eec0db0aae8.txt" ] && [ -f "
 	ok "$(body seed004.html | grep -q 'Latest news'; [ $? -ne 0 ]; echo $?)" "seeds: 004's \"Latest news\" list is not in its text"
 	ok "$(body seed001.html | grep -q 'GoodIdeas/shutterstock'; [ $? -ne 0 ]; echo $?)" "seeds: 001's photo credit is not in its text"
 	ok "$(body seed003.html | grep -q 'Medinsky’s remarks sparked official discontent'; echo $?)" "seeds: 003's paragraphs are"
+	# Diagnostic, not asserted: the same five seeds arriving as 004, 002, 003, 001, 000.  On a
+	# store this small the document frequencies are those of a handful of texts, and 000 (which
+	# also discusses Karabakh) comes out just under [dedup] same_story against the story that
+	# 001 + 002 formed; see the report in daemon/article.h's history.
+	rm -f "$T/store.db" "$T/store.db-wal" "$T/store.db-shm" "$T/alerts.jsonl"
+	rm -rf "$T/www/feeds"
+	so_far=
+	for f in azeri caucasus jamnews regional ocmedia; do
+		so_far="${so_far:+$so_far,}$f"
+		python3 "$GEN" feeds "$T/seeds/feeds.txt" "$T/seeds" "$T/www" "$BASE" --only "$so_far"
+		feeds_conf "$T/seeds/feeds.txt"
+		"$PRESSWATCHD" -f -v --once -c "$T/presswatch.conf" >>"$T/order.log" 2>&1
+	done
+	diag "seeds arriving as 004, 002, 003, 001, 000: stories $(sql "select group_concat(substr(url, -12, 7) || '=' || story_id, ' ') from (select url, story_id from items order by url)"), $(sql "select count(*) from alerts") alerts"
+	grep -o 'item [0-9]*: story [0-9]* ([a-z]*, similarity [0-9.]*' "$T/order.log" | sed 's/^/#   /'
 else
 	diag "SKIP real seeds: \$PW_SHARED/seeds (${PW_SHARED:-unset}) not present; the look-alike fixtures ran"
 fi
