@@ -53,7 +53,9 @@ struct pw_dedup_result {
  * plus the lsh / term_df / story_terms / stories rows).  title and text may be NULL; text is
  * the article body, or the feed summary when there is no article.  when is the item's time
  * (published, else when first seen; PW_NOTIME is taken as "now").  Must run inside a
- * transaction.  0, or -1 with the store's error set.
+ * transaction.  Once per item: for an item that already has a story nothing changes and out
+ * reports the stored story_id / dup_of.  0, or -1 with the store's error set (no such item,
+ * database errors).
  */
 int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, const char *text,
 		    int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *out);

@@ -70,6 +70,7 @@ is "$(col full article_status)" skipped "long feed content: skipped"
 is "$(requests /pages/full.html)" 0 "long feed content: the page is not requested"
 col full body | grep -q "The hall seats two hundred people" 
 ok $? "long feed content: its text is the body"
+is "$(col full body | sed -n 2p)" "" "long feed content: its paragraphs stay apart (a blank line between)"
 
 # a second run right away: no retry is due yet
 run_once

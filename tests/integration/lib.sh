@@ -35,6 +35,27 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
+# PW_VALGRIND=1: every presswatchd of the test runs under valgrind memcheck (a wrapper script
+# in $T, so "$PRESSWATCHD" and the PID bookkeeping stay as they are).  An error or a definite
+# leak makes the daemon exit 99, and done_testing adds one check that no valgrind log reports
+# anything.  Run the suite with it: make check PW_VALGRIND=1 TESTS='tests/integration/...'
+if [ -n "${PW_VALGRIND:-}" ] && [ "${PW_VALGRIND}" != 0 ]; then
+	command -v valgrind >/dev/null 2>&1 || skip_all "PW_VALGRIND set but valgrind is not installed"
+	printf '#!/bin/sh\nexec valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --log-file="%s/valgrind.%%p.log" "%s" "$@"\n' \
+		"$T" "$PRESSWATCHD" >"$T/presswatchd-valgrind"
+	chmod +x "$T/presswatchd-valgrind"
+	PRESSWATCHD="$T/presswatchd-valgrind"
+	done_testing() {
+		_vg=$(cat "$T"/valgrind.*.log 2>/dev/null | grep -E '^==[0-9]+== ' || true)
+		if [ -z "$_vg" ]; then ok 0 "valgrind: no errors, no definite leaks"
+		else ok 1 "valgrind: no errors, no definite leaks"; echo "$_vg" | head -80 | sed 's/^/#   /'; fi
+		echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]
+	}
+	diag "presswatchd runs under valgrind memcheck"
+fi
+# peak_rss PID -- the process's peak resident set (VmHWM) in KiB; read it before stopping PID
+peak_rss() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
 mkdir -p "$T/www"
 cp "$FIXTURES"/* "$T/www/"
 : >"$T/server.log"
@@ -79,8 +100,8 @@ per_host = ${PW_PER_HOST:-4}
 connect_timeout = 2s
 timeout = ${PW_TIMEOUT:-3s}
 low_speed_time = ${PW_LOW_SPEED_TIME:-2s}
-low_speed_limit = 1
-max_body = 256K
+low_speed_limit = ${PW_LOW_SPEED_LIMIT:-1}
+max_body = ${PW_MAX_BODY:-256K}
 max_redirects = 3
 user_agent_contact = http://127.0.0.1/presswatch-tests
 [poll]

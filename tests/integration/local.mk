@@ -31,3 +31,5 @@ EXTRA_DIST += tests/integration/storefail.sh
 TESTS += tests/integration/alerts.sh
 EXTRA_DIST += tests/integration/alerts.sh
 EXTRA_DIST += tests/fixtures/alerts
+TESTS += tests/integration/hostile.sh
+EXTRA_DIST += tests/integration/hostile.sh

@@ -10,12 +10,20 @@ It misbehaves on request, per path, through URL query parameters or a JSON contr
                      loop=1 redirects to itself forever
   delay=S            wait S seconds before answering
   drip=S             send the body a few bytes at a time, S seconds apart
+                     (drip_bytes=N: N bytes per step, default 16)
   truncate=N         announce the whole Content-Length, send N bytes, close
   size=N             answer N bytes of filler (with Content-Length)
   endless=1          chunked filler until the client hangs up (bounded: 2 GiB / 5 min)
   gzip=1             gzip the body (when the client accepts it)
   hang=1             read the request, never answer (bounded: 5 min)
   ctype=T            override Content-Type
+  gzipbomb=N         a feed whose gzip-encoded body inflates to N bytes (sent whatever the
+                     client accepts; a few hundred KiB on the wire for N = 1 GiB)
+  items=N            a generated RSS 2.0 feed of N items (guids <path>-1 .. <path>-N)
+  bigtitle=N         a generated RSS 2.0 feed of one item whose title is N bytes long
+  fresh=1            (with items=N) new guids every second: N items numbered from time*N
+  statement=1        (with items=N) each item is a distinct official statement on Karabakh
+                     (speaker Hajizadeh), so each makes its own story and alert
   times=N            (control file only) the rule applies to the next N requests of the path
 
 Every request is appended to --log as one tab-separated line:
@@ -29,10 +37,12 @@ import gzip
 import json
 import os
 import posixpath
+import random
 import sys
 import threading
 import time
 import urllib.parse
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_ENDLESS = 2 << 30
@@ -156,6 +166,17 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
 
+        if "gzipbomb" in rule:
+            body = gzip_bomb(int(rule["gzipbomb"]))
+            self.send_body(200, body, rule.get("ctype", "application/rss+xml"),
+                           {"Content-Encoding": "gzip"})
+            return
+        if "items" in rule or "bigtitle" in rule:
+            body = generated_feed(path, int(rule.get("items", 1)), int(rule.get("bigtitle", 0)),
+                                  bool(rule.get("fresh")), bool(rule.get("statement")))
+            self.send_body(200, body, rule.get("ctype", "application/rss+xml; charset=utf-8"))
+            return
+
         fs = self.resolve(path)
         if fs is None:
             self.send_body(404, b"not found\n")
@@ -201,6 +222,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if "drip" in rule:
             pause = float(rule["drip"])
+            step = max(1, int(rule.get("drip_bytes", 16)))
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
@@ -209,8 +231,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.record(200)
             try:
-                for i in range(0, len(body), 16):
-                    self.wfile.write(body[i:i + 16])
+                for i in range(0, len(body), step):
+                    self.wfile.write(body[i:i + step])
                     self.wfile.flush()
                     time.sleep(pause)
             except OSError:
@@ -257,6 +279,62 @@ class Handler(BaseHTTPRequestHandler):
                 continue
             except OSError:
                 return
+
+
+_BOMBS = {}
+_BOMB_LOCK = threading.Lock()
+
+
+def gzip_bomb(n):
+    """gzip of an RSS prefix followed by n bytes of blanks (cached: compressing takes seconds,
+    so a test may ask once ahead of time to warm the cache)."""
+    with _BOMB_LOCK:
+        return _gzip_bomb(n)
+
+
+def _gzip_bomb(n):
+    if n not in _BOMBS:
+        z = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: gzip container
+        parts = [z.compress(b'<?xml version="1.0"?><rss version="2.0"><channel><title>bomb</title>')]
+        block = b" " * (1 << 20)
+        left = n
+        while left > 0:
+            parts.append(z.compress(block[: min(left, len(block))]))
+            left -= len(block)
+        parts.append(z.compress(b"</channel></rss>"))
+        parts.append(z.flush())
+        _BOMBS[n] = b"".join(parts)
+    return _BOMBS[n]
+
+
+WORDS = ("harvest council railway tariff drought museum vaccine election bridge archive orchestra "
+         "pipeline glacier ferry quarry vineyard textile satellite lottery marathon reservoir "
+         "pension monastery tunnel airport festival copper wheat fishery library chess hospital "
+         "carpet pottery bakery embassy cathedral canal lighthouse observatory tramway stadium").split()
+
+
+def generated_feed(path, n, title_len, fresh=False, statement=False):
+    """An RSS 2.0 feed of n items; with title_len, the (single) title is that many bytes."""
+    name = path.strip("/").replace("/", "-") or "gen"
+    first = int(time.time()) * n if fresh else 0
+    out = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+           "<title>Generated %s</title><link>http://127.0.0.1/%s</link>\n" % (name, name)]
+    for i in range(first + 1, first + n + 1):
+        title = ("Headline " * (title_len // 9 + 1))[:title_len] if title_len else "Report %d of %s" % (i, name)
+        desc = "Item %d of the generated feed." % i
+        if statement:
+            rnd = random.Random("%s-%d" % (name, i))
+            topic = " ".join(rnd.choice(WORDS) for _ in range(6))
+            title = "Baku comments on Karabakh %s (%s %d)" % (topic, name, i)
+            desc = ("Azerbaijan's Foreign Ministry spokesperson Aykhan Hajizadeh stated that Karabakh "
+                    "%s. " % topic + " ".join(rnd.choice(WORDS) for _ in range(120)) + ".")
+        out.append("<item><title>%s</title><link>http://127.0.0.1/%s/%d</link>"
+                   "<guid isPermaLink=\"false\">%s-%d</guid>"
+                   "<pubDate>%s</pubDate><description>%s</description></item>\n"
+                   % (title, name, i, name, i,
+                      email.utils.formatdate((time.time() - 600) if fresh else 1733250000 + i, usegmt=True), desc))
+    out.append("</channel></rss>\n")
+    return "".join(out).encode()
 
 
 def main():
