@@ -19,8 +19,14 @@
  *     by cosine with their centroid, and the item joins the best at >= same_story, or starts
  *     a story of its own.  Every item ends up with a story.
  *
- * Every lookup is an index probe bounded by those limits, so the cost of a check does not
- * grow with the number of stored items (bench_dedup measures it at 10k, 100k, 1M).
+ * Every lookup is an index probe bounded by those limits, so the work of a check does not
+ * grow with the number of stored items.  bench_dedup -s (synthetic store, 10 KB articles, CPU
+ * time per pw_dedup_assign incl. tokenising, signatures, all lookups and writes; 256 MB page
+ * cache; LSH candidates 2.6 and candidate stories 9 per item at every size):
+ *        10k items: 446 us     100k: 509 us     1M: 715 us
+ * (duplicates ~300-390 us, items that need the story check 840-1530 us).  The growth is B-tree
+ * depth and cache misses of ~300 bounded probes (256 document-frequency updates dominate the
+ * story path), not more candidates.
  */
 #ifndef PW_STORE_DEDUP_H
 #define PW_STORE_DEDUP_H

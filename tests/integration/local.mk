@@ -33,3 +33,5 @@ EXTRA_DIST += tests/integration/alerts.sh
 EXTRA_DIST += tests/fixtures/alerts
 TESTS += tests/integration/hostile.sh
 EXTRA_DIST += tests/integration/hostile.sh
+TESTS += tests/integration/crash.sh
+EXTRA_DIST += tests/integration/crash.sh

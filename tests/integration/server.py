@@ -22,6 +22,7 @@ It misbehaves on request, per path, through URL query parameters or a JSON contr
   items=N            a generated RSS 2.0 feed of N items (guids <path>-1 .. <path>-N)
   bigtitle=N         a generated RSS 2.0 feed of one item whose title is N bytes long
   fresh=1            (with items=N) new guids every second: N items numbered from time*N
+  links=P            (with items=N) item links point to path P on this server (?n=<number>)
   statement=1        (with items=N) each item is a distinct official statement on Karabakh
                      (speaker Hajizadeh), so each makes its own story and alert
   times=N            (control file only) the rule applies to the next N requests of the path
@@ -178,7 +179,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if "items" in rule or "bigtitle" in rule:
             body = generated_feed(path, int(rule.get("items", 1)), int(rule.get("bigtitle", 0)),
-                                  bool(rule.get("fresh")), bool(rule.get("statement")))
+                                  bool(rule.get("fresh")), bool(rule.get("statement")),
+                                  rule.get("links"), self.headers.get("Host"))
             self.send_body(200, body, rule.get("ctype", "application/rss+xml; charset=utf-8"))
             return
 
@@ -312,13 +314,7 @@ def _gzip_bomb(n):
     return _BOMBS[n]
 
 
-WORDS = ("harvest council railway tariff drought museum vaccine election bridge archive orchestra "
-         "pipeline glacier ferry quarry vineyard textile satellite lottery marathon reservoir "
-         "pension monastery tunnel airport festival copper wheat fishery library chess hospital "
-         "carpet pottery bakery embassy cathedral canal lighthouse observatory tramway stadium").split()
-
-
-def generated_feed(path, n, title_len, fresh=False, statement=False):
+def generated_feed(path, n, title_len, fresh=False, statement=False, links=None, host=None):
     """An RSS 2.0 feed of n items; with title_len, the (single) title is that many bytes."""
     name = path.strip("/").replace("/", "-") or "gen"
     first = int(time.time()) * n if fresh else 0
@@ -327,16 +323,25 @@ def generated_feed(path, n, title_len, fresh=False, statement=False):
     for i in range(first + 1, first + n + 1):
         title = ("Headline " * (title_len // 9 + 1))[:title_len] if title_len else "Report %d of %s" % (i, name)
         desc = "Item %d of the generated feed." % i
+        # made-up words, so no two fresh items share enough text to join one story
+        rnd = random.Random("%s-%d" % (name, i))
+        word = lambda: "".join(rnd.choice("bcdfgklmnprstvz") + rnd.choice("aeiou") for _ in range(3))
+        if fresh and not statement:
+            title = "%s %s %s %s (%s %d)" % (word().title(), word(), word(), word(), name, i)
+            desc = ". ".join(" ".join(word() for _ in range(12)) for _ in range(4)) + "."
         if statement:
-            rnd = random.Random("%s-%d" % (name, i))
-            topic = " ".join(rnd.choice(WORDS) for _ in range(6))
-            title = "Baku comments on Karabakh %s (%s %d)" % (topic, name, i)
-            desc = ("Azerbaijan's Foreign Ministry spokesperson Aykhan Hajizadeh stated that Karabakh "
-                    "%s. " % topic + " ".join(rnd.choice(WORDS) for _ in range(120)) + ".")
-        out.append("<item><title>%s</title><link>http://127.0.0.1/%s/%d</link>"
+            title = "%s %s %s on Karabakh %s %s" % (word().title(), word(), word(), word(), word())
+            desc = ("%s, Hajizadeh stated that %s in Karabakh %s. "
+                    % (" ".join(word() for _ in range(8)), " ".join(word() for _ in range(8)),
+                       " ".join(word() for _ in range(4)))
+                    + ". ".join(" ".join(word() for _ in range(12)) for _ in range(6)) + ".")
+        link = ("http://%s%s?n=%d" % (host, links, i)) if links and host else "http://127.0.0.1/%s/%d" % (name, i)
+        if links:
+            desc = "Teaser %d: the full story is on the page." % i  # short: the page is fetched
+        out.append("<item><title>%s</title><link>%s</link>"
                    "<guid isPermaLink=\"false\">%s-%d</guid>"
                    "<pubDate>%s</pubDate><description>%s</description></item>\n"
-                   % (title, name, i, name, i,
+                   % (title, link, name, i,
                       email.utils.formatdate((time.time() - 600) if fresh else 1733250000 + i, usegmt=True), desc))
     out.append("</channel></rss>\n")
     return "".join(out).encode()

@@ -14,7 +14,7 @@
 
 /* Floors for the labelled set; the measured figures are printed as diagnostics. */
 #define STORY_PRECISION_FLOOR 0.95
-#define STORY_RECALL_FLOOR 0.85
+#define STORY_RECALL_FLOOR 0.85 /* 0.867 at the default 0.40 */
 #define WINDOW (72 * 3600)
 
 static int has_term(const struct pw_doc_terms *d, const char *text)
@@ -340,8 +340,13 @@ static void test_seeds(void)
 		free(dir);
 		return;
 	}
-	/* background: the labelled corpus plus the seeds */
+	/* background: the labelled corpus, then the seeds as they arrive (the store counts a
+	 * document when it assigns it, so each seed sees the ones before it and itself) */
 	char *bodies[16];
+	struct gitem it[16];
+	size_t order[16];
+	int pred[16];
+	memset(it, 0, sizeof it);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 		bodies[i] = dc_slurp(path, NULL);
@@ -349,13 +354,7 @@ static void test_seeds(void)
 		if (bodies[i] == NULL)
 			bodies[i] = xstrdup("");
 		bg_add(&bg, NULL, bodies[i]);
-	}
-	struct pw_df_source df = { (int64_t)bg.n, bg_lookup, &bg };
-	struct gitem it[16];
-	size_t order[16];
-	int pred[16];
-	memset(it, 0, sizeof it);
-	for (size_t i = 0; i < n; i++) {
+		struct pw_df_source df = { (int64_t)bg.n, bg_lookup, &bg };
 		struct pw_doc_terms d = { 0 };
 		pw_story_terms(NULL, bodies[i], &d);
 		pw_story_vector(&d, &df, &it[i].v);
