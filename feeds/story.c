@@ -229,7 +229,8 @@ static int dotted_date(const char *s, size_t len)
 		}
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
-		digits++;
+		if (++digits > 4)
+			return 0; /* a long digit run ("71826618360.") is no date and would overflow */
 		if (part == 0) d = d * 10 + (s[i] - '0');
 		else if (part == 1) m = m * 10 + (s[i] - '0');
 	}

@@ -27,7 +27,9 @@ It misbehaves on request, per path, through URL query parameters or a JSON contr
                      (speaker Hajizadeh), so each makes its own story and alert
   times=N            (control file only) the rule applies to the next N requests of the path
 
-Every request is appended to --log as one tab-separated line:
+Every request is appended to --log as one tab-separated line, written (and flushed) before the
+first byte of the answer is sent -- so a client that has its answer, or has exited, is always
+in the log already, and a test may count the log as soon as the client is done:
   unix-time  method  path?query  If-None-Match  If-Modified-Since  status  User-Agent
 ('-' for absent values).  The port (0 = ephemeral) is printed on stdout and written to
 --port-file once the socket is listening.  Binds 127.0.0.1 only.
@@ -108,9 +110,13 @@ class Handler(BaseHTTPRequestHandler):
             h.get("If-None-Match") or "-", h.get("If-Modified-Since") or "-",
             str(status), h.get("User-Agent") or "-",
         ]
-        st.log.write("\t".join(f.replace("\t", " ") for f in fields) + "\n")
+        line = "\t".join(f.replace("\t", " ") for f in fields) + "\n"
+        with st.lock:  # one whole line per request, whatever the threads do
+            st.log.write(line)
+            st.log.flush()
 
     def send_body(self, status, body, ctype="text/plain; charset=utf-8", extra=None):
+        self.record(status)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -119,7 +125,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
-        self.record(status)
 
     def do_HEAD(self):
         self.do_GET()
@@ -150,19 +155,19 @@ class Handler(BaseHTTPRequestHandler):
             return
         if "size" in rule:
             n = int(rule["size"])
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", rule.get("ctype", "application/rss+xml"))
             self.send_header("Content-Length", str(n))
             self.end_headers()
-            self.record(200)
             self.write_filler(n)
             return
         if rule.get("endless"):
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", rule.get("ctype", "application/rss+xml"))
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            self.record(200)
             self.write_filler(MAX_ENDLESS, chunked=True)
             self.close_connection = True
             return
@@ -197,11 +202,11 @@ class Handler(BaseHTTPRequestHandler):
             except (TypeError, ValueError):
                 pass
         if not_modified:
+            self.record(304)
             self.send_response(304)
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", lastmod)
             self.end_headers()
-            self.record(304)
             return
 
         with open(fs, "rb") as f:
@@ -213,25 +218,25 @@ class Handler(BaseHTTPRequestHandler):
             headers["Content-Encoding"] = "gzip"
         if "truncate" in rule:
             cut = int(rule["truncate"])
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body[:cut])
             self.wfile.flush()
-            self.record(200)
             self.close_connection = True
             return
         if "drip" in rule:
             pause = float(rule["drip"])
             step = max(1, int(rule.get("drip_bytes", 16)))
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             for k, v in headers.items():
                 self.send_header(k, v)
             self.end_headers()
-            self.record(200)
             try:
                 for i in range(0, len(body), step):
                     self.wfile.write(body[i:i + step])
