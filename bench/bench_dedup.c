@@ -410,94 +410,65 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		sqlite3_exec(db, pragma, NULL, NULL, NULL);
 		free(pragma);
 	}
-	uint64_t seed = 0x243f6a8885a308d3ull ^ nitems;
 	const int64_t t0 = 1735689600, span = 365 * 86400; /* 2025 */
 	double b0 = now();
 	pw_store_begin(s);
 	/* items name their story before the story row is written: check at commit */
 	sqlite3_exec(db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
 	int64_t feed = pw_store_feed_sync(s, "synthetic", "https://synthetic.example/feed", "Synthetic", 0, 1);
-	sqlite3_stmt *ins_item, *ins_lsh, *ins_post, *ins_story, *ins_df;
-	sqlite3_prepare_v2(db, "INSERT INTO items(id, feed_id, guid, title, published, fetched, story_id, minhash, shingles) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, 500)", -1, &ins_item, NULL);
+	sqlite3_stmt *ins_lsh, *ins_post, *ins_story;
 	sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO lsh(band, key, item_id) VALUES (?1, ?2, ?3)", -1, &ins_lsh, NULL);
 	sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO story_terms(term, t, item_id, story_id) VALUES (?1, ?2, ?3, ?4)", -1, &ins_post, NULL);
 	sqlite3_prepare_v2(db, "INSERT INTO stories(id, first_item, first_seen, last_seen, item_count, title, centroid, centroid_items) "
 			       "VALUES (?1, ?2, ?3, ?3, 3, 'synthetic', ?4, 3)", -1, &ins_story, NULL);
-	sqlite3_prepare_v2(db, "INSERT INTO term_df(term, df) VALUES (?1, ?2) ON CONFLICT(term) DO UPDATE SET df = df + ?2",
-			   -1, &ins_df, NULL);
-	struct pw_story_vec cent = { NULL, 0, 0 };
-	for (size_t i = 1; i <= nitems; i++) {
-		int64_t t = t0 + (int64_t)((double)span * (double)i / (double)nitems);
-		int64_t story = (int64_t)((i + 2) / 3);
-		struct pw_minhash mh;
-		for (int k = 0; k < PW_MINHASH_N; k++)
-			mh.v[k] = (uint32_t)rng(&seed);
-		mh.nshingles = 500;
-		uint8_t blob[PW_MINHASH_BYTES];
-		pw_minhash_pack(&mh, blob);
-		char guid[32];
-		snprintf(guid, sizeof guid, "g%zu", i);
-		sqlite3_bind_int64(ins_item, 1, (int64_t)i);
-		sqlite3_bind_int64(ins_item, 2, feed);
-		sqlite3_bind_text(ins_item, 3, guid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins_item, 4, "synthetic item", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins_item, 5, t);
-		sqlite3_bind_int64(ins_item, 6, story);
-		sqlite3_bind_blob(ins_item, 7, blob, sizeof blob, SQLITE_TRANSIENT);
-		if (sqlite3_step(ins_item) != SQLITE_DONE) {
-			fprintf(stderr, "bench_dedup: item insert: %s\n", sqlite3_errmsg(db));
-			break;
-		}
-		sqlite3_reset(ins_item);
-		int64_t keys[PW_LSH_BANDS];
-		pw_lsh_keys(&mh, keys);
-		for (int b = 0; b < PW_LSH_BANDS; b++) {
-			sqlite3_bind_int(ins_lsh, 1, b);
-			sqlite3_bind_int64(ins_lsh, 2, keys[b]);
-			sqlite3_bind_int64(ins_lsh, 3, (int64_t)i);
-			sqlite3_step(ins_lsh);
-			sqlite3_reset(ins_lsh);
-		}
-		/* signature terms: three from the articles' vocabulary, the rest rare */
-		struct pw_story_term terms[PW_STORY_SIG_TERMS];
-		for (int k = 0; k < PW_STORY_SIG_TERMS; k++) {
-			uint64_t r = rng(&seed) % 2000000;
-			terms[k].id = k < 3 && nreal ? real_terms[rng(&seed) % nreal] : pw_hash64(&r, 8, 3);
-			terms[k].w = 0.3f;
-			sqlite3_bind_int64(ins_post, 1, (sqlite3_int64)terms[k].id);
-			sqlite3_bind_int64(ins_post, 2, t);
-			sqlite3_bind_int64(ins_post, 3, (int64_t)i);
-			sqlite3_bind_int64(ins_post, 4, story);
-			sqlite3_step(ins_post);
-			sqlite3_reset(ins_post);
-			sqlite3_bind_int64(ins_df, 1, (sqlite3_int64)terms[k].id);
-			sqlite3_bind_int64(ins_df, 2, 1);
-			sqlite3_step(ins_df);
-			sqlite3_reset(ins_df);
-		}
-		for (int a = 1; a < PW_STORY_SIG_TERMS; a++)
-			for (int b = a; b > 0 && terms[b].id < terms[b - 1].id; b--) {
-				struct pw_story_term x = terms[b];
-				terms[b] = terms[b - 1];
-				terms[b - 1] = x;
-			}
-		struct pw_story_vec v = { terms, PW_STORY_SIG_TERMS, 1 };
-		pw_story_centroid_add(&cent, &v);
-		if (i % 3 == 0 || i == nitems) {
-			uint8_t *cb;
-			size_t cl = pw_story_vec_pack(&cent, &cb);
-			sqlite3_bind_int64(ins_story, 1, story);
-			sqlite3_bind_int64(ins_story, 2, (int64_t)i);
-			sqlite3_bind_int64(ins_story, 3, t);
-			sqlite3_bind_blob(ins_story, 4, cb, (int)cl, SQLITE_TRANSIENT);
-			if (sqlite3_step(ins_story) != SQLITE_DONE && getenv("BENCH_DEBUG"))
-				fprintf(stderr, "story insert: %s\n", sqlite3_errmsg(db));
-			sqlite3_reset(ins_story);
-			free(cb);
-			pw_story_vec_free(&cent);
-		}
+	/*
+	 * The bulk, generated inside SQLite and inserted in key order (a random-order insert of
+	 * 21M LSH rows takes hours): items with random signatures and their LSH rows (random keys:
+	 * unrelated texts), stories of three items each, ten signature-term postings per item --
+	 * three from the articles' vocabulary, seven rare -- and their document frequencies.
+	 * Synthetic stories have empty centroids; the planted ones below have real ones.
+	 */
+	sqlite3_exec(db, "CREATE TEMP TABLE real_terms(idx INTEGER PRIMARY KEY, term INTEGER)", NULL, NULL, NULL);
+	sqlite3_stmt *ins_real;
+	sqlite3_prepare_v2(db, "INSERT INTO real_terms(idx, term) VALUES (?1, ?2)", -1, &ins_real, NULL);
+	for (size_t k = 0; k < nreal; k++) {
+		sqlite3_bind_int64(ins_real, 1, (int64_t)k);
+		sqlite3_bind_int64(ins_real, 2, (sqlite3_int64)real_terms[k]);
+		sqlite3_step(ins_real);
+		sqlite3_reset(ins_real);
 	}
+	sqlite3_finalize(ins_real);
+	char *sql = xasprintf(
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %zu) "
+		"INSERT INTO items(id, feed_id, guid, published, fetched, story_id, minhash, shingles) "
+		"SELECT i, %lld, 'g' || i, %lld + i * %lld / %zu, %lld + i * %lld / %zu, (i + 2) / 3, randomblob(%d), 500 FROM n;"
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %zu) "
+		"INSERT INTO stories(id, first_item, first_seen, last_seen, item_count, title, centroid, centroid_items) "
+		"SELECT i, i * 3 - 2, %lld + i * 3 * %lld / %zu, %lld + i * 3 * %lld / %zu, 3, 'synthetic', x'', 0 FROM n;"
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %zu), "
+		"b(band) AS (SELECT 0 UNION ALL SELECT band + 1 FROM b WHERE band < %d) "
+		"INSERT INTO lsh(band, key, item_id) SELECT band, key, i FROM "
+		"(SELECT band, random() AS key, i FROM n, b) ORDER BY band, key;"
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %zu), "
+		"k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < %d) "
+		"INSERT OR IGNORE INTO story_terms(term, t, item_id, story_id) SELECT term, t, i, s FROM "
+		"(SELECT CASE WHEN j < 3 AND %zu > 0 THEN (SELECT term FROM real_terms WHERE idx = "
+		"((random() & 9223372036854775807) + 0 * i) %% %zu) "
+		"ELSE (random() & 9223372036854775807) %% 2000000 END AS term, %lld + i * %lld / %zu AS t, i, (i + 2) / 3 AS s FROM n, k) "
+		"ORDER BY term, t, i;"
+		"INSERT INTO term_df(term, df) SELECT term, count(*) FROM story_terms GROUP BY term;",
+		nitems, (long long)feed, (long long)t0, (long long)span, nitems, (long long)t0, (long long)span, nitems,
+		PW_MINHASH_BYTES,
+		(nitems + 2) / 3, (long long)t0, (long long)span, nitems, (long long)t0, (long long)span, nitems,
+		nitems, PW_LSH_BANDS - 1,
+		nitems, PW_STORY_SIG_TERMS - 1, nreal, nreal ? nreal : 1, (long long)t0, (long long)span, nitems);
+	char *emsg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &emsg) != SQLITE_OK) {
+		fprintf(stderr, "bench_dedup: generating the store: %s\n", emsg ? emsg : "?");
+		sqlite3_free(emsg);
+	}
+	free(sql);
+	struct pw_story_vec cent = { NULL, 0, 0 };
 	pw_story_vec_free(&cent);
 	/* related coverage: for every article, two earlier items in the window whose postings
 	 * carry its own top terms (as other outlets' rewrites would), so that checks do find and
@@ -570,57 +541,14 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 	char *upd = xasprintf("UPDATE dedup_stats SET value = %zu WHERE name = 'documents'", nitems);
 	sqlite3_exec(db, upd, NULL, NULL, NULL);
 	free(upd);
-	sqlite3_finalize(ins_item);
 	sqlite3_finalize(ins_lsh);
 	sqlite3_finalize(ins_post);
 	sqlite3_finalize(ins_story);
-	sqlite3_finalize(ins_df);
 	if (pw_store_commit(s) < 0) {
 		fprintf(stderr, "bench_dedup: filling the store failed: %s\n", pw_store_error(s));
 		goto close;
 	}
 	double build = now() - b0;
-	if (getenv("BENCH_DEBUG")) {
-		sqlite3_stmt *st;
-		sqlite3_prepare_v2(db, "SELECT count(*), min(t), max(t) FROM story_terms WHERE item_id > ?1", -1, &st, NULL);
-		sqlite3_bind_int64(st, 1, (int64_t)nitems);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			fprintf(stderr, "planted postings %lld t %lld..%lld (check at %lld)\n", sqlite3_column_int64(st, 0),
-				sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), (long long)(t0 + span / 2));
-		sqlite3_finalize(st);
-		struct pw_df_source df;
-		pw_dedup_df_source(s, &df);
-		struct pw_doc_terms d = { 0 };
-		struct pw_story_vec v1, v2;
-		uint64_t s1[PW_STORY_SIG_TERMS], s2[PW_STORY_SIG_TERMS];
-		pw_story_terms("New article", arts[0], &d);
-		pw_story_vector(&d, &df, &v1);
-		pw_story_vector(&d, NULL, &v2);
-		size_t n1 = pw_story_signature(&v1, s1), n2 = pw_story_signature(&v2, s2);
-		int common = 0;
-		for (size_t a = 0; a < n1; a++)
-			for (size_t b = 0; b < n2; b++)
-				common += s1[a] == s2[b];
-		fprintf(stderr, "sig store-idf %zu, plain %zu, common %d, ndocs %lld, cos %.3f\n", n1, n2, common,
-			(long long)df.ndocs, pw_story_cosine(&v1, &v2));
-		for (size_t a = 0; a < n1; a++) {
-			const char *txt = "?";
-			for (size_t q = 0; q < d.n; q++)
-				if (d.v[q].id == s1[a]) txt = pw_doc_term_text(&d, q);
-			fprintf(stderr, " %s", txt);
-		}
-		fprintf(stderr, "\n");
-		pw_story_vec_free(&v1);
-		pw_story_vec_free(&v2);
-		pw_doc_terms_free(&d);
-		sqlite3_prepare_v2(db, "SELECT count(*) FROM story_terms WHERE term = ?1 AND t BETWEEN ?2 AND ?3", -1, &st, NULL);
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)s1[0]);
-		sqlite3_bind_int64(st, 2, t0 + span / 2 - 72 * 3600);
-		sqlite3_bind_int64(st, 3, t0 + span / 2 + 72 * 3600);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			fprintf(stderr, "postings of sig[0] in window: %lld\n", sqlite3_column_int64(st, 0));
-		sqlite3_finalize(st);
-	}
 
 	/* checks: new items in the middle of the year, each rolled back */
 	struct pw_dedup_conf conf;
@@ -657,9 +585,6 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		pw_store_rollback(s);
 		if (rc < 0)
 			break;
-		if (getenv("BENCH_DEBUG") && r < 3)
-			fprintf(stderr, "round %d: story %lld new %d sim %.3f cands %d\n", r, (long long)res.story_id,
-				res.new_story, res.story_similarity, res.story_candidates);
 		dc += res.dup_candidates;
 		sc += res.story_candidates;
 		done++;

@@ -47,7 +47,7 @@ CLEANFILES += bench/bench_dedup$(EXEEXT)
 .PHONY: bench-dedup
 bench: bench-dedup
 bench-dedup: bench/bench_dedup$(EXEEXT)
-	bench/bench_dedup $(top_srcdir)/tests/fixtures/dedup/articles/*.txt
+	bench/bench_dedup -s "$${TMPDIR:-/tmp}" -c 256 $(top_srcdir)/tests/fixtures/dedup/articles/*.txt
 EXTRA_PROGRAMS += bench/bench_tag
 bench_bench_tag_SOURCES = bench/bench_tag.c
 bench_bench_tag_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)

@@ -1026,8 +1026,9 @@ static int chrome_paragraph(const char *p, const char *title)
 	size_t n = pw_hx_utf8_len(p);
 	if (n > SHORT_CHROME)
 		return 0;
-	/* A breadcrumb trail ends with the headline: "HomeNewsHeadline". */
-	if (title && *title && strlen(p) < strlen(title) * 3 / 2 + 20 && strstr(p, title))
+	/* The headline again, or a breadcrumb trail ending with it: "HomeNewsHeadline". */
+	size_t pl = strlen(p), tl = title ? strlen(title) : 0;
+	if (tl >= 12 && pl >= tl && pl < tl * 3 / 2 + 20 && strcmp(p + pl - tl, title) == 0)
 		return 1;
 	char *lc = lower_utf8(p);
 	int drop = contains_any_ci(lc, caption_words, PW_ARRAY_SIZE(caption_words)) ||

@@ -433,6 +433,25 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 	if (when == PW_NOTIME)
 		when = (int64_t)time(NULL);
 
+	/* once per item: an item that has its story keeps it (a retried stage changes nothing) */
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT story_id, dup_of FROM items WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, item_id);
+	int found = sqlite3_step(st);
+	if (found == SQLITE_ROW) {
+		out->story_id = pw_store_column_id(st, 0);
+		out->dup_of = pw_store_column_id(st, 1);
+	}
+	sqlite3_reset(st);
+	if (found == SQLITE_DONE)
+		return pw_store_failf(s, "assigning duplicates and stories: no item with id %lld", (long long)item_id);
+	if (found != SQLITE_ROW)
+		return pw_store_fail(s, "reading an item's story");
+	if (out->story_id)
+		return 0;
+	out->dup_of = 0;
+
 	int rc = -1;
 	struct pw_tokens t = PW_TOKENS_INIT;
 	struct pw_doc_terms terms = { 0 };
@@ -487,7 +506,7 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 		if (out->dup_of) {
 			/* a copy whose original has no story: documents are counted once, by the
 			 * original, so read N without adding */
-			sqlite3_stmt *st = pw_store_stmt(s, "SELECT value FROM dedup_stats WHERE name = 'documents'");
+			st = pw_store_stmt(s, "SELECT value FROM dedup_stats WHERE name = 'documents'");
 			if (!st)
 				goto out;
 			if (sqlite3_step(st) == SQLITE_ROW)

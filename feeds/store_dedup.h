@@ -19,8 +19,14 @@
  *     by cosine with their centroid, and the item joins the best at >= same_story, or starts
  *     a story of its own.  Every item ends up with a story.
  *
- * Every lookup is an index probe bounded by those limits, so the cost of a check does not
- * grow with the number of stored items (bench_dedup measures it at 10k, 100k, 1M).
+ * Every lookup is an index probe bounded by those limits, so the work of a check does not
+ * grow with the number of stored items.  bench_dedup -s (synthetic store, 10 KB articles, CPU
+ * time per pw_dedup_assign incl. tokenising, signatures, all lookups and writes; 256 MB page
+ * cache; LSH candidates 2.6 and candidate stories 9 per item at every size):
+ *        10k items: 446 us     100k: 509 us     1M: 715 us
+ * (duplicates ~300-390 us, items that need the story check 840-1530 us).  The growth is B-tree
+ * depth and cache misses of ~300 bounded probes (256 document-frequency updates dominate the
+ * story path), not more candidates.
  */
 #ifndef PW_STORE_DEDUP_H
 #define PW_STORE_DEDUP_H
@@ -53,7 +59,9 @@ struct pw_dedup_result {
  * plus the lsh / term_df / story_terms / stories rows).  title and text may be NULL; text is
  * the article body, or the feed summary when there is no article.  when is the item's time
  * (published, else when first seen; PW_NOTIME is taken as "now").  Must run inside a
- * transaction.  0, or -1 with the store's error set.
+ * transaction.  Once per item: for an item that already has a story nothing changes and out
+ * reports the stored story_id / dup_of.  0, or -1 with the store's error set (no such item,
+ * database errors).
  */
 int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, const char *text,
 		    int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *out);

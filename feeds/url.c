@@ -236,6 +236,11 @@ char *pw_url_canonical(const char *url)
 	const char *he = colon ? colon : ae;
 	if (he > a && he[-1] == '.')
 		he--;
+	if (he == a) { /* no host ("http://./x", "http://user@/x"): not an article URL */
+		pw_buf_free(&out);
+		free(abs);
+		return NULL;
+	}
 	for (const char *q = a; q < he; q++)
 		pw_buf_putc(&out, (char)tolower((unsigned char)*q));
 	if (colon && colon + 1 < ae) {

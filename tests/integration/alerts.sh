@@ -76,7 +76,10 @@ feed outlet2 "$ALERTS/c_lachin_statement.txt:4000" "$ALERTS/e_other_topic_statem
 wait_for 15 sh -c "[ \"\$(sqlite3 '$T/store.db' 'select count(*) from items where article_status is not null')\" = 6 ]"
 ok $? "the copy is stored"
 is "$(sql "select count(distinct story_id) from items where guid like 'a%'")" 1 "the copy joined story A"
-sleep 1
+# the copy's alert, if any, is recorded in the transaction that stored its article; wait until
+# every recorded alert has been written out before counting the lines
+wait_for 30 sh -c "[ \"\$(sqlite3 '$T/store.db' 'select count(*) from alerts where emitted = 0')\" = 0 ]"
+is "$(sql "select count(*) from alerts")" 3 "no alert for the copy in the store"
 is "$(grep -c . "$T/alerts.jsonl")" 3 "no alert for the copy"
 is "$(sql "select group_concat(tag, ' ') from (select tag from tags t join items i on i.id = t.item_id where i.guid = 'a2_zakharova_elections_copy.txt' and tag like 'topic:%' order by tag)")" \
    "topic:russia-azerbaijan topic:ua-elections" "the copy has its topics"
@@ -84,8 +87,12 @@ is "$(sql "select group_concat(tag, ' ') from (select tag from tags t join items
 # restart: nothing alerted twice, nothing lost
 stop_daemon TERM
 is "$DAEMON_STATUS" 0 "SIGTERM: exit 0"
+n=$(requests /outlet1.xml)
 start_daemon
-sleep 2
+# pending alerts are written out at start, before the first poll: once outlet1 is polled
+# again, a wrongly repeated alert would be in the log
+wait_for 30 sh -c "[ \$(awk -F'\t' '\$3 == \"/outlet1.xml\"' '$T/server.log' | wc -l) -gt $n ]"
+ok $? "after a restart: polling again"
 is "$(grep -c . "$T/alerts.jsonl")" 3 "after a restart: still three lines"
 is "$(sql "select count(*) from alerts where emitted = 0")" 0 "nothing pending"
 stop_daemon TERM
@@ -106,7 +113,8 @@ if [ -n "${PW_SHARED:-}" ] && [ -f "$SEEDS/README.md" ]; then
 	start_daemon
 	wait_for 15 sh -c "[ \"\$(sqlite3 '$T/store.db' 'select count(*) from items where article_status is not null')\" = 5 ]"
 	ok $? "seeds: five items stored"
-	sleep 2
+	# the alerts were recorded with the articles; wait until all of them are written out
+	wait_for 30 sh -c "[ \"\$(sqlite3 '$T/store.db' 'select count(*) from alerts where emitted = 0')\" = 0 ]"
 	# One alert per story whose items include an alerting statement: all five seeds are such
 	# statements, so the alerts equal the stories.  Which seeds share a story is the story
 	# grouping's call (dedup, [dedup] same_story); the intended grouping is A = 000-002, B, C.

@@ -5,10 +5,16 @@
  * store's own connection: the story writer belongs to the dedup module.
  *
  *   cli_fixture create DB          fill a new store (fails if DB exists)
- *   cli_fixture hold DB SECONDS    open DB read-write, insert one item inside a transaction,
- *                                  print "ready", keep the transaction open SECONDS, commit
- *   cli_fixture lock DB SECONDS    take an exclusive lock (locking_mode = EXCLUSIVE) that
- *                                  keeps readers out, print "ready", hold it SECONDS
+ *   cli_fixture hold DB SECONDS [RELEASE]
+ *                                  open DB read-write, insert one item inside a transaction,
+ *                                  print "ready", keep the transaction open, commit
+ *   cli_fixture lock DB SECONDS [RELEASE]
+ *                                  take an exclusive lock (locking_mode = EXCLUSIVE) that
+ *                                  keeps readers out, print "ready", hold it
+ *
+ * hold and lock keep the transaction or lock until the file RELEASE exists (at most SECONDS);
+ * without RELEASE, SECONDS exactly.  A test that asserts what happens *while* the lock is held
+ * releases it itself, so a slow machine cannot end the lock before the assertions run.
  *
  * Times are fixed (September 2025) except one item fetched "now", for relative --since tests.
  * The texts are the project's own, written in the style of the outlets named.
@@ -256,7 +262,19 @@ static int create(const char *path)
 	return 0;
 }
 
-static int hold(const char *path, int seconds)
+/* Returns once RELEASE exists (checked every 0.1 s) or after SECONDS. */
+static void wait_release(int seconds, const char *release)
+{
+	if (release == NULL) {
+		sleep((unsigned)seconds);
+		return;
+	}
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	for (long i = 0; i < 10L * seconds && access(release, F_OK) != 0; i++)
+		nanosleep(&tick, NULL);
+}
+
+static int hold(const char *path, int seconds, const char *release)
 {
 	char err[512];
 	struct pw_store *s = pw_store_open(path, PW_STORE_RW, err, sizeof err);
@@ -275,14 +293,14 @@ static int hold(const char *path, int seconds)
 		return die("hold insert", s);
 	printf("ready\n");
 	fflush(stdout);
-	sleep((unsigned)seconds);
+	wait_release(seconds, release);
 	if (pw_store_commit(s) < 0)
 		return die("hold commit", s);
 	pw_store_close(s);
 	return 0;
 }
 
-static int lock(const char *path, int seconds)
+static int lock(const char *path, int seconds, const char *release)
 {
 	sqlite3 *db;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
@@ -295,7 +313,7 @@ static int lock(const char *path, int seconds)
 	}
 	printf("ready\n");
 	fflush(stdout);
-	sleep((unsigned)seconds);
+	wait_release(seconds, release);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close(db);
 	return 0;
@@ -305,10 +323,10 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "create") == 0)
 		return create(argv[2]);
-	if (argc == 4 && strcmp(argv[1], "hold") == 0)
-		return hold(argv[2], atoi(argv[3]));
-	if (argc == 4 && strcmp(argv[1], "lock") == 0)
-		return lock(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: cli_fixture create DB | hold DB SECONDS | lock DB SECONDS\n");
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "hold") == 0)
+		return hold(argv[2], atoi(argv[3]), argc == 5 ? argv[4] : NULL);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "lock") == 0)
+		return lock(argv[2], atoi(argv[3]), argc == 5 ? argv[4] : NULL);
+	fprintf(stderr, "usage: cli_fixture create DB | hold DB SECONDS [RELEASE] | lock DB SECONDS [RELEASE]\n");
 	return 2;
 }

@@ -10,15 +10,26 @@ It misbehaves on request, per path, through URL query parameters or a JSON contr
                      loop=1 redirects to itself forever
   delay=S            wait S seconds before answering
   drip=S             send the body a few bytes at a time, S seconds apart
+                     (drip_bytes=N: N bytes per step, default 16)
   truncate=N         announce the whole Content-Length, send N bytes, close
   size=N             answer N bytes of filler (with Content-Length)
   endless=1          chunked filler until the client hangs up (bounded: 2 GiB / 5 min)
   gzip=1             gzip the body (when the client accepts it)
   hang=1             read the request, never answer (bounded: 5 min)
   ctype=T            override Content-Type
+  gzipbomb=N         a feed whose gzip-encoded body inflates to N bytes (sent whatever the
+                     client accepts; a few hundred KiB on the wire for N = 1 GiB)
+  items=N            a generated RSS 2.0 feed of N items (guids <path>-1 .. <path>-N)
+  bigtitle=N         a generated RSS 2.0 feed of one item whose title is N bytes long
+  fresh=1            (with items=N) new guids every second: N items numbered from time*N
+  links=P            (with items=N) item links point to path P on this server (?n=<number>)
+  statement=1        (with items=N) each item is a distinct official statement on Karabakh
+                     (speaker Hajizadeh), so each makes its own story and alert
   times=N            (control file only) the rule applies to the next N requests of the path
 
-Every request is appended to --log as one tab-separated line:
+Every request is appended to --log as one tab-separated line, written (and flushed) before the
+first byte of the answer is sent -- so a client that has its answer, or has exited, is always
+in the log already, and a test may count the log as soon as the client is done:
   unix-time  method  path?query  If-None-Match  If-Modified-Since  status  User-Agent
 ('-' for absent values).  The port (0 = ephemeral) is printed on stdout and written to
 --port-file once the socket is listening.  Binds 127.0.0.1 only.
@@ -29,10 +40,12 @@ import gzip
 import json
 import os
 import posixpath
+import random
 import sys
 import threading
 import time
 import urllib.parse
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_ENDLESS = 2 << 30
@@ -97,9 +110,13 @@ class Handler(BaseHTTPRequestHandler):
             h.get("If-None-Match") or "-", h.get("If-Modified-Since") or "-",
             str(status), h.get("User-Agent") or "-",
         ]
-        st.log.write("\t".join(f.replace("\t", " ") for f in fields) + "\n")
+        line = "\t".join(f.replace("\t", " ") for f in fields) + "\n"
+        with st.lock:  # one whole line per request, whatever the threads do
+            st.log.write(line)
+            st.log.flush()
 
     def send_body(self, status, body, ctype="text/plain; charset=utf-8", extra=None):
+        self.record(status)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -108,7 +125,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
-        self.record(status)
 
     def do_HEAD(self):
         self.do_GET()
@@ -139,21 +155,33 @@ class Handler(BaseHTTPRequestHandler):
             return
         if "size" in rule:
             n = int(rule["size"])
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", rule.get("ctype", "application/rss+xml"))
             self.send_header("Content-Length", str(n))
             self.end_headers()
-            self.record(200)
             self.write_filler(n)
             return
         if rule.get("endless"):
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", rule.get("ctype", "application/rss+xml"))
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            self.record(200)
             self.write_filler(MAX_ENDLESS, chunked=True)
             self.close_connection = True
+            return
+
+        if "gzipbomb" in rule:
+            body = gzip_bomb(int(rule["gzipbomb"]))
+            self.send_body(200, body, rule.get("ctype", "application/rss+xml"),
+                           {"Content-Encoding": "gzip"})
+            return
+        if "items" in rule or "bigtitle" in rule:
+            body = generated_feed(path, int(rule.get("items", 1)), int(rule.get("bigtitle", 0)),
+                                  bool(rule.get("fresh")), bool(rule.get("statement")),
+                                  rule.get("links"), self.headers.get("Host"))
+            self.send_body(200, body, rule.get("ctype", "application/rss+xml; charset=utf-8"))
             return
 
         fs = self.resolve(path)
@@ -174,11 +202,11 @@ class Handler(BaseHTTPRequestHandler):
             except (TypeError, ValueError):
                 pass
         if not_modified:
+            self.record(304)
             self.send_response(304)
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", lastmod)
             self.end_headers()
-            self.record(304)
             return
 
         with open(fs, "rb") as f:
@@ -190,27 +218,28 @@ class Handler(BaseHTTPRequestHandler):
             headers["Content-Encoding"] = "gzip"
         if "truncate" in rule:
             cut = int(rule["truncate"])
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body[:cut])
             self.wfile.flush()
-            self.record(200)
             self.close_connection = True
             return
         if "drip" in rule:
             pause = float(rule["drip"])
+            step = max(1, int(rule.get("drip_bytes", 16)))
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             for k, v in headers.items():
                 self.send_header(k, v)
             self.end_headers()
-            self.record(200)
             try:
-                for i in range(0, len(body), 16):
-                    self.wfile.write(body[i:i + 16])
+                for i in range(0, len(body), step):
+                    self.wfile.write(body[i:i + step])
                     self.wfile.flush()
                     time.sleep(pause)
             except OSError:
@@ -257,6 +286,65 @@ class Handler(BaseHTTPRequestHandler):
                 continue
             except OSError:
                 return
+
+
+_BOMBS = {}
+_BOMB_LOCK = threading.Lock()
+
+
+def gzip_bomb(n):
+    """gzip of an RSS prefix followed by n bytes of blanks (cached: compressing takes seconds,
+    so a test may ask once ahead of time to warm the cache)."""
+    with _BOMB_LOCK:
+        return _gzip_bomb(n)
+
+
+def _gzip_bomb(n):
+    if n not in _BOMBS:
+        z = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: gzip container
+        parts = [z.compress(b'<?xml version="1.0"?><rss version="2.0"><channel><title>bomb</title>')]
+        block = b" " * (1 << 20)
+        left = n
+        while left > 0:
+            parts.append(z.compress(block[: min(left, len(block))]))
+            left -= len(block)
+        parts.append(z.compress(b"</channel></rss>"))
+        parts.append(z.flush())
+        _BOMBS[n] = b"".join(parts)
+    return _BOMBS[n]
+
+
+def generated_feed(path, n, title_len, fresh=False, statement=False, links=None, host=None):
+    """An RSS 2.0 feed of n items; with title_len, the (single) title is that many bytes."""
+    name = path.strip("/").replace("/", "-") or "gen"
+    first = int(time.time()) * n if fresh else 0
+    out = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+           "<title>Generated %s</title><link>http://127.0.0.1/%s</link>\n" % (name, name)]
+    for i in range(first + 1, first + n + 1):
+        title = ("Headline " * (title_len // 9 + 1))[:title_len] if title_len else "Report %d of %s" % (i, name)
+        desc = "Item %d of the generated feed." % i
+        # made-up words, so no two fresh items share enough text to join one story
+        rnd = random.Random("%s-%d" % (name, i))
+        word = lambda: "".join(rnd.choice("bcdfgklmnprstvz") + rnd.choice("aeiou") for _ in range(3))
+        if fresh and not statement:
+            title = "%s %s %s %s (%s %d)" % (word().title(), word(), word(), word(), name, i)
+            desc = ". ".join(" ".join(word() for _ in range(12)) for _ in range(4)) + "."
+        if statement:
+            title = "%s %s %s on Karabakh %s %s" % (word().title(), word(), word(), word(), word())
+            desc = ("%s, Hajizadeh stated that %s in Karabakh %s. "
+                    % (" ".join(word() for _ in range(8)), " ".join(word() for _ in range(8)),
+                       " ".join(word() for _ in range(4)))
+                    + ". ".join(" ".join(word() for _ in range(12)) for _ in range(6)) + ".")
+        link = ("http://%s%s?n=%d" % (host, links, i)) if links and host else "http://127.0.0.1/%s/%d" % (name, i)
+        if links:
+            desc = "Teaser %d: the full story is on the page." % i  # short: the page is fetched
+        out.append("<item><title>%s</title><link>%s</link>"
+                   "<guid isPermaLink=\"false\">%s-%d</guid>"
+                   "<pubDate>%s</pubDate><description>%s</description></item>\n"
+                   % (title, link, name, i,
+                      email.utils.formatdate((time.time() - 600) if fresh else 1733250000 + i, usegmt=True), desc))
+    out.append("</channel></rss>\n")
+    return "".join(out).encode()
 
 
 def main():

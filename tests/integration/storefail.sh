@@ -11,15 +11,21 @@ start_daemon
 wait_for 10 sh -c "[ \"\$(sqlite3 '$T/store.db' \"select last_status from feeds where name = 'alpha'\")\" = 304 ]"
 ok $? "alpha stored and then answered 304"
 
-# hold the write lock for 8 s (the store waits 5 s, then gives up), then change the feed
-(echo "BEGIN EXCLUSIVE;"; sleep 8; echo "COMMIT;") | sqlite3 "$T/store.db" &
+# hold the write lock (the store waits 5 s, then gives up) until the daemon has logged the
+# refused transaction (at most 60 s), then change the feed.  The locker says "locked" once it
+# holds the lock, so nothing here depends on how fast a loaded machine starts sqlite3.
+(echo "BEGIN EXCLUSIVE;"; echo "SELECT 'locked';"
+ i=0; while ! grep -q "nothing could be stored" "$T/daemon.log" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+ echo "COMMIT;") | sqlite3 "$T/store.db" >"$T/locker.out" &
 locker=$!
-sleep 0.5
+PIDS="$PIDS $locker"
+wait_for 30 grep -q locked "$T/locker.out" || { echo "Bail out! could not lock the store"; exit 1; }
 awk -v f="$T/www/alpha-new-item.xml" '{ print } /<language>en<\/language>/ { while ((getline l < f) > 0) print l }' \
 	"$T/www/alpha.xml" >"$T/www/alpha.xml.new" && mv "$T/www/alpha.xml.new" "$T/www/alpha.xml"
-wait_for 12 grep -q "nothing could be stored" "$T/daemon.log"
+wait_for 30 grep -q "nothing could be stored" "$T/daemon.log"
 ok $? "the refused transaction is logged"
 wait "$locker"
+forget "$locker"
 wait_for 15 sh -c "[ \"\$(sqlite3 '$T/store.db' \"select count(*) from items where guid = 'alpha-1004'\")\" = 1 ]"
 ok $? "the new item is stored once the lock is gone"
 # the request after the failed one carried no validators and got the whole feed

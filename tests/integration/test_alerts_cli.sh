@@ -21,6 +21,12 @@ run() {
 }
 contains() { case "$1" in *"$2"*) return 0 ;; esac; return 1; }
 lines() { printf '%s\n' "$1" | grep -c .; }
+# wait_lines FILE N -- wait (up to 30 s: sanitizer builds on a loaded CI machine are slow) until
+# FILE has at least N non-empty lines; the assertion that follows says what was expected
+wait_lines() {
+	_i=0
+	while [ "$(grep -c . "$1" 2>/dev/null)" -lt "$2" ] && [ $_i -lt 300 ]; do sleep 0.1; _i=$((_i + 1)); done
+}
 
 "$FIX" add "$DB" 3 2>/dev/null
 ok $? "three alerts recorded through the store API"
@@ -69,24 +75,25 @@ is "$rc" 2 "bad --since: usage error"
 : >"$T/follow"  # exists before the background job opens it: the loop below must not race it
 "$PW" -d "$DB" alerts --follow --json >"$T/follow" 2>"$T/follow.err" &
 follow_pid=$!
-i=0
-while [ "$(grep -c . "$T/follow")" -lt 3 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_lines "$T/follow" 3
 is "$(grep -c . "$T/follow")" 3 "--follow: the existing alerts first"
 "$FIX" add "$DB" 2 2>/dev/null
 ok $? "two more alerts recorded by another process"
-i=0
-while [ "$(grep -c . "$T/follow")" -lt 5 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_lines "$T/follow" 5
 is "$(grep -c . "$T/follow")" 5 "--follow: new alerts appear within seconds"
 contains "$(sed -n 5p "$T/follow")" '"id":5,' ; ok $? "--follow: in order, each once"
 kill $follow_pid
 wait $follow_pid 2>/dev/null
 follow_pid=
 
-"$PW" -d "$DB" alerts -f >"$T/follow" 2>&1 &
+# a file of its own: the background job's ">" truncates only once the job has started, so
+# reusing $T/follow (five lines already) let the wait below see the old lines, then read an
+# emptied file
+: >"$T/follow-plain"
+"$PW" -d "$DB" alerts -f >"$T/follow-plain" 2>&1 &
 follow_pid=$!
-i=0
-while [ "$(grep -c . "$T/follow")" -lt 5 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-contains "$(sed -n 1p "$T/follow")" "2025-09-13T11:00:00Z  #1 [karabakh] OC Media: Statement number 1 on Karabakh -- Hajizadeh, Foreign Ministry spokesperson <https://oc-media.example/news/1>"
+wait_lines "$T/follow-plain" 5
+contains "$(sed -n 1p "$T/follow-plain")" "2025-09-13T11:00:00Z  #1 [karabakh] OC Media: Statement number 1 on Karabakh -- Hajizadeh, Foreign Ministry spokesperson <https://oc-media.example/news/1>"
 ok $? "-f without --json: one plain line per alert"
 kill $follow_pid
 wait $follow_pid 2>/dev/null

@@ -9,7 +9,8 @@ PW="$top_builddir/cli/presswatch"
 FIX="$top_builddir/tests/integration/cli_fixture"
 FX="$top_srcdir/tests/fixtures/cli"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pw-cli.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
+hold_pid= lock_pid=
+trap '[ -n "$hold_pid" ] && kill $hold_pid 2>/dev/null; [ -n "$lock_pid" ] && kill $lock_pid 2>/dev/null; rm -rf "$T"' EXIT
 DB="$T/store.db"
 export TZ=UTC LC_ALL=C.UTF-8
 unset NO_COLOR COLUMNS
@@ -364,10 +365,11 @@ else
 fi
 
 # reading while presswatchd (here: the fixture) holds a write transaction
-"$FIX" hold "$DB" 3 >"$T/hold.out" 2>"$T/hold.err" &
+# (held until $T/hold.release exists: a fixed 3 s could end before the reads on a slow machine)
+"$FIX" hold "$DB" 120 "$T/hold.release" >"$T/hold.out" 2>"$T/hold.err" &
 hold_pid=$!
 i=0
-while [ "$(cat "$T/hold.out" 2>/dev/null)" != ready ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(cat "$T/hold.out" 2>/dev/null)" != ready ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 is "$(cat "$T/hold.out")" ready "a writer holds an open transaction"
 q items --feed oc-media
 is "$rc" 0 "items works while the writer's transaction is open"
@@ -375,8 +377,10 @@ contains "$out" "Uncommitted"
 ok $(( $? == 0 )) "the uncommitted item is not visible"
 q stats
 is "$rc" 0 "stats works while the writer's transaction is open"
+: >"$T/hold.release"
 wait $hold_pid
 is $? 0 "the writer committed"
+hold_pid=
 q items --feed oc-media --limit 1
 contains "$out" "Uncommitted item from a writer's open transaction"
 ok $? "after the commit the item is visible"
@@ -384,17 +388,18 @@ db_sum=$(cksum <"$DB")
 
 # an exclusive lock that shuts readers out: the command waits, then says so
 cp "$DB" "$T/locked.db"
-"$FIX" lock "$T/locked.db" 9 >"$T/lock.out" 2>&1 &
+"$FIX" lock "$T/locked.db" 120 "$T/lock.release" >"$T/lock.out" 2>&1 &
 lock_pid=$!
 i=0
-while [ "$(cat "$T/lock.out" 2>/dev/null)" != ready ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(cat "$T/lock.out" 2>/dev/null)" != ready ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 run -d "$T/locked.db" items
 is "$rc" 1 "locked database: exit 1"
 is "$(lines "$err")" 1 "locked database: one message"
 contains "$err" "locked"
 ok $? "locked database says locked"
-kill $lock_pid 2>/dev/null
+: >"$T/lock.release"
 wait $lock_pid 2>/dev/null
+lock_pid=
 
 # ---- the config file -------------------------------------------------------------------------
 mkdir -p "$T/etc/feeds.d"

@@ -230,10 +230,17 @@ static void test_copy_of_copy(struct pw_store *s, int64_t f1, int64_t f2)
 	ok(r.dup_of == o && c2 > c1, "a copy of the copy names the original too (len %zu)", len);
 	ok(r.dup_candidates >= 1 && r.dup_similarity >= 0.8, "found through LSH (%d candidates, %.3f)",
 	   r.dup_candidates, r.dup_similarity);
+	ok(pw_dedup_assign(s, o, "x", base, t, NULL, &r) == -1, "assigning outside a transaction is refused");
+	int64_t count = q_int(s, "SELECT item_count FROM stories WHERE id = (SELECT story_id FROM items WHERE id = ?)", c2);
+	pw_store_begin(s);
+	ok(pw_dedup_assign(s, c2, "Copy of copy", copy2, t + 120, NULL, &r) == 0 && r.dup_of == o && r.story_id > 0,
+	   "a second call reports the stored decision");
+	ok(pw_dedup_assign(s, 987654, "x", base, t, NULL, &r) == -1, "an unknown item is an error");
+	pw_store_commit(s);
+	is_int(q_int(s, "SELECT item_count FROM stories WHERE id = (SELECT story_id FROM items WHERE id = ?)", c2), count,
+	       "and changes nothing");
 	free(copy1);
 	free(copy2);
-
-	ok(pw_dedup_assign(s, o, "x", base, t, NULL, &r) == -1, "assigning outside a transaction is refused");
 }
 
 static int cmp_str(const void *a, const void *b)

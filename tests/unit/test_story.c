@@ -14,7 +14,7 @@
 
 /* Floors for the labelled set; the measured figures are printed as diagnostics. */
 #define STORY_PRECISION_FLOOR 0.95
-#define STORY_RECALL_FLOOR 0.85
+#define STORY_RECALL_FLOOR 0.85 /* 0.867 at the default 0.40 */
 #define WINDOW (72 * 3600)
 
 static int has_term(const struct pw_doc_terms *d, const char *text)
@@ -70,6 +70,11 @@ static void test_terms(void)
 	pw_doc_terms_free(&d);
 	pw_story_terms(NULL, "the of and, и в на", &d);
 	is_int(d.n, 0, "stopwords only: no terms");
+	pw_doc_terms_free(&d);
+	/* UBSan finding (crash.sh): a long digit run ending in a dot, as in ".../71826618360.xml",
+	 * overflowed the day while being tried as a dotted date */
+	pw_story_terms(NULL, "Archive 71826618360.2.2025 and 3591330930.12.", &d);
+	ok(!has_term(&d, "@02-25") && !has_term(&d, "@12-30"), "a long digit run before a dot is no date");
 	pw_doc_terms_free(&d);
 }
 
@@ -340,8 +345,13 @@ static void test_seeds(void)
 		free(dir);
 		return;
 	}
-	/* background: the labelled corpus plus the seeds */
+	/* background: the labelled corpus, then the seeds as they arrive (the store counts a
+	 * document when it assigns it, so each seed sees the ones before it and itself) */
 	char *bodies[16];
+	struct gitem it[16];
+	size_t order[16];
+	int pred[16];
+	memset(it, 0, sizeof it);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 		bodies[i] = dc_slurp(path, NULL);
@@ -349,13 +359,7 @@ static void test_seeds(void)
 		if (bodies[i] == NULL)
 			bodies[i] = xstrdup("");
 		bg_add(&bg, NULL, bodies[i]);
-	}
-	struct pw_df_source df = { (int64_t)bg.n, bg_lookup, &bg };
-	struct gitem it[16];
-	size_t order[16];
-	int pred[16];
-	memset(it, 0, sizeof it);
-	for (size_t i = 0; i < n; i++) {
+		struct pw_df_source df = { (int64_t)bg.n, bg_lookup, &bg };
 		struct pw_doc_terms d = { 0 };
 		pw_story_terms(NULL, bodies[i], &d);
 		pw_story_vector(&d, &df, &it[i].v);

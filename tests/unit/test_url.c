@@ -76,5 +76,9 @@ int main(void)
 	ok(pw_url_canonical("ftp://a.example/file") == NULL, "ftp URLs have no canonical form");
 	ok(pw_url_canonical("/relative") == NULL, "relative URLs have no canonical form");
 	ok(pw_url_canonical(NULL) == NULL, "NULL gives NULL");
+	/* fuzz_url finding: a host that is only the trailing dot gave "http:///po/ee", which is
+	 * no URL at all (and had no canonical form of its own) */
+	ok(pw_url_canonical("HTTP://./po/./ee") == NULL, "a host of only \".\" has no canonical form");
+	ok(pw_url_canonical("http://user@/x") == NULL, "an empty host has no canonical form");
 	return done_testing();
 }
