@@ -780,7 +780,8 @@ int pw_store_feed_disable_others(struct pw_store *s, char *const *names, size_t 
 	if (pw_store_require_tx(s, "disabling feeds") < 0)
 		return -1;
 	char **sorted = xreallocarray(NULL, n ? n : 1, sizeof *sorted);
-	memcpy(sorted, names, n * sizeof *sorted);
+	if (n)  /* an empty config passes names = NULL: memcpy from NULL is undefined even for 0 */
+		memcpy(sorted, names, n * sizeof *sorted);
 	qsort(sorted, n, sizeof *sorted, cmp_str);
 
 	/* Collect first, update after: no write while the SELECT is still stepping. */
