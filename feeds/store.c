@@ -780,7 +780,7 @@ int pw_store_feed_disable_others(struct pw_store *s, char *const *names, size_t 
 	if (pw_store_require_tx(s, "disabling feeds") < 0)
 		return -1;
 	char **sorted = xreallocarray(NULL, n ? n : 1, sizeof *sorted);
-	if (n)  /* an empty config passes names = NULL: memcpy from NULL is undefined even for 0 */
+	if (n > 0) /* names may be NULL when n == 0 (memcpy must not see NULL) */
 		memcpy(sorted, names, n * sizeof *sorted);
 	qsort(sorted, n, sizeof *sorted, cmp_str);
 

@@ -194,10 +194,8 @@ static int dotted_date(const char *s, size_t len)
 		}
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
-		/* a day or month of five digits is no date (the '.' check says so too): stop before
-		 * a long number (an ID, a phone number) overflows d or m */
-		if (++digits > 4 && part < 2)
-			return 0;
+		if (++digits > 4)
+			return 0; /* a long digit run ("71826618360.") is no date and would overflow */
 		if (part == 0) d = d * 10 + (s[i] - '0');
 		else if (part == 1) m = m * 10 + (s[i] - '0');
 	}

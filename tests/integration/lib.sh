@@ -41,6 +41,8 @@ trap 'exit 1' INT TERM HUP
 # anything.  Run the suite with it: make check PW_VALGRIND=1 TESTS='tests/integration/...'
 if [ -n "${PW_VALGRIND:-}" ] && [ "${PW_VALGRIND}" != 0 ]; then
 	command -v valgrind >/dev/null 2>&1 || skip_all "PW_VALGRIND set but valgrind is not installed"
+	# valgrind cannot run a binary built with AddressSanitizer (configure --enable-sanitizers)
+	grep -aq __asan_init "$PRESSWATCHD" && skip_all "presswatchd is built with AddressSanitizer; valgrind cannot run it"
 	printf '#!/bin/sh\nexec valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --log-file="%s/valgrind.%%p.log" "%s" "$@"\n' \
 		"$T" "$PRESSWATCHD" >"$T/presswatchd-valgrind"
 	chmod +x "$T/presswatchd-valgrind"

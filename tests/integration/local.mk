@@ -35,3 +35,5 @@ TESTS += tests/integration/hostile.sh
 EXTRA_DIST += tests/integration/hostile.sh
 TESTS += tests/integration/crash.sh
 EXTRA_DIST += tests/integration/crash.sh
+TESTS += tests/integration/valgrind.sh
+EXTRA_DIST += tests/integration/valgrind.sh

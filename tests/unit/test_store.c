@@ -312,6 +312,10 @@ static void test_feeds(struct pw_store *s)
 	pw_store_begin(s);
 	is_int(pw_store_feed_disable_others(s, keep, 2), 1, "one feed disabled");
 	pw_store_commit(s);
+	/* UBSan finding (crash.sh): an empty feed list passed NULL to memcpy */
+	pw_store_begin(s);
+	is_int(pw_store_feed_disable_others(s, NULL, 0), 2, "no feed configured: every enabled feed disabled");
+	pw_store_rollback(s);
 	pw_store_feed_get(s, old, &g);
 	is_int(g.enabled, 0, "vanished feed disabled");
 	pw_store_feed_get(s, jam, &g);

@@ -76,6 +76,11 @@ static void test_terms(void)
 	pw_story_terms(NULL, "the of and, и в на", &d);
 	is_int(d.n, 0, "stopwords only: no terms");
 	pw_doc_terms_free(&d);
+	/* UBSan finding (crash.sh): a long digit run ending in a dot, as in ".../71826618360.xml",
+	 * overflowed the day while being tried as a dotted date */
+	pw_story_terms(NULL, "Archive 71826618360.2.2025 and 3591330930.12.", &d);
+	ok(!has_term(&d, "@02-25") && !has_term(&d, "@12-30"), "a long digit run before a dot is no date");
+	pw_doc_terms_free(&d);
 }
 
 static int fail_lookup(void *arg, const uint64_t *ids, size_t n, int64_t *df)
