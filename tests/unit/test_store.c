@@ -320,6 +320,12 @@ static void test_feeds(struct pw_store *s)
 	is_int(g.enabled, 0, "vanished feed disabled");
 	pw_store_feed_get(s, jam, &g);
 	is_int(g.enabled, 1, "listed feed still enabled");
+	/* a config without feeds (names NULL, as the daemon passes it) disables every feed */
+	pw_store_begin(s);
+	is_int(pw_store_feed_disable_others(s, NULL, 0), 2, "no feeds configured: both enabled feeds disabled");
+	pw_store_rollback(s);
+	pw_store_feed_get(s, jam, &g);
+	is_int(g.enabled, 1, "rolled back: still enabled");
 	is_int(pw_store_feed_get_by_name(s, "no-such-feed", &g), 0, "unknown name: 0");
 	ok(g.name == NULL, "not found leaves the struct cleared");
 

@@ -65,6 +65,11 @@ static void test_terms(void)
 	for (size_t i = 0; i < d.n; i++)
 		if (strcmp(pw_doc_term_text(&d, i), "predic") == 0)
 			ok(d.v[i].kind < PW_STORY_W_NAME, "capitals in a Title Case line are not names");
+	/* long numbers (IDs, phone numbers) are plain number terms; under UBSan this also checks
+	 * that the date test does not overflow on them */
+	pw_story_terms(NULL, "Item 71826669841 of the register, file 2147483648123.07.2025.", &d);
+	ok(has_term(&d, "#71826669841"), "an 11-digit number is a number term");
+	ok(!has_term(&d, "@07-23") && !has_term(&d, "@07-48"), "a long number before dots is no date");
 	pw_story_terms(NULL, "", &d);
 	is_int(d.n, 0, "empty text has no terms");
 	pw_doc_terms_free(&d);
