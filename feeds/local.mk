@@ -10,6 +10,7 @@ feeds_libpresswatch_a_SOURCES += feeds/common.h
 feeds_libpresswatch_a_SOURCES += feeds/text.c feeds/text.h
 feeds_libpresswatch_a_SOURCES += feeds/shingle.c feeds/shingle.h
 feeds_libpresswatch_a_SOURCES += feeds/story.c feeds/story.h
+feeds_libpresswatch_a_SOURCES += feeds/story_prior.c feeds/story_prior.h
 feeds_libpresswatch_a_SOURCES += feeds/date.c feeds/date.h
 feeds_libpresswatch_a_SOURCES += feeds/url.c feeds/url.h
 feeds_libpresswatch_a_SOURCES += feeds/charset.c feeds/charset.h

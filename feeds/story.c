@@ -10,6 +10,7 @@
 #include "common.h"
 #include "shingle.h"
 #include "story.h"
+#include "story_prior.h"
 #include "xmalloc.h"
 
 /*
@@ -104,8 +105,42 @@ static const uint64_t TERM_SEED = 0x9d3f0a1c5e7b2468ull;
 
 static uint8_t month_lead[65536 / 8]; /* bitmap of the first two bytes of month prefixes */
 
+/* The document-frequency prior (story_prior.h) by term id: open addressing, id 0 = empty. */
+#define PRIOR_SLOTS 1024 /* power of two, > 2 x the number of prior words */
+static struct { uint64_t id; float p; } prior_set[PRIOR_SLOTS];
+
+static size_t prefix_bytes(const char *s, size_t len, unsigned cps);
+
+static void prior_init(void)
+{
+	for (size_t i = 0; i < pw_story_prior_nwords; i++) {
+		char *norm = pw_text_normalize(pw_story_prior_words[i].word, strlen(pw_story_prior_words[i].word));
+		size_t stem = prefix_bytes(norm, strlen(norm), PW_STORY_STEM);
+		uint64_t id = pw_hash64(norm, stem, TERM_SEED);
+		free(norm);
+		if (id == 0 || stem == 0)
+			continue;
+		size_t j = id & (PRIOR_SLOTS - 1);
+		while (prior_set[j].id && prior_set[j].id != id)
+			j = (j + 1) & (PRIOR_SLOTS - 1);
+		prior_set[j].id = id;
+		if (pw_story_prior_words[i].p > prior_set[j].p)
+			prior_set[j].p = pw_story_prior_words[i].p; /* words of one stem: the commonest */
+	}
+}
+
+/* Expected share of news items containing term id. */
+static double prior_p(uint64_t id)
+{
+	for (size_t j = id & (PRIOR_SLOTS - 1); prior_set[j].id; j = (j + 1) & (PRIOR_SLOTS - 1))
+		if (prior_set[j].id == id)
+			return prior_set[j].p;
+	return PW_STORY_PRIOR_P0;
+}
+
 static void stop_init(void)
 {
+	prior_init();
 	for (size_t i = 0; i < PW_ARRAY_SIZE(months); i++)
 	{
 		unsigned k = (unsigned)(unsigned char)months[i].prefix[0] << 8 | (unsigned char)months[i].prefix[1];
@@ -512,6 +547,7 @@ static int cmp_term_id(const void *a, const void *b)
 
 int pw_story_vector(const struct pw_doc_terms *d, const struct pw_df_source *src, struct pw_story_vec *out)
 {
+	pthread_once(&stop_once, stop_init);
 	out->t = NULL;
 	out->n = 0;
 	out->items = 1;
@@ -534,8 +570,10 @@ int pw_story_vector(const struct pw_doc_terms *d, const struct pw_df_source *src
 	for (size_t i = 0; i < d->n; i++) {
 		double idf = 1.0;
 		if (src && src->lookup) {
-			double f = df[i] > 0 ? (double)df[i] : 1.0;
-			idf = log(1.0 + ndocs / f);
+			/* smoothed with the built-in prior so a young store weighs terms as a
+			 * grown one would (story_prior.h) */
+			double f = df[i] > 0 ? (double)df[i] : 0.0;
+			idf = log((ndocs + PW_STORY_PRIOR_N) / (f + PW_STORY_PRIOR_N * prior_p(d->v[i].id)));
 			if (idf < 1e-6)
 				idf = 1e-6;
 		}

@@ -61,7 +61,7 @@
 #define PW_STORY_CENTROID_TERMS 64
 #define PW_STORY_STEM 6 /* code points kept of a word */
 /* Default same_story threshold (cosine of an item to a story centroid): see test_story's sweep. */
-#define PW_STORY_SAME_DEFAULT 0.40
+#define PW_STORY_SAME_DEFAULT 0.42
 
 /* Kind multipliers (per occurrence; a term takes its largest). */
 #define PW_STORY_W_WORD   1.0

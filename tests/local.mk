@@ -171,3 +171,9 @@ EXTRA_DIST += tests/fixtures/feeds/rss20_ru_mislabelled_utf8.xml
 TESTS += tests/unit/test_extract_cli.sh
 EXTRA_DIST += tests/unit/test_extract_cli.sh
 EXTRA_DIST += tests/fixtures/pages/civilnet_style.html
+
+check_PROGRAMS += tests/unit/test_story_order
+tests_unit_test_story_order_SOURCES = tests/unit/test_story_order.c tests/unit/dedup_corpus.c tests/unit/dedup_corpus.h
+tests_unit_test_story_order_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_story_order_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_story_order

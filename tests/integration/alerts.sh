@@ -117,11 +117,13 @@ if [ -n "${PW_SHARED:-}" ] && [ -f "$SEEDS/README.md" ]; then
 	wait_for 30 sh -c "[ \"\$(sqlite3 '$T/store.db' 'select count(*) from alerts where emitted = 0')\" = 0 ]"
 	# One alert per story whose items include an alerting statement: all five seeds are such
 	# statements, so the alerts equal the stories.  Which seeds share a story is the story
-	# grouping's call (dedup, [dedup] same_story); the intended grouping is A = 000-002, B, C.
+	# grouping's call (dedup, [dedup] same_story): A = 000-002, B, C (the seeds' README).
 	stories=$(sql "select count(distinct story_id) from items")
+	is "$stories" 3 "seeds: three stories"
 	is "$(grep -c . "$T/alerts.jsonl")" "$stories" "seeds: one alert per story ($stories stories)"
 	is "$(sql "select count(*) from alerts")" "$stories" "seeds: as many alerts in the store"
-	diag "seed stories: $(sql "select group_concat(g, ' | ') from (select group_concat(substr(guid, 1, 3), ',') g from items group by story_id order by min(id))") (intended: 000,001,002 | 003 | 004)"
+	groups=$(sql "select group_concat(g, ' | ') from (select group_concat(s, ',') g from (select substr(guid, 1, 3) s, story_id from items order by guid) group by story_id order by min(s))")
+	is "$groups" "000,001,002 | 003 | 004" "seeds: grouped as A = 000-002, B = 003, C = 004"
 	seedtopics() { sql "select group_concat(tag, ' ') from (select tag from tags t join items i on i.id = t.item_id where i.guid like '$1%' and tag in ('topic:karabakh', 'topic:ua-elections', 'statement') order by tag)"; }
 	is "$(seedtopics 000_)" "statement topic:karabakh topic:ua-elections" "seed 000: ua-elections + karabakh, statement"
 	is "$(seedtopics 001_)" "statement topic:ua-elections" "seed 001: ua-elections, statement"

@@ -42,8 +42,7 @@ scenario() {
 	rm -f "$T/store.db" "$T/store.db-wal" "$T/store.db-shm" "$T/alerts.jsonl"
 	rm -rf "$T/www/feeds"
 	# The outlets publish one after another, in manifest order: each run of --once polls the
-	# feeds published so far.  (Story grouping on a nearly empty store depends on the order
-	# in which rewrites arrive: see the diagnostic at the end of this file.)
+	# feeds published so far.  (Other orders of the real seeds: at the end of this file.)
 	t0=$(date +%s.%N)
 	rc=0 so_far=
 	for f in $(grep -v '^#' "$manifest" | cut -f1 | grep -vx mirror | uniq); do
@@ -120,21 +119,36 @@ if [ -n "${PW_SHARED:-}" ] && [ -f "$SEEDS/000_4ca65eec0db0aae8.txt" ] && [ -f "
 	ok "$(body seed004.html | grep -q 'Latest news'; [ $? -ne 0 ]; echo $?)" "seeds: 004's \"Latest news\" list is not in its text"
 	ok "$(body seed001.html | grep -q 'GoodIdeas/shutterstock'; [ $? -ne 0 ]; echo $?)" "seeds: 001's photo credit is not in its text"
 	ok "$(body seed003.html | grep -q 'Medinsky’s remarks sparked official discontent'; echo $?)" "seeds: 003's paragraphs are"
-	# Diagnostic, not asserted: the same five seeds arriving as 004, 002, 003, 001, 000.  On a
-	# store this small the document frequencies are those of a handful of texts, and 000 (which
-	# also discusses Karabakh) comes out just under [dedup] same_story against the story that
-	# 001 + 002 formed; see the report in daemon/article.h's history.
-	rm -f "$T/store.db" "$T/store.db-wal" "$T/store.db-shm" "$T/alerts.jsonl"
-	rm -rf "$T/www/feeds"
-	so_far=
-	for f in azeri caucasus jamnews regional ocmedia; do
-		so_far="${so_far:+$so_far,}$f"
-		python3 "$GEN" feeds "$T/seeds/feeds.txt" "$T/seeds" "$T/www" "$BASE" --only "$so_far"
-		feeds_conf "$T/seeds/feeds.txt"
-		"$PRESSWATCHD" -f -v --once -c "$T/presswatch.conf" >>"$T/order.log" 2>&1
+	# The same five seeds in other orders on an empty store: the grouping must not depend on
+	# which rewrite arrives first (the document-frequency prior of story_prior.h; every order
+	# of the five is checked in tests/unit/test_story_order).  004, 002, 003, 001, 000 puts
+	# the Karabakh statements first and 000 (which also discusses Karabakh) last: asserted.
+	# 000, 001, 003, 002, 004 (003 against a story A of two) is reported, not asserted: 003
+	# comes out at 0.424 there, just over [dedup] same_story 0.42 (a known limit: see story.h).
+	for order in "azeri caucasus jamnews regional ocmedia" "ocmedia regional jamnews caucasus azeri"; do
+		rm -f "$T/store.db" "$T/store.db-wal" "$T/store.db-shm" "$T/alerts.jsonl"
+		rm -rf "$T/www/feeds"
+		: >"$T/order.log"
+		so_far=
+		for f in $order; do
+			so_far="${so_far:+$so_far,}$f"
+			python3 "$GEN" feeds "$T/seeds/feeds.txt" "$T/seeds" "$T/www" "$BASE" --only "$so_far"
+			feeds_conf "$T/seeds/feeds.txt"
+			"$PRESSWATCHD" -f -v --once -c "$T/presswatch.conf" >>"$T/order.log" 2>&1
+		done
+		grep -o 'item [0-9]*: story [0-9]* ([a-z]*, similarity [0-9.]*' "$T/order.log" | sed 's/^/#   /'
+		sa=$(story seed000.html)
+		if [ "$order" = "ocmedia regional jamnews caucasus azeri" ]; then
+			diag "seeds published as $order: stories $(for p in 000 001 002 003 004; do printf '%s=%s ' $p "$(story seed$p.html)"; done)$(sql "select count(*) from alerts") alerts"
+			continue
+		fi
+		ok "$([ -n "$sa" ] && [ "$(story seed001.html)" = "$sa" ] && [ "$(story seed002.html)" = "$sa" ] &&
+		      [ "$(story seed003.html)" != "$sa" ] && [ "$(story seed004.html)" != "$sa" ] &&
+		      [ "$(story seed003.html)" != "$(story seed004.html)" ]; echo $?)" \
+		   "seeds published as $order: stories A (000-002), B, C"
+		is "$(sql "select count(*) from alerts")" 3 "seeds published as $order: exactly three alerts"
+		is "$(grep -c '"alert_id"' "$T/alerts.jsonl" 2>/dev/null)" 3 "seeds published as $order: three lines in the alert log"
 	done
-	diag "seeds arriving as 004, 002, 003, 001, 000: stories $(sql "select group_concat(substr(url, -12, 7) || '=' || story_id, ' ') from (select url, story_id from items order by url)"), $(sql "select count(*) from alerts") alerts"
-	grep -o 'item [0-9]*: story [0-9]* ([a-z]*, similarity [0-9.]*' "$T/order.log" | sed 's/^/#   /'
 else
 	diag "SKIP real seeds: \$PW_SHARED/seeds (${PW_SHARED:-unset}) not present; the look-alike fixtures ran"
 fi

@@ -1,0 +1,110 @@
+/* story_prior.c -- the built-in document-frequency prior (see story_prior.h).
+ *
+ * Shares are rough orders of magnitude for a general news feed of politics and society, in
+ * three tiers; what matters is that these words are far more common than the names, dates and
+ * quotations that tell one event from another.  Written by hand: country, capital and
+ * organisation names of the world's news, and general vocabulary (en, ru, az). */
+#include "story_prior.h"
+
+#define GEO 0.10f  /* countries, capitals, nationalities, blocs */
+#define GEN 0.15f  /* general vocabulary of political and public news */
+#define TOP 0.30f  /* words in almost every item */
+
+const struct pw_prior_word pw_story_prior_words[] = {
+	/* en: places and peoples */
+	{ "russia", GEO }, { "russian", GEO }, { "ukraine", GEO }, { "ukrainian", GEO },
+	{ "azerbaijan", GEO }, { "azerbaijani", GEO }, { "armenia", GEO }, { "armenian", GEO },
+	{ "georgia", GEO }, { "georgian", GEO }, { "turkey", GEO }, { "turkish", GEO },
+	{ "turkiye", GEO }, { "iran", GEO }, { "iranian", GEO }, { "israel", GEO },
+	{ "israeli", GEO }, { "china", GEO }, { "chinese", GEO }, { "america", GEO },
+	{ "american", GEO }, { "usa", GEO }, { "us", GEO }, { "united", GEO }, { "states", GEO },
+	{ "britain", GEO }, { "british", GEO }, { "uk", GEO }, { "kingdom", GEO }, { "france", GEO },
+	{ "french", GEO }, { "germany", GEO }, { "german", GEO }, { "italy", GEO }, { "poland", GEO },
+	{ "europe", GEO }, { "european", GEO }, { "eu", GEO }, { "union", GEO }, { "asia", GEO },
+	{ "central", GEO }, { "caucasus", GEO }, { "south", GEO }, { "north", GEO }, { "east", GEO },
+	{ "west", GEO }, { "western", GEO }, { "eastern", GEO }, { "kazakhstan", GEO },
+	{ "uzbekistan", GEO }, { "belarus", GEO }, { "moldova", GEO }, { "syria", GEO },
+	{ "india", GEO }, { "pakistan", GEO }, { "japan", GEO }, { "moscow", GEO }, { "kremlin", GEO },
+	{ "kyiv", GEO }, { "kiev", GEO }, { "baku", GEO }, { "yerevan", GEO }, { "tbilisi", GEO },
+	{ "ankara", GEO }, { "tehran", GEO }, { "washington", GEO }, { "brussels", GEO },
+	{ "london", GEO }, { "paris", GEO }, { "berlin", GEO }, { "beijing", GEO }, { "nato", GEO },
+	{ "un", GEO }, { "nations", GEO }, { "osce", GEO }, { "council", GEO }, { "world", GEO },
+	/* en: general vocabulary */
+	{ "politics", GEN }, { "political", GEN }, { "policy", GEN }, { "position", GEN },
+	{ "territory", GEN }, { "territorial", GEN }, { "territories", GEN }, { "history", GEN },
+	{ "historical", GEN }, { "recognise", GEN }, { "recognize", GEN }, { "recognition", GEN },
+	{ "diplomatic", GEN }, { "diplomacy", GEN }, { "diplomat", GEN }, { "peace", GEN },
+	{ "peaceful", GEN }, { "war", GEN }, { "security", GEN }, { "military", GEN },
+	{ "economic", GEN }, { "economy", GEN }, { "relations", GEN }, { "cooperation", GEN },
+	{ "development", GEN }, { "support", GEN }, { "decision", GEN }, { "process", GEN },
+	{ "agreement", GEN }, { "talks", GEN }, { "meeting", GEN }, { "visit", GEN },
+	{ "conflict", GEN }, { "sovereignty", GEN }, { "integrity", GEN }, { "law", GEN },
+	{ "legal", GEN }, { "court", GEN }, { "parliament", GEN }, { "party", GEN },
+	{ "opposition", GEN }, { "election", GEN }, { "elections", GEN }, { "vote", GEN },
+	{ "leader", GEN }, { "leadership", GEN }, { "authorities", GEN }, { "power", GEN },
+	{ "rights", GEN }, { "human", GEN }, { "society", GEN }, { "media", GEN }, { "journalists", GEN },
+	{ "question", GEN }, { "questions", GEN }, { "response", GEN }, { "responded", GEN },
+	{ "respond", GEN }, { "reaction", GEN }, { "claims", GEN }, { "claimed", GEN },
+	{ "accused", GEN }, { "criticised", GEN }, { "criticized", GEN }, { "condemned", GEN },
+	{ "called", GEN }, { "calls", GEN }, { "believe", GEN }, { "think", GEN }, { "held", GEN },
+	{ "hold", GEN }, { "important", GEN }, { "need", GEN }, { "like", GEN }, { "make", GEN },
+	{ "made", GEN }, { "take", GEN }, { "taken", GEN }, { "given", GEN }, { "give", GEN },
+	{ "including", GEN }, { "following", GEN }, { "situation", GEN }, { "context", GEN },
+	{ "level", GEN }, { "future", GEN }, { "current", GEN }, { "recent", GEN }, { "recently", GEN },
+	{ "country", GEN }, { "capital", GEN }, { "city", GEN }, { "area", GEN }, { "border", GEN },
+	{ "forces", GEN }, { "army", GEN }, { "attack", GEN }, { "protest", GEN }, { "police", GEN },
+	{ "control", GEN }, { "part", GEN }, { "side", GEN }, { "parties", GEN }, { "partner", GEN },
+	{ "partners", GEN }, { "bilateral", GEN }, { "regional", GEN }, { "global", GEN },
+	{ "interests", GEN }, { "issue", GEN }, { "matter", GEN }, { "steps", GEN }, { "action", GEN },
+	{ "actions", GEN }, { "efforts", GEN }, { "work", GEN }, { "plan", GEN }, { "office", GEN },
+	{ "head", GEN }, { "deputy", GEN }, { "chairman", GEN }, { "prime", GEN }, { "embassy", GEN },
+	{ "ambassador", GEN }, { "mfa", GEN }, { "service", GEN }, { "committee", GEN }, { "agency", GEN },
+	{ "million", GEN }, { "percent", GEN }, { "group", GEN }, { "information", GEN },
+	{ "briefing", GEN }, { "interview", GEN }, { "website", GEN }, { "source", GEN },
+	{ "sources", GEN }, { "earlier", GEN }, { "later", GEN }, { "month", GEN }, { "months", GEN },
+	{ "center", GEN }, { "centre", GEN }, { "republic", GEN }, { "republican", GEN },
+	{ "emergency", GEN }, { "emergencies", GEN }, { "situations", GEN }, { "academy", GEN },
+	{ "sciences", GEN }, { "district", GEN }, { "village", GEN }, { "local", GEN },
+	{ "kilometres", GEN }, { "kilometers", GEN }, { "residents", GEN }, { "coast", GEN },
+	{ "sea", GEN }, { "director", GEN }, { "general", GEN }, { "specialists", GEN },
+	{ "damage", GEN }, { "killed", GEN }, { "injured", GEN }, { "victims", GEN },
+	{ "company", GEN }, { "companies", GEN }, { "market", GEN }, { "price", GEN },
+	{ "prices", GEN }, { "budget", GEN }, { "bank", GEN }, { "gas", GEN }, { "oil", GEN },
+	{ "energy", GEN }, { "project", GEN }, { "school", GEN }, { "health", GEN },
+	{ "education", GEN }, { "transport", GEN }, { "citizens", GEN }, { "population", GEN },
+	{ "university", GEN }, { "institute", GEN }, { "association", GEN }, { "organisation", GEN },
+	{ "organization", GEN }, { "member", GEN }, { "members", GEN }, { "head", GEN },
+	/* en: in nearly every item */
+	{ "according", TOP }, { "minister", TOP }, { "ministry", TOP }, { "foreign", TOP },
+	{ "government", TOP }, { "president", TOP }, { "official", TOP }, { "statement", TOP },
+	{ "state", TOP }, { "national", TOP }, { "international", TOP }, { "year", TOP },
+	{ "time", TOP }, { "people", TOP },
+	/* ru */
+	{ "россия", GEO }, { "россии", GEO }, { "российский", GEO }, { "украина", GEO },
+	{ "украины", GEO }, { "азербайджан", GEO }, { "азербайджана", GEO }, { "армения", GEO },
+	{ "армении", GEO }, { "грузия", GEO }, { "грузии", GEO }, { "турция", GEO }, { "иран", GEO },
+	{ "сша", GEO }, { "европа", GEO }, { "европейский", GEO }, { "евросоюз", GEO }, { "москва", GEO },
+	{ "москве", GEO }, { "кремль", GEO }, { "киев", GEO }, { "баку", GEO }, { "ереван", GEO },
+	{ "тбилиси", GEO }, { "анкара", GEO }, { "нато", GEO }, { "оон", GEO }, { "запад", GEO },
+	{ "политика", GEN }, { "политический", GEN }, { "позиция", GEN }, { "территория", GEN },
+	{ "территории", GEN }, { "история", GEN }, { "безопасность", GEN }, { "безопасности", GEN },
+	{ "война", GEN }, { "мир", GEN }, { "вопрос", GEN }, { "вопросы", GEN }, { "отношения", GEN },
+	{ "сотрудничество", GEN }, { "выборы", GEN }, { "выборов", GEN }, { "парламент", GEN },
+	{ "партия", GEN }, { "власти", GEN }, { "суд", GEN }, { "закон", GEN }, { "стороны", GEN },
+	{ "сторона", GEN }, { "решение", GEN }, { "встреча", GEN }, { "переговоры", GEN },
+	{ "конфликт", GEN }, { "мида", GEN }, { "мид", GEN }, { "глава", GEN }, { "посол", GEN },
+	{ "министр", TOP }, { "министерство", TOP }, { "правительство", TOP }, { "президент", TOP },
+	{ "государство", TOP }, { "иностранных", TOP }, { "дел", TOP },
+	/* az */
+	{ "azərbaycan", GEO }, { "azərbaycanin", GEO }, { "rusiya", GEO }, { "ermənistan", GEO },
+	{ "gürcüstan", GEO }, { "türkiyə", GEO }, { "ukrayna", GEO }, { "bakı", GEO },
+	{ "moskva", GEO }, { "avropa", GEO }, { "abş", GEO },
+	{ "siyasi", GEN }, { "siyasət", GEN }, { "ərazi", GEN }, { "tarix", GEN }, { "təhlükəsizlik", GEN },
+	{ "müharibə", GEN }, { "sülh", GEN }, { "məsələ", GEN }, { "münasibətlər", GEN },
+	{ "əməkdaşlıq", GEN }, { "seçki", GEN }, { "seçkilər", GEN }, { "parlament", GEN },
+	{ "məhkəmə", GEN }, { "qərar", GEN }, { "görüş", GEN }, { "səfir", GEN },
+	{ "nazir", TOP }, { "nazirliyi", TOP }, { "xarici", TOP }, { "işlər", TOP }, { "prezident", TOP },
+	{ "hökumət", TOP }, { "dövlət", TOP },
+};
+
+const size_t pw_story_prior_nwords = sizeof pw_story_prior_words / sizeof pw_story_prior_words[0];
