@@ -223,7 +223,11 @@ char *pw_url_canonical(const char *url)
 
 	/* authority: drop userinfo, lower-case the host, drop a trailing dot and default port */
 	const char *a = u.auth, *ae = u.auth + u.auth_len;
-	const char *at = memchr(a, '@', u.auth_len);
+	/* userinfo ends at the last '@' ("http://a@b@host/" is host "host", as curl reads it) */
+	const char *at = NULL;
+	for (const char *q = a; q < ae; q++)
+		if (*q == '@')
+			at = q;
 	if (at)
 		a = at + 1;
 	const char *colon = NULL;

@@ -80,5 +80,8 @@ int main(void)
 	 * no URL at all (and had no canonical form of its own) */
 	ok(pw_url_canonical("HTTP://./po/./ee") == NULL, "a host of only \".\" has no canonical form");
 	ok(pw_url_canonical("http://user@/x") == NULL, "an empty host has no canonical form");
+	/* fuzz_url finding: with two '@' the host was cut after the first one, so the canonical
+	 * form still held userinfo and was not its own canonical form */
+	canon("https://u@x@News.Example/a?utm_source=1", "https://news.example/a");
 	return done_testing();
 }
