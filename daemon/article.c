@@ -24,6 +24,8 @@
 #define RETRY_BASE_S 30
 /* How often the daemon looks for items whose retry has come due (an indexed query). */
 #define RESCAN_S 30
+/* Items written in one transaction at most (one fsync per batch instead of per item). */
+#define BATCH_MAX 64
 
 struct job {
 	struct job *next, *prev;
@@ -52,6 +54,13 @@ struct pw_articles {
 	int overflow_warned;
 	struct pw_articles_stats st;
 	struct pw_articles_stats reported;  /* counts at the last summary line */
+	/* The open batch: items finished within one callback (a kick, an add) share one
+	 * transaction; it is committed before the callback returns, so no other store user
+	 * (polls, scheduler) ever finds it open, and nothing waits across loop turns. */
+	int batching;                /* > 0: inside a batching callback */
+	int tx_open;
+	size_t batch_n;              /* items in the open transaction */
+	struct pw_articles_stats pend; /* counts of the open transaction, added at commit */
 };
 
 /* --- small helpers ----------------------------------------------------------------------- */
@@ -287,7 +296,40 @@ struct outcome {
 	int final;                   /* group and alert now (else: tags only, retry later) */
 };
 
-static int finish(struct pw_articles *a, const struct pw_item *it, const char *feed_name, const struct outcome *o)
+/* Commits the open batch, then emits its alerts.  On failure every item of the batch keeps
+ * its old status (pending in the store), and the rescan (or the next --once run) retries it. */
+static void batch_commit(struct pw_articles *a)
+{
+	struct pw_store *s = a->ctx.store;
+	if (!a->tx_open)
+		return;
+	a->tx_open = 0;
+	size_t n = a->batch_n;
+	struct pw_articles_stats p = a->pend;
+	a->batch_n = 0;
+	memset(&a->pend, 0, sizeof a->pend);
+	if (pw_store_commit(s) < 0) {
+		pw_err("articles: storing a batch of %zu items failed, they stay pending and are retried: %s", n,
+		       pw_store_error(s));
+		return;
+	}
+	a->st.ok += p.ok;
+	a->st.skipped += p.skipped;
+	a->st.failed += p.failed;
+	a->st.retrying += p.retrying;
+	a->st.stories += p.stories;
+	a->st.alerts += p.alerts;
+	if (p.alerts > 0 && a->ctx.alerter)
+		pw_alert_flush(a->ctx.alerter, s);
+}
+
+enum kind { K_OK, K_SKIPPED, K_FAILED, K_RETRYING };
+
+/* Writes an item (article, story, tags, alert) inside the batch's transaction, under a
+ * savepoint: an item whose writes fail is undone alone and stays pending.  Outside a batching
+ * callback the transaction is committed at once. */
+static int finish(struct pw_articles *a, const struct pw_item *it, const char *feed_name, const struct outcome *o,
+		  enum kind kind)
 {
 	struct pw_store *s = a->ctx.store;
 	const struct pw_config *cfg = a->cfg;
@@ -309,8 +351,14 @@ static int finish(struct pw_articles *a, const struct pw_item *it, const char *f
 	const char *title = it->title && *it->title ? it->title : art ? art->title : NULL;
 	v.title = title;
 
-	if (pw_store_begin(s) < 0)
-		goto fail_nobegin;
+	if (!a->tx_open) {
+		if (pw_store_begin(s) < 0)
+			goto fail_nobegin;
+		a->tx_open = 1;
+	}
+	if (pw_store_mark(s) < 0)
+		goto fail;
+	int64_t new_story = 0;
 	if (pw_store_item_set_article(s, it->id, o->status, o->text, art ? art->canonical_url : NULL,
 				      art ? art->author : NULL, art ? art->lang : NULL, art_published,
 				      o->attempts, o->next_attempt) < 0)
@@ -330,7 +378,7 @@ static int finish(struct pw_articles *a, const struct pw_item *it, const char *f
 			goto fail;
 		v.story_id = dr.story_id;
 		v.dup_of = dr.dup_of;
-		a->st.stories += dr.new_story;
+		new_story = dr.new_story;
 		pw_debug("item %" PRId64 ": story %" PRId64 " (%s, similarity %.3f, %d candidates)%s",
 			 it->id, dr.story_id, dr.new_story ? "new" : "joined", dr.story_similarity,
 			 dr.story_candidates, dr.dup_of ? ", near-duplicate" : "");
@@ -345,20 +393,52 @@ static int finish(struct pw_articles *a, const struct pw_item *it, const char *f
 		if (alerted < 0)
 			goto fail;
 	}
-	if (pw_store_commit(s) < 0)
+	if (pw_store_keep(s) < 0)
 		goto fail;
-	if (alerted > 0) {
-		a->st.alerts++;
-		pw_alert_flush(a->ctx.alerter, s);
+	a->batch_n++;
+	a->pend.stories += new_story;
+	a->pend.alerts += alerted > 0;
+	switch (kind) {
+	case K_OK: a->pend.ok++; break;
+	case K_SKIPPED: a->pend.skipped++; break;
+	case K_FAILED: a->pend.failed++; break;
+	case K_RETRYING: a->pend.retrying++; break;
 	}
+	if (!a->batching || a->batch_n >= BATCH_MAX)
+		batch_commit(a);
 	return 0;
 
 fail:
-	pw_store_rollback(s);
+	pw_err("feed %s: item %" PRId64 " (%s): storing the article failed, it stays pending: %s", feed_name, it->id,
+	       it->url ? it->url : "no link", pw_store_error(s));
+	if (pw_store_undo(s) < 0) {
+		/* SQLite ended the transaction: the items before this one in the batch are gone too */
+		if (a->batch_n)
+			pw_err("articles: the other %zu items of the batch were rolled back, they stay pending and "
+			       "are retried", a->batch_n);
+		a->tx_open = 0;
+		a->batch_n = 0;
+		memset(&a->pend, 0, sizeof a->pend);
+	} else if (!a->batching) {
+		batch_commit(a);
+	}
+	return -1;
 fail_nobegin:
-	pw_err("feed %s: item %" PRId64 " (%s): storing the article failed: %s", feed_name, it->id,
+	pw_err("feed %s: item %" PRId64 " (%s): storing the article failed, it stays pending: %s", feed_name, it->id,
 	       it->url ? it->url : "no link", pw_store_error(s));
 	return -1;
+}
+
+/* Brackets a callback whose items share one transaction (see struct pw_articles). */
+static void batch_enter(struct pw_articles *a)
+{
+	a->batching++;
+}
+
+static void batch_leave(struct pw_articles *a)
+{
+	if (--a->batching == 0)
+		batch_commit(a);
 }
 
 /* Loads an item and its feed name; 1 when it still needs the article stage, 0 when not. */
@@ -397,8 +477,7 @@ static void finish_skipped(struct pw_articles *a, const struct pw_item *it, cons
 	struct outcome o = { "skipped", text, NULL, it->article_attempts, PW_NOTIME, 1 };
 	pw_debug("feed %s: item %" PRId64 " (%s): no page fetch: %s", feed_name, it->id,
 		 it->url ? it->url : "no link", why);
-	if (finish(a, it, feed_name, &o) == 0)
-		a->st.skipped++;
+	finish(a, it, feed_name, &o, K_SKIPPED);
 	free(text);
 }
 
@@ -421,12 +500,7 @@ static void finish_failed(struct pw_articles *a, const struct pw_item *it, const
 	pw_warn("feed %s: article %s: %s: %s (attempt %d of %d; %s; the feed entry's text is kept)",
 		feed_name, it->url ? it->url : "(no link)", status, reason, attempts,
 		retryable(status) ? max_attempts(cfg) : attempts, when);
-	if (finish(a, it, feed_name, &o) == 0) {
-		if (again)
-			a->st.retrying++;
-		else
-			a->st.failed++;
-	}
+	finish(a, it, feed_name, &o, again ? K_RETRYING : K_FAILED);
 	free(text);
 }
 
@@ -529,8 +603,7 @@ static void on_done(void *arg, const struct pw_fetch_result *r)
 
 	if (strcmp(status, "ok") == 0) {
 		struct outcome o = { "ok", art.text, &art, it.article_attempts + 1, PW_NOTIME, 1 };
-		if (finish(a, &it, feed_name, &o) == 0)
-			a->st.ok++;
+		finish(a, &it, feed_name, &o, K_OK);
 		pw_debug("feed %s: article %s: ok, %zu bytes -> %zu characters (%.2fs)", feed_name, it.url,
 			 j->body.len, utf8_chars(art.text), r->seconds);
 	} else {
@@ -619,8 +692,10 @@ static void on_kick(evutil_socket_t fd, short what, void *arg)
 	struct pw_articles *a = arg;
 	(void)fd;
 	(void)what;
+	batch_enter(a);
 	while (!a->stopping && a->qlen > 0 && a->nrunning < max_running(a))
 		start_item(a, queue_pop(a));
+	batch_leave(a);
 	check_idle(a);
 }
 
@@ -663,6 +738,7 @@ void pw_articles_add(struct pw_articles *a, const int64_t *ids, size_t n)
 	if (a->stopping)
 		return;  /* pending in the store: the next start takes them */
 	size_t over = 0;
+	batch_enter(a);
 	for (size_t i = 0; i < n; i++) {
 		if (ids[i] <= 0 || idset_has(&a->ids, ids[i]))
 			continue;
@@ -682,6 +758,7 @@ void pw_articles_add(struct pw_articles *a, const int64_t *ids, size_t n)
 		idset_put(&a->ids, ids[i]);
 		queue_push(a, ids[i]);
 	}
+	batch_leave(a);
 	if (over && !a->overflow_warned) {
 		pw_warn("article queue full ([limits] max_queue = %d): %zu new items stored from their feed entry only",
 			a->cfg->max_queue, over);

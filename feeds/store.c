@@ -697,6 +697,40 @@ int pw_store_rollback(struct pw_store *s)
 	return exec(s, "ROLLBACK", "rollback");
 }
 
+int pw_store_mark(struct pw_store *s)
+{
+	if (!s->in_tx)
+		return pw_store_failf(s, "mark: no transaction is open");
+	return exec(s, "SAVEPOINT pw_item", "savepoint");
+}
+
+int pw_store_keep(struct pw_store *s)
+{
+	if (!s->in_tx)
+		return pw_store_failf(s, "keep: no transaction is open");
+	return exec(s, "RELEASE pw_item", "release savepoint");
+}
+
+int pw_store_undo(struct pw_store *s)
+{
+	if (!s->in_tx || sqlite3_get_autocommit(s->db)) {
+		s->in_tx = 0;
+		return -1;
+	}
+	/* the caller has already logged the error that brought it here: keep its message */
+	char *saved = xstrdup(pw_store_error(s));
+	int rc = sqlite3_exec(s->db, "ROLLBACK TO pw_item; RELEASE pw_item", NULL, NULL, NULL);
+	pw_store_failf(s, "%s", saved);
+	free(saved);
+	if (rc != SQLITE_OK || sqlite3_get_autocommit(s->db)) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->in_tx = 0;
+		return -1;
+	}
+	return 0;
+}
+
 /* --- feeds --------------------------------------------------------------------------- */
 
 void pw_feed_state_clear(struct pw_feed_state *f)

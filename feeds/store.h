@@ -48,6 +48,14 @@ const char *pw_store_path(const struct pw_store *s);
 int pw_store_begin(struct pw_store *s);
 int pw_store_commit(struct pw_store *s);
 int pw_store_rollback(struct pw_store *s);
+/* Inside a transaction: marks a point that pw_store_undo() can return to, so that a batch of
+ * several items can drop one failed item's writes and keep the others.  pw_store_keep() ends
+ * the mark, keeping its writes in the transaction.  pw_store_undo() returns 0 when the
+ * transaction is still open without the item's writes, -1 when SQLite ended it (an I/O error,
+ * say): then the whole batch is gone and the caller must treat it as rolled back. */
+int pw_store_mark(struct pw_store *s);
+int pw_store_keep(struct pw_store *s);
+int pw_store_undo(struct pw_store *s);
 
 /* --- feeds ------------------------------------------------------------------------------ */
 struct pw_feed_state {
