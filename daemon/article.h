@@ -30,6 +30,16 @@
  *   - after the last attempt, and at once for not-html / too-large / extract-failed (retrying
  *     would give the same answer), the item is grouped and alerts from the feed entry's text.
  *
+ * Batching: the items finished within one callback (a kick of the queue -- all the skipped
+ * items of a poll --, or an add that found the queue full) share one transaction, committed
+ * every 64 items and before the callback returns (so polls and the scheduler never find it
+ * open; an item finished alone, e.g. a page that arrived, commits at once).  Each item writes
+ * under its own savepoint: an item whose writes fail is undone alone and stays pending (one
+ * log line); a failed commit leaves the whole batch pending (one log line); the rescan or the
+ * next run retries them.  Dedup and alerts of an item see the earlier items of its batch (same
+ * connection, same transaction), so a story still alerts once; alerts are emitted after the
+ * commit.
+ *
  * Restarts: nothing is written until an item's one transaction, so an item whose fetch was
  * cancelled (shutdown) or lost (crash) still has its old status; pw_articles_resume() (at start,
  * and every RESCAN_S in the daemon for due retries) takes the store's pending list.
