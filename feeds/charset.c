@@ -332,6 +332,15 @@ static size_t filter_utf8(struct pw_charset_conv *c, const unsigned char *s, siz
 {
 	size_t i = 0, run = 0; /* run: start of the pending span of good bytes */
 	while (i < n) {
+		while (i + 8 <= n) {  /* 8 printable ASCII bytes at a time */
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ull) || ((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		unsigned char b = s[i];
 		if (b >= 0x20 && b < 0x80) {
 			i++;

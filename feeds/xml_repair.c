@@ -66,13 +66,7 @@ void pw_xml_repair_run(struct pw_xml_repair *r, const char *in, size_t n, int fi
 		if (r->state != R_TEXT) {
 			const char *end = r->state == R_CDATA ? "]]>" : r->state == R_COMMENT ? "-->" : "?>";
 			size_t el = strlen(end);
-			const unsigned char *hit = NULL;
-			for (size_t k = i; k + el <= n; k++) {
-				if (memcmp(s + k, end, el) == 0) {
-					hit = s + k;
-					break;
-				}
-			}
+			const unsigned char *hit = memmem(s + i, n - i, end, el);
 			if (!hit) {
 				size_t keep = final ? 0 : el - 1;
 				if (n - i < keep)
@@ -84,6 +78,10 @@ void pw_xml_repair_run(struct pw_xml_repair *r, const char *in, size_t n, int fi
 			r->state = R_TEXT;
 			continue;
 		}
+		while (i < n && s[i] != '&' && s[i] != '<')
+			i++;
+		if (i >= n)
+			break;
 		unsigned char c = s[i];
 		if (c == '&') {
 			long l = ref_len(s + i, n - i);
