@@ -240,7 +240,9 @@ char *pw_url_canonical(const char *url)
 	const char *he = colon ? colon : ae;
 	if (he > a && he[-1] == '.')
 		he--;
-	if (he == a) { /* no host ("http://./x", "http://user@/x"): not an article URL */
+	if (he == a || *a == '.' || (*a == '[' && !memchr(a, ']', (size_t)(ae - a)))) {
+		/* no host ("http://./x", "http://user@/x", "http://../"), or an unclosed IPv6 literal ("http://[::/"):
+		 * not an article URL */
 		pw_buf_free(&out);
 		free(abs);
 		return NULL;
@@ -274,6 +276,10 @@ char *pw_url_canonical(const char *url)
 			q = amp ? amp + 1 : qe;
 		}
 	}
+	/* dropping an empty or tracking-only query can expose whitespace at the end ("/a\r?"):
+	 * trim it as pw_url_resolve() does, so the canonical form is its own canonical form */
+	while (out.len > 0 && isspace((unsigned char)out.data[out.len - 1]))
+		pw_buf_truncate(&out, out.len - 1);
 	free(abs);
 	return pw_buf_detach(&out);
 }

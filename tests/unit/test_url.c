@@ -83,5 +83,10 @@ int main(void)
 	/* fuzz_url finding: with two '@' the host was cut after the first one, so the canonical
 	 * form still held userinfo and was not its own canonical form */
 	canon("https://u@x@News.Example/a?utm_source=1", "https://news.example/a");
+	/* fuzz_url finding: whitespace before a dropped query stayed at the end */
+	canon("https://a.example/h\r?utm_medium=x", "https://a.example/h");
+	ok(pw_url_canonical("https://[::/a") == NULL, "an unclosed IPv6 literal has no canonical form");
+	ok(pw_url_canonical("https://../") == NULL, "a host of dots has no canonical form");
+	canon("http://[::1]:80/a", "http://[::1]/a");
 	return done_testing();
 }
