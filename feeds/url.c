@@ -238,7 +238,7 @@ char *pw_url_canonical(const char *url)
 			colon = q;
 	}
 	const char *he = colon ? colon : ae;
-	if (he > a && he[-1] == '.')
+	while (he > a && he[-1] == '.') /* all trailing dots: "host.." must canonicalise in one pass */
 		he--;
 	if (he == a || *a == '.' || (*a == '[' && !memchr(a, ']', (size_t)(ae - a)))) {
 		/* no host ("http://./x", "http://user@/x", "http://../"), or an unclosed IPv6 literal ("http://[::/"):
