@@ -306,40 +306,6 @@ int pw_alert_maybe(struct pw_alerter *a, struct pw_store *s, const struct pw_ite
 	return rc;
 }
 
-/* HTML -> text with one line per block (paragraph, list item, heading, <br>), because the
- * tagger's sentences end at line ends too: a headline in a list without a full stop must not
- * run into the next one.  Caller frees. */
-static char *html_lines(const char *html)
-{
-	static const char *const breaks[] = { "</p", "</li", "</h1", "</h2", "</h3", "</h4", "</h5",
-					      "</h6", "<br", "</div", "</blockquote", "</tr" };
-	struct pw_buf out = PW_BUF_INIT;
-	const char *p = html;
-	while (*p) {
-		/* the next block end */
-		const char *cut = NULL;
-		for (const char *q = strchr(p, '<'); q && !cut; q = strchr(q + 1, '<'))
-			for (size_t i = 0; i < PW_ARRAY_SIZE(breaks); i++)
-				if (strncasecmp(q, breaks[i], strlen(breaks[i])) == 0) {
-					cut = q;
-					break;
-				}
-		const char *end = cut ? strchr(cut, '>') : NULL;
-		size_t len = end ? (size_t)(end + 1 - p) : strlen(p);
-		char *part = xstrndup(p, len);
-		char *text = pw_html_to_text(part);
-		if (*text) {
-			if (out.len)
-				pw_buf_putc(&out, '\n');
-			pw_buf_puts(&out, text);
-		}
-		free(text);
-		free(part);
-		p += len;
-	}
-	return pw_buf_detach(&out);
-}
-
 int pw_alert_item(struct pw_alerter *a, struct pw_store *s, const struct pw_item *it,
 		  const char *feed_name, int64_t now)
 {
@@ -351,7 +317,7 @@ int pw_alert_item(struct pw_alerter *a, struct pw_store *s, const struct pw_item
 	if (it->body && *it->body && it->article_status)
 		text = it->body;
 	else
-		text = html_text = html_lines(it->body && *it->body ? it->body : it->summary ? it->summary : "");
+		text = html_text = pw_html_blocks_to_text(it->body && *it->body ? it->body : it->summary ? it->summary : "", "\n");
 	pw_tag_item(a->tagger, it->title ? it->title : "", text, &r);
 	free(html_text);
 	int rc = pw_store_item_tags_save(s, it->id, &r, feed_name, it->lang);

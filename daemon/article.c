@@ -228,49 +228,15 @@ static char *ctype_charset(const char *ct)
 	return n ? xstrndup(p, n) : NULL;
 }
 
-/* Feed HTML -> stored text in the extractor's format: one paragraph per block (paragraph,
- * list item, heading, div, <br>), paragraphs separated by a blank line.  Keeping the blocks
- * apart matters beyond looks: the tagger's sentences end at line ends, so a headline without a
- * full stop must not run into the next block.  Caller frees. */
-static char *html_paragraphs(const char *html)
-{
-	static const char *const breaks[] = { "</p", "</li", "</h1", "</h2", "</h3", "</h4", "</h5",
-					      "</h6", "<br", "</div", "</blockquote", "</tr" };
-	struct pw_buf out = PW_BUF_INIT;
-	const char *p = html;
-	while (*p) {
-		const char *cut = NULL;
-		for (const char *q = strchr(p, '<'); q && !cut; q = strchr(q + 1, '<'))
-			for (size_t i = 0; i < sizeof breaks / sizeof breaks[0]; i++)
-				if (strncasecmp(q, breaks[i], strlen(breaks[i])) == 0) {
-					cut = q;
-					break;
-				}
-		const char *end = cut ? strchr(cut, '>') : NULL;
-		size_t len = end ? (size_t)(end + 1 - p) : strlen(p);
-		char *part = xstrndup(p, len);
-		char *text = pw_html_to_text(part);
-		if (*text) {
-			if (out.len)
-				pw_buf_puts(&out, "\n\n");
-			pw_buf_puts(&out, text);
-		}
-		free(text);
-		free(part);
-		p += len;
-	}
-	return pw_buf_detach(&out);
-}
-
 /* The feed entry's text (owned): its content, else its summary.  Before the article stage
  * body holds the feed's content as HTML; after a failed attempt it is already plain text. */
 static char *entry_text(const struct pw_item *it, size_t *chars)
 {
 	char *body = NULL, *sum = NULL;
 	if (it->body && *it->body)
-		body = it->article_status ? xstrdup(it->body) : html_paragraphs(it->body);
+		body = it->article_status ? xstrdup(it->body) : pw_html_blocks_to_text(it->body, "\n\n");
 	if (it->summary && *it->summary)
-		sum = html_paragraphs(it->summary);
+		sum = pw_html_blocks_to_text(it->summary, "\n\n");
 	size_t nb = body ? utf8_chars(body) : 0, ns = sum ? utf8_chars(sum) : 0;
 	char *t;
 	if (nb >= ns && body) {

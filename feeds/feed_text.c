@@ -450,3 +450,33 @@ char *pw_html_clean(const char *html, const char *base)
 	}
 	return pw_buf_detach(&out);
 }
+
+char *pw_html_blocks_to_text(const char *html, const char *sep)
+{
+	static const char *const breaks[] = { "</p", "</li", "</h1", "</h2", "</h3", "</h4", "</h5",
+					      "</h6", "<br", "</div", "</blockquote", "</tr" };
+	struct pw_buf out = PW_BUF_INIT;
+	const char *p = html;
+	while (*p) {
+		const char *cut = NULL;
+		for (const char *q = strchr(p, '<'); q && !cut; q = strchr(q + 1, '<'))
+			for (size_t i = 0; i < PW_ARRAY_SIZE(breaks); i++)
+				if (strncasecmp(q, breaks[i], strlen(breaks[i])) == 0) {
+					cut = q;
+					break;
+				}
+		const char *end = cut ? strchr(cut, '>') : NULL;
+		size_t len = end ? (size_t)(end + 1 - p) : strlen(p);
+		char *part = xstrndup(p, len);
+		char *text = pw_html_to_text(part);
+		if (*text) {
+			if (out.len)
+				pw_buf_puts(&out, sep);
+			pw_buf_puts(&out, text);
+		}
+		free(text);
+		free(part);
+		p += len;
+	}
+	return pw_buf_detach(&out);
+}

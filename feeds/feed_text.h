@@ -17,6 +17,15 @@ size_t pw_utf8_put(char *out, unsigned cp);
  */
 char *pw_html_to_text(const char *html);
 
+/*
+ * HTML fragment -> plain text with the blocks kept apart: each block (paragraph, list item,
+ * heading, div, blockquote, table row, <br>) becomes its own pw_html_to_text() run, joined by
+ * sep ("\n" for one line per block, "\n\n" for the extractor's paragraph format).  The
+ * tagger's sentences end at line ends, so a headline without a full stop must not run into the
+ * next block.  Returns an owned string.
+ */
+char *pw_html_blocks_to_text(const char *html, const char *sep);
+
 /* Collapses runs of whitespace to one space and trims; returns an owned string. */
 char *pw_text_squeeze(const char *s);
 
