@@ -511,8 +511,12 @@ static int setup(struct pw_store *s, char *err, size_t errlen)
 	 * a few times a second at most, so the fsync is cheap.
 	 */
 	/* journal_size_limit: after a checkpoint the WAL is truncated back to 64 MiB, so one burst
-	 * (or a reader that held a snapshot for long) does not leave a huge -wal file behind. */
-	if (exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864;",
+	 * (or a reader that held a snapshot for long) does not leave a huge -wal file behind.
+	 * cache_size 16 MiB (SQLite's default is 2 MiB): the dedup indexes (lsh, story_terms) are
+	 * probed at random keys, and with 2 MiB a cold ingestion of 10,000 items re-read 571,000
+	 * pages from the OS (bench corpus: 13.2 s -> 10.2 s wall).  It is a cap, reached only as
+	 * the store grows, and keeps the daemon under the 64 MB peak-RSS target at 10,000 feeds. */
+	if (exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -16384;",
 		 "setting pragmas") < 0 ||
 	    (s->mode == PW_STORE_RW && migrate(s) < 0)) {
 		if (s->code == SQLITE_BUSY || s->code == SQLITE_LOCKED)
