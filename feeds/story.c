@@ -633,6 +633,11 @@ double pw_story_cosine(const struct pw_story_vec *a, const struct pw_story_vec *
 	return dot / sqrt(na * nb);
 }
 
+double pw_story_score(double centroid, double max_link)
+{
+	return max_link < 0 ? centroid : (centroid + max_link) / 2;
+}
+
 void pw_story_centroid_add(struct pw_story_vec *c, const struct pw_story_vec *v)
 {
 	struct pw_story_term *m = xreallocarray(NULL, c->n + v->n + 1, sizeof *m);

@@ -16,6 +16,7 @@
 #define STORY_PRECISION_FLOOR 0.95
 #define STORY_RECALL_FLOOR 0.85 /* 0.867 at the default 0.40 */
 #define WINDOW (72 * 3600)
+#define LINK_ITEMS 2 /* as store_dedup.c */
 
 static int has_term(const struct pw_doc_terms *d, const char *text)
 {
@@ -171,7 +172,8 @@ static void bg_add(struct background *bg, const char *title, const char *body)
 /*
  * Greedy grouping as the store does it: items in time order; candidate stories are those with
  * an item inside the window whose signature shares a term with the new item's; the item joins
- * the candidate whose centroid is most similar if that is >= threshold, else starts a story.
+ * the candidate with the best pw_story_score (centroid and the latest LINK_ITEMS such items)
+ * if that is >= threshold, else starts a story.
  */
 struct gitem {
 	struct pw_story_vec v;
@@ -189,12 +191,16 @@ static void group(struct gitem *it, size_t n, const size_t *order, double thresh
 		struct gitem *x = &it[order[oi]];
 		int best = -1;
 		double best_sim = -1;
-		char *seen = xcalloc((size_t)nstories + 1, 1);
-		for (size_t oj = 0; oj < oi; oj++) {
+		double *link = xcalloc((size_t)nstories + 1, sizeof *link);
+		int *nlinked = xcalloc((size_t)nstories + 1, sizeof *nlinked);
+		for (int k = 0; k <= nstories; k++)
+			link[k] = -1;
+		/* newest first: the store compares the latest LINK_ITEMS matching items of a story */
+		for (size_t oj = oi; oj-- > 0;) {
 			const struct gitem *y = &it[order[oj]];
 			if (x->t != PW_NOTIME && y->t != PW_NOTIME && llabs(x->t - y->t) > WINDOW)
 				continue;
-			if (seen[y->story])
+			if (nlinked[y->story] >= LINK_ITEMS)
 				continue;
 			int shared = 0;
 			for (size_t a = 0; a < x->nsig && !shared; a++)
@@ -205,14 +211,22 @@ static void group(struct gitem *it, size_t n, const size_t *order, double thresh
 					}
 			if (!shared)
 				continue;
-			seen[y->story] = 1;
-			double s = pw_story_cosine(&x->v, &cent[y->story]);
+			nlinked[y->story]++;
+			double l = pw_story_cosine(&x->v, &y->v);
+			if (l > link[y->story])
+				link[y->story] = l;
+		}
+		for (int st = 0; st < nstories; st++) {
+			if (nlinked[st] == 0)
+				continue;
+			double s = pw_story_score(pw_story_cosine(&x->v, &cent[st]), link[st]);
 			if (s > best_sim) {
 				best_sim = s;
-				best = y->story;
+				best = st;
 			}
 		}
-		free(seen);
+		free(link);
+		free(nlinked);
 		if (best >= 0 && best_sim >= threshold) {
 			x->story = best;
 		} else {
