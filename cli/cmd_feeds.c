@@ -75,17 +75,19 @@ int cmd_feeds(int argc, char **argv)
 		CLI_FORMAT_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	enum out_format fmt = OUT_TABLE;
-	int ch;
+	struct cli_common co;
+	int ch, r;
+
+	cli_common_init(&co, 0);
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_JSON:
-		case OPT_CSV:
-			if (cli_arg_format(CMD, ch, &fmt) < 0)
+		if ((r = cli_arg_common(CMD, ch, optarg, &co)) != 0) {
+			if (r < 0)
 				return CLI_USAGE;
-			break;
+			continue;
+		}
+		switch (ch) {
 		default: return cli_bad_option(CMD, argv, ch);
 		}
 	}
@@ -95,7 +97,7 @@ int cmd_feeds(int argc, char **argv)
 	struct pw_store *s = cli_store_open(CMD);
 	if (s == NULL)
 		return CLI_ERR;
-	struct out *o = cli_out(fmt, cols, PW_ARRAY_SIZE(cols));
+	struct out *o = cli_out(co.fmt, cols, PW_ARRAY_SIZE(cols));
 	int rc;
 	if (pw_query_feeds(s, row, o) < 0) {
 		out_finish(o);

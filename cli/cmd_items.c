@@ -108,31 +108,19 @@ int cmd_items(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pw_item_filter f;
-	enum out_format fmt = OUT_TABLE;
-	int ch;
+	struct cli_common co;
+	int ch, r;
 
 	pw_item_filter_init(&f);
-	f.limit = DEFAULT_LIMIT;
+	cli_common_init(&co, DEFAULT_LIMIT);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if ((r = cli_arg_common(CMD, ch, optarg, &co)) != 0) {
+			if (r < 0)
+				return CLI_USAGE;
+			continue;
+		}
 		switch (ch) {
-		case OPT_JSON:
-		case OPT_CSV:
-			if (cli_arg_format(CMD, ch, &fmt) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_LIMIT:
-			if (cli_arg_limit(CMD, optarg, &f.limit) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_SINCE:
-			if (cli_arg_date(CMD, "--since", optarg, 0, &f.since) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_UNTIL:
-			if (cli_arg_date(CMD, "--until", optarg, 1, &f.until) < 0)
-				return CLI_USAGE;
-			break;
 		case OPT_TOPIC: f.topic = optarg; break;
 		case OPT_FEED: f.feed = optarg; break;
 		case OPT_LANG: f.lang = optarg; break;
@@ -149,6 +137,9 @@ int cmd_items(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(CMD, "unexpected argument '%s'", argv[optind]);
+	f.limit = co.limit;
+	f.since = co.since;
+	f.until = co.until;
 	if (f.since != PW_NOTIME && f.until != PW_NOTIME && f.since >= f.until)
 		return cli_usage(CMD, "--since must be before --until");
 
@@ -161,7 +152,7 @@ int cmd_items(int argc, char **argv)
 		cli_store_close(s);
 		return rc;
 	}
-	struct out *o = cli_out(fmt, cols, PW_ARRAY_SIZE(cols));
+	struct out *o = cli_out(co.fmt, cols, PW_ARRAY_SIZE(cols));
 	if (pw_query_items(s, &f, row, o) < 0) {
 		rc = cli_store_failed(CMD, s);
 		out_finish(o);

@@ -182,25 +182,24 @@ int cmd_stats(int argc, char **argv)
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum out_format fmt = OUT_TABLE;
-	int64_t since = PW_NOTIME;
-	int ch;
+	struct cli_common co;
+	int ch, r;
+
+	cli_common_init(&co, 0);
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if ((r = cli_arg_common(CMD, ch, optarg, &co)) != 0) {
+			if (r < 0)
+				return CLI_USAGE;
+			continue;
+		}
 		switch (ch) {
-		case OPT_JSON:
-		case OPT_CSV:
-			if (cli_arg_format(CMD, ch, &fmt) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_SINCE:
-			if (cli_arg_date(CMD, "--since", optarg, 0, &since) < 0)
-				return CLI_USAGE;
-			break;
 		default: return cli_bad_option(CMD, argv, ch);
 		}
 	}
+	enum out_format fmt = co.fmt;
+	int64_t since = co.since;
 	if (optind < argc)
 		return cli_usage(CMD, "unexpected argument '%s'", argv[optind]);
 
