@@ -86,6 +86,22 @@ int cli_arg_common(const char *cmd, int ch, const char *arg, struct cli_common *
 	}
 }
 
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *opts,
+	       struct cli_common *c)
+{
+	opterr = 0;
+	for (;;) {
+		int ch = getopt_long(argc, argv, shortopts, opts, NULL);
+		if (ch == -1)
+			return -1;
+		int r = cli_arg_common(cmd, ch, optarg, c);
+		if (r < 0)
+			return OPT_USAGE;
+		if (r == 0)
+			return ch;
+	}
+}
+
 int cli_bad_option(const char *cmd, char **argv, int opt)
 {
 	/* getopt leaves the culprit in optopt for short options, in argv for long ones. */

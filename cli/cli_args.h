@@ -6,13 +6,14 @@
 #ifndef PW_CLI_ARGS_H
 #define PW_CLI_ARGS_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "output.h"
 
 /* Long options every listing command accepts; values for getopt_long's `val`. */
-enum { OPT_JSON = 0x100, OPT_CSV, OPT_LIMIT, OPT_SINCE, OPT_UNTIL, OPT_CMD_BASE = 0x140 };
+enum { OPT_JSON = 0x100, OPT_CSV, OPT_LIMIT, OPT_SINCE, OPT_UNTIL, OPT_USAGE = 0x13f, OPT_CMD_BASE = 0x140 };
 #define CLI_FORMAT_OPTIONS \
 	{ "json", no_argument, NULL, OPT_JSON }, { "csv", no_argument, NULL, OPT_CSV }
 
@@ -32,6 +33,13 @@ void cli_common_init(struct cli_common *c, size_t default_limit);
  * -1 = bad value (usage printed; the command returns CLI_USAGE).
  */
 int cli_arg_common(const char *cmd, int ch, const char *arg, struct cli_common *c);
+/*
+ * getopt_long (with opterr = 0) that takes the shared options into *c itself: returns the next
+ * command-specific option (or '?'/':' for cli_bad_option), -1 at the end of the options, or
+ * OPT_USAGE after printing a usage error for a bad shared value.
+ */
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *opts,
+	       struct cli_common *c);
 /* --json / --csv: sets *fmt; -1 (usage printed) when both are given. */
 int cli_arg_format(const char *cmd, int opt, enum out_format *fmt);
 /* --limit N: N >= 0 (0 = no limit). */

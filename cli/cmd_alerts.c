@@ -110,18 +110,13 @@ int cmd_alerts(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_common co;
-	int follow = 0, ch, r;
+	int follow = 0, ch;
 
 	cli_common_init(&co, 0);
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":f", opts, NULL)) != -1) {
-		if ((r = cli_arg_common(CMD, ch, optarg, &co)) != 0) {
-			if (r < 0)
-				return CLI_USAGE;
-			continue;
-		}
+	while ((ch = cli_getopt(CMD, argc, argv, ":f", opts, &co)) != -1) {
 		switch (ch) {
+		case OPT_USAGE: return CLI_USAGE;
 		case 'f':
 		case OPT_FOLLOW:
 			follow = 1;

@@ -109,18 +109,13 @@ int cmd_items(int argc, char **argv)
 	};
 	struct pw_item_filter f;
 	struct cli_common co;
-	int ch, r;
+	int ch;
 
 	pw_item_filter_init(&f);
 	cli_common_init(&co, DEFAULT_LIMIT);
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if ((r = cli_arg_common(CMD, ch, optarg, &co)) != 0) {
-			if (r < 0)
-				return CLI_USAGE;
-			continue;
-		}
+	while ((ch = cli_getopt(CMD, argc, argv, ":", opts, &co)) != -1) {
 		switch (ch) {
+		case OPT_USAGE: return CLI_USAGE;
 		case OPT_TOPIC: f.topic = optarg; break;
 		case OPT_FEED: f.feed = optarg; break;
 		case OPT_LANG: f.lang = optarg; break;

@@ -59,18 +59,13 @@ int cmd_search(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_common co;
-	int ch, r;
+	int ch;
 
 	cli_common_init(&co, DEFAULT_LIMIT);
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if ((r = cli_arg_common(CMD, ch, optarg, &co)) != 0) {
-			if (r < 0)
-				return CLI_USAGE;
-			continue;
-		}
+	while ((ch = cli_getopt(CMD, argc, argv, ":", opts, &co)) != -1) {
 		switch (ch) {
+		case OPT_USAGE: return CLI_USAGE;
 		default: return cli_bad_option(CMD, argv, ch);
 		}
 	}

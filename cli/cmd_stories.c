@@ -148,18 +148,13 @@ int cmd_stories(int argc, char **argv)
 	};
 	struct cli_common co;
 	int64_t min = 0;
-	int ch, r;
+	int ch;
 
 	cli_common_init(&co, DEFAULT_LIMIT);
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if ((r = cli_arg_common(CMD, ch, optarg, &co)) != 0) {
-			if (r < 0)
-				return CLI_USAGE;
-			continue;
-		}
+	while ((ch = cli_getopt(CMD, argc, argv, ":", opts, &co)) != -1) {
 		switch (ch) {
+		case OPT_USAGE: return CLI_USAGE;
 		case OPT_MIN_OUTLETS:
 			if (cli_arg_id(CMD, "--min-outlets", optarg, &min) < 0)
 				return CLI_USAGE;
