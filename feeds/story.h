@@ -82,7 +82,7 @@
 
 #include "text.h"
 
-#define PW_STORY_DOC_TERMS 256 /* terms kept per document (by kind x count), bounding the
+#define PW_STORY_DOC_TERMS 128 /* terms kept per document (by kind x count), bounding the
 				  * document-frequency lookups and updates per item */
 #define PW_STORY_VEC_TERMS 48
 #define PW_STORY_SIG_TERMS 10
