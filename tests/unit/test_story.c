@@ -71,6 +71,15 @@ static void test_terms(void)
 	pw_story_terms(NULL, "Item 71826669841 of the register, file 2147483648123.07.2025.", &d);
 	ok(has_term(&d, "#71826669841"), "an 11-digit number is a number term");
 	ok(!has_term(&d, "@07-23") && !has_term(&d, "@07-48"), "a long number before dots is no date");
+	/* Russian names are transliterated (BGN/PCGN) without their case ending */
+	pw_story_terms(NULL, "Вчера в Ереване пресс-секретарь президента России Дмитрий Песков и "
+			     "Мария Захарова обсуждали визит Путина, а Алиев промолчал.", &d);
+	ok(has_term(&d, "zakhar") && has_term(&d, "maria zakhar"), "Мария Захарова: the terms of Maria Zakharova");
+	ok(has_term(&d, "dmitry") && has_term(&d, "peskov") && has_term(&d, "putin"),
+	   "Дмитрий, Песков, Путина: dmitry, peskov, putin");
+	ok(has_term(&d, "yereva") && has_term(&d, "aliyev"), "е is ye after a vowel or first: yerevan, aliyev");
+	ok(!has_term(&d, "rossi dmitry"), "no name pair across a listed word (России Дмитрий)");
+	ok(has_term(&d, "вчера") || has_term(&d, "обсужд"), "common Russian words stay Cyrillic");
 	pw_story_terms(NULL, "", &d);
 	is_int(d.n, 0, "empty text has no terms");
 	pw_doc_terms_free(&d);
