@@ -236,7 +236,7 @@ static void set_defaults(struct pw_config *c)
 	c->max_items_per_poll = 500;
 	c->max_queue = 10000;
 	c->near_duplicate = 0.8;
-	c->same_story = 0.42;
+	c->same_story = 0.40;
 	c->story_window_s = 72 * 3600;
 	c->alert_log = xstrdup(LOCALSTATEDIR "/log/presswatch/alerts.jsonl");
 	c->alert_max_age_s = 48 * 3600;

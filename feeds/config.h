@@ -126,7 +126,7 @@ struct pw_config {
 
 	/* [dedup] */
 	double near_duplicate;    /* default 0.8 */
-	double same_story;        /* default 0.42 (= PW_STORY_SAME_DEFAULT, story.h) */
+	double same_story;        /* default 0.40 (= PW_STORY_SAME_DEFAULT, story.h) */
 	int64_t story_window_s;   /* default 72h */
 
 	/* [alerts] */

@@ -326,7 +326,7 @@ static void test_defaults(void)
 		is_int(c->max_items_per_poll, 500, "default max_items_per_poll");
 		is_int(c->max_queue, 10000, "default max_queue");
 		ok(c->near_duplicate > 0.7999 && c->near_duplicate < 0.8001, "default near_duplicate");
-		ok(c->same_story > 0.4199 && c->same_story < 0.4201, "default same_story");
+		ok(c->same_story > 0.3999 && c->same_story < 0.4001, "default same_story");
 		is_int(c->story_window_s, 72 * 3600, "default story_window");
 		is_int(c->alert_max_age_s, 48 * 3600, "default max_age");
 		ok(c->alert_command == NULL, "no default alert command");
