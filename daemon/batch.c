@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -114,13 +115,17 @@ int pw_batch_flush(struct pw_batch *b)
 	if (!b->open)
 		return 0;
 	struct detached d = detach(b);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (pw_store_commit(b->store) < 0) {
 		pw_err("store: committing %zu items (%zu units of work) failed, all of them are rolled back: %s",
 		       d.items, d.n, pw_store_error(b->store));
 		run_done(&d, 0);
 		return -1;
 	}
-	pw_debug("store: committed %zu items (%zu units of work)", d.items, d.n);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pw_debug("store: committed %zu items (%zu units of work) in %.1f ms", d.items, d.n,
+		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	if (d.alerts && b->on_commit)
 		b->on_commit(b->on_commit_arg);
 	run_done(&d, 1);

@@ -37,3 +37,5 @@ TESTS += tests/integration/crash.sh
 EXTRA_DIST += tests/integration/crash.sh
 TESTS += tests/integration/valgrind.sh
 EXTRA_DIST += tests/integration/valgrind.sh
+TESTS += tests/integration/batch.sh
+EXTRA_DIST += tests/integration/batch.sh
