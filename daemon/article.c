@@ -243,7 +243,7 @@ static char *entry_text(const struct pw_item *it, size_t *chars)
 	return t;
 }
 
-/* --- finishing an item: one transaction ---------------------------------------------------- */
+/* --- finishing an item: one unit of the batch ----------------------------------------------- */
 
 struct outcome {
 	const char *status;          /* "ok", "skipped", or the error kind */

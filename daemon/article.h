@@ -39,7 +39,7 @@
  * so a story still alerts once; alerts are emitted after the commit.  The stats count
  * committed items only.
  *
- * Restarts: nothing is written until an item's one transaction, so an item whose fetch was
+ * Restarts: nothing is written until an item's unit is committed, so an item whose fetch was
  * cancelled (shutdown) or lost (crash) still has its old status; pw_articles_resume() (at start,
  * and every RESCAN_S in the daemon for due retries) takes the store's pending list.
  */

@@ -16,8 +16,10 @@
  * every savepoint, which is what a savepoint per item cost.
  *
  * The transaction is committed
- *   - PW_BATCH_WINDOW_MS after its first unit (a libevent timer), so a new item is visible to
- *     readers (the CLI) at most that long after it was parsed, plus the commit itself;
+ *   - PW_BATCH_WINDOW_MS after it was opened (a libevent timer, and checked at each unit's
+ *     end, since the timer cannot fire while one callback ends many units), so a new item is
+ *     visible to readers (the CLI) that long after it was parsed, plus the commit itself and
+ *     at most the one unit of work running when the window closes;
  *   - at once when it holds PW_BATCH_MAX_ITEMS items (bounds the WAL and the lock hold time);
  *   - by pw_batch_flush(): before anything that needs committed state or its own transaction
  *     (config apply / SIGHUP, shutdown, --once completion).
