@@ -538,6 +538,24 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		pw_story_vec_free(&v);
 		pw_doc_terms_free(&d);
 	}
+	/* every stored item has its story vector (story_vecs): a candidate story's matching items
+	 * are read and compared one by one.  The bulk items share one real vector (an article's). */
+	{
+		struct pw_doc_terms d = { 0 };
+		struct pw_story_vec v;
+		uint8_t *vb;
+		pw_story_terms(NULL, arts[0], &d);
+		pw_story_vector(&d, NULL, &v);
+		size_t vl = pw_story_vec_pack(&v, &vb);
+		sqlite3_stmt *st;
+		sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO story_vecs(item_id, vec) SELECT id, ?1 FROM items", -1, &st, NULL);
+		sqlite3_bind_blob(st, 1, vb, (int)vl, SQLITE_TRANSIENT);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+		free(vb);
+		pw_story_vec_free(&v);
+		pw_doc_terms_free(&d);
+	}
 	char *upd = xasprintf("UPDATE dedup_stats SET value = %zu WHERE name = 'documents'", nitems);
 	sqlite3_exec(db, upd, NULL, NULL, NULL);
 	free(upd);

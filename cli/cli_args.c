@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cli_args.h"
+#include "common.h"
 #include "datespec.h"
 
 int cli_arg_format(const char *cmd, int opt, enum out_format *fmt)
@@ -64,6 +65,41 @@ int cli_arg_id(const char *cmd, const char *what, const char *arg, int64_t *id)
 	}
 	*id = (int64_t)v;
 	return 0;
+}
+
+void cli_common_init(struct cli_common *c, size_t default_limit)
+{
+	c->fmt = OUT_TABLE;
+	c->limit = default_limit;
+	c->since = c->until = PW_NOTIME;
+}
+
+int cli_arg_common(const char *cmd, int ch, const char *arg, struct cli_common *c)
+{
+	switch (ch) {
+	case OPT_JSON:
+	case OPT_CSV: return cli_arg_format(cmd, ch, &c->fmt) < 0 ? -1 : 1;
+	case OPT_LIMIT: return cli_arg_limit(cmd, arg, &c->limit) < 0 ? -1 : 1;
+	case OPT_SINCE: return cli_arg_date(cmd, "--since", arg, 0, &c->since) < 0 ? -1 : 1;
+	case OPT_UNTIL: return cli_arg_date(cmd, "--until", arg, 1, &c->until) < 0 ? -1 : 1;
+	default: return 0;
+	}
+}
+
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *opts,
+	       struct cli_common *c)
+{
+	opterr = 0;
+	for (;;) {
+		int ch = getopt_long(argc, argv, shortopts, opts, NULL);
+		if (ch == -1)
+			return -1;
+		int r = cli_arg_common(cmd, ch, optarg, c);
+		if (r < 0)
+			return OPT_USAGE;
+		if (r == 0)
+			return ch;
+	}
 }
 
 int cli_bad_option(const char *cmd, char **argv, int opt)

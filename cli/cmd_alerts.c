@@ -109,27 +109,14 @@ int cmd_alerts(int argc, char **argv)
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum out_format fmt = OUT_TABLE;
-	int64_t since = PW_NOTIME;
-	size_t limit = 0;
+	struct cli_common co;
 	int follow = 0, ch;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":f", opts, NULL)) != -1) {
+	cli_common_init(&co, 0);
+
+	while ((ch = cli_getopt(CMD, argc, argv, ":f", opts, &co)) != -1) {
 		switch (ch) {
-		case OPT_JSON:
-		case OPT_CSV:
-			if (cli_arg_format(CMD, ch, &fmt) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_LIMIT:
-			if (cli_arg_limit(CMD, optarg, &limit) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_SINCE:
-			if (cli_arg_date(CMD, "--since", optarg, 0, &since) < 0)
-				return CLI_USAGE;
-			break;
+		case OPT_USAGE: return CLI_USAGE;
 		case 'f':
 		case OPT_FOLLOW:
 			follow = 1;
@@ -137,6 +124,9 @@ int cmd_alerts(int argc, char **argv)
 		default: return cli_bad_option(CMD, argv, ch);
 		}
 	}
+	enum out_format fmt = co.fmt;
+	int64_t since = co.since;
+	size_t limit = co.limit;
 	if (optind < argc)
 		return cli_usage(CMD, "unexpected argument '%s'", argv[optind]);
 	if (follow && fmt == OUT_CSV)

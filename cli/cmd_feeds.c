@@ -75,17 +75,14 @@ int cmd_feeds(int argc, char **argv)
 		CLI_FORMAT_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	enum out_format fmt = OUT_TABLE;
+	struct cli_common co;
 	int ch;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	cli_common_init(&co, 0);
+
+	while ((ch = cli_getopt(CMD, argc, argv, ":", opts, &co)) != -1) {
 		switch (ch) {
-		case OPT_JSON:
-		case OPT_CSV:
-			if (cli_arg_format(CMD, ch, &fmt) < 0)
-				return CLI_USAGE;
-			break;
+		case OPT_USAGE: return CLI_USAGE;
 		default: return cli_bad_option(CMD, argv, ch);
 		}
 	}
@@ -95,7 +92,7 @@ int cmd_feeds(int argc, char **argv)
 	struct pw_store *s = cli_store_open(CMD);
 	if (s == NULL)
 		return CLI_ERR;
-	struct out *o = cli_out(fmt, cols, PW_ARRAY_SIZE(cols));
+	struct out *o = cli_out(co.fmt, cols, PW_ARRAY_SIZE(cols));
 	int rc;
 	if (pw_query_feeds(s, row, o) < 0) {
 		out_finish(o);

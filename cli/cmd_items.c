@@ -108,31 +108,14 @@ int cmd_items(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pw_item_filter f;
-	enum out_format fmt = OUT_TABLE;
+	struct cli_common co;
 	int ch;
 
 	pw_item_filter_init(&f);
-	f.limit = DEFAULT_LIMIT;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	cli_common_init(&co, DEFAULT_LIMIT);
+	while ((ch = cli_getopt(CMD, argc, argv, ":", opts, &co)) != -1) {
 		switch (ch) {
-		case OPT_JSON:
-		case OPT_CSV:
-			if (cli_arg_format(CMD, ch, &fmt) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_LIMIT:
-			if (cli_arg_limit(CMD, optarg, &f.limit) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_SINCE:
-			if (cli_arg_date(CMD, "--since", optarg, 0, &f.since) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_UNTIL:
-			if (cli_arg_date(CMD, "--until", optarg, 1, &f.until) < 0)
-				return CLI_USAGE;
-			break;
+		case OPT_USAGE: return CLI_USAGE;
 		case OPT_TOPIC: f.topic = optarg; break;
 		case OPT_FEED: f.feed = optarg; break;
 		case OPT_LANG: f.lang = optarg; break;
@@ -149,6 +132,9 @@ int cmd_items(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(CMD, "unexpected argument '%s'", argv[optind]);
+	f.limit = co.limit;
+	f.since = co.since;
+	f.until = co.until;
 	if (f.since != PW_NOTIME && f.until != PW_NOTIME && f.since >= f.until)
 		return cli_usage(CMD, "--since must be before --until");
 
@@ -161,7 +147,7 @@ int cmd_items(int argc, char **argv)
 		cli_store_close(s);
 		return rc;
 	}
-	struct out *o = cli_out(fmt, cols, PW_ARRAY_SIZE(cols));
+	struct out *o = cli_out(co.fmt, cols, PW_ARRAY_SIZE(cols));
 	if (pw_query_items(s, &f, row, o) < 0) {
 		rc = cli_store_failed(CMD, s);
 		out_finish(o);

@@ -58,22 +58,14 @@ int cmd_search(int argc, char **argv)
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum out_format fmt = OUT_TABLE;
-	size_t limit = DEFAULT_LIMIT;
+	struct cli_common co;
 	int ch;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	cli_common_init(&co, DEFAULT_LIMIT);
+
+	while ((ch = cli_getopt(CMD, argc, argv, ":", opts, &co)) != -1) {
 		switch (ch) {
-		case OPT_JSON:
-		case OPT_CSV:
-			if (cli_arg_format(CMD, ch, &fmt) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_LIMIT:
-			if (cli_arg_limit(CMD, optarg, &limit) < 0)
-				return CLI_USAGE;
-			break;
+		case OPT_USAGE: return CLI_USAGE;
 		default: return cli_bad_option(CMD, argv, ch);
 		}
 	}
@@ -90,9 +82,9 @@ int cmd_search(int argc, char **argv)
 	if (s == NULL)
 		return CLI_ERR;
 	/* Matches stand out in bold on a terminal; elsewhere (and in JSON/CSV) in [brackets]. */
-	int bold = fmt == OUT_TABLE && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
-	struct out *o = cli_out(fmt, cols, PW_ARRAY_SIZE(cols));
-	int rc = pw_query_search(s, query, bold ? "\033[1m" : "[", bold ? "\033[22m" : "]", limit, row, o);
+	int bold = co.fmt == OUT_TABLE && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	struct out *o = cli_out(co.fmt, cols, PW_ARRAY_SIZE(cols));
+	int rc = pw_query_search(s, query, bold ? "\033[1m" : "[", bold ? "\033[22m" : "]", co.limit, row, o);
 	if (rc == -2) {
 		out_finish(o);
 		/* The store error reads "PATH: fts5: ..."; the path says nothing about the query. */

@@ -182,25 +182,19 @@ int cmd_stats(int argc, char **argv)
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum out_format fmt = OUT_TABLE;
-	int64_t since = PW_NOTIME;
+	struct cli_common co;
 	int ch;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	cli_common_init(&co, 0);
+
+	while ((ch = cli_getopt(CMD, argc, argv, ":", opts, &co)) != -1) {
 		switch (ch) {
-		case OPT_JSON:
-		case OPT_CSV:
-			if (cli_arg_format(CMD, ch, &fmt) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_SINCE:
-			if (cli_arg_date(CMD, "--since", optarg, 0, &since) < 0)
-				return CLI_USAGE;
-			break;
+		case OPT_USAGE: return CLI_USAGE;
 		default: return cli_bad_option(CMD, argv, ch);
 		}
 	}
+	enum out_format fmt = co.fmt;
+	int64_t since = co.since;
 	if (optind < argc)
 		return cli_usage(CMD, "unexpected argument '%s'", argv[optind]);
 

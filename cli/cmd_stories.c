@@ -146,31 +146,15 @@ int cmd_stories(int argc, char **argv)
 		{ "min-outlets", required_argument, NULL, OPT_MIN_OUTLETS },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum out_format fmt = OUT_TABLE;
-	int64_t since = PW_NOTIME, until = PW_NOTIME, min = 0;
-	size_t limit = DEFAULT_LIMIT;
+	struct cli_common co;
+	int64_t min = 0;
 	int ch;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	cli_common_init(&co, DEFAULT_LIMIT);
+
+	while ((ch = cli_getopt(CMD, argc, argv, ":", opts, &co)) != -1) {
 		switch (ch) {
-		case OPT_JSON:
-		case OPT_CSV:
-			if (cli_arg_format(CMD, ch, &fmt) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_LIMIT:
-			if (cli_arg_limit(CMD, optarg, &limit) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_SINCE:
-			if (cli_arg_date(CMD, "--since", optarg, 0, &since) < 0)
-				return CLI_USAGE;
-			break;
-		case OPT_UNTIL:
-			if (cli_arg_date(CMD, "--until", optarg, 1, &until) < 0)
-				return CLI_USAGE;
-			break;
+		case OPT_USAGE: return CLI_USAGE;
 		case OPT_MIN_OUTLETS:
 			if (cli_arg_id(CMD, "--min-outlets", optarg, &min) < 0)
 				return CLI_USAGE;
@@ -178,6 +162,9 @@ int cmd_stories(int argc, char **argv)
 		default: return cli_bad_option(CMD, argv, ch);
 		}
 	}
+	enum out_format fmt = co.fmt;
+	int64_t since = co.since, until = co.until;
+	size_t limit = co.limit;
 	if (optind < argc)
 		return cli_usage(CMD, "unexpected argument '%s'", argv[optind]);
 

@@ -11,7 +11,8 @@
  *                   their state and timers; a config with errors is refused and the old one
  *                   stays.  Logs are reopened.
  *   systemd         READY=1 once the store is open and the feeds are scheduled, STATUS= after
- *                   each poll, WATCHDOG=1 every WATCHDOG_USEC/2, STOPPING=1 on shutdown.
+ *                   polls (at most once a second), WATCHDOG=1 every WATCHDOG_USEC/2,
+ *                   STOPPING=1 on shutdown.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -61,6 +62,8 @@ struct daemon {
 	struct pw_articles *articles;
 	struct pw_scheduler *sched;
 	struct event *ev_term, *ev_int, *ev_hup, *ev_grace, *ev_watchdog, *ev_reap;
+	struct event *ev_status;    /* STATUS= rate limit: pending for a second after each one */
+	int status_due;             /* a poll ended while ev_status was pending */
 	int foreground, daemonize, once, verbose, stopping;
 	int sched_idle;             /* the scheduler said it has nothing left (once / stopping) */
 	char *pidfile;              /* absolute (-d changes to /); written by daemonize.c */
@@ -290,9 +293,34 @@ static void on_articles_idle(void *arg)
 	maybe_exit(arg);
 }
 
+/*
+ * STATUS= after polls, at most once a second: its counts walk every feed
+ * (pw_scheduler_stats), which after each of 10,000 polls made a first poll quadratic.  The
+ * first poll after a quiet second reports at once; polls ending within the second are reported
+ * together when it is over.  Nothing stays armed when no poll ends, so idle stays idle.
+ */
+static void status_now(struct daemon *d)
+{
+	static const struct timeval second = { 1, 0 };
+	d->status_due = 0;
+	notify_status(d);
+	evtimer_add(d->ev_status, &second);
+}
+
+static void on_status(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	if (d->status_due)
+		status_now(d);
+}
+
 static void on_poll(void *arg)
 {
-	notify_status(arg);
+	struct daemon *d = arg;
+	if (evtimer_pending(d->ev_status, NULL))
+		d->status_due = 1;
+	else
+		status_now(d);
 }
 
 /* --- main ---------------------------------------------------------------------------------- */
@@ -413,8 +441,9 @@ static int run(struct daemon *d)
 	d->ev_hup = evsignal_new(d->base, SIGHUP, on_hup, d);
 	d->ev_grace = evtimer_new(d->base, on_grace, d);
 	d->ev_reap = event_new(d->base, -1, EV_PERSIST, on_reap, d);  /* alert commands */
+	d->ev_status = evtimer_new(d->base, on_status, d);
 	struct timeval reap_tv = { 1, 0 };
-	if (!d->ev_term || !d->ev_int || !d->ev_hup || !d->ev_grace || !d->ev_reap ||
+	if (!d->ev_term || !d->ev_int || !d->ev_hup || !d->ev_grace || !d->ev_reap || !d->ev_status ||
 	    evtimer_add(d->ev_reap, &reap_tv) < 0 ||
 	    evsignal_add(d->ev_term, NULL) < 0 || evsignal_add(d->ev_int, NULL) < 0 ||
 	    evsignal_add(d->ev_hup, NULL) < 0) {
@@ -471,7 +500,8 @@ static void teardown(struct daemon *d)
 	pw_pipeline_free(d->pipeline);
 	pw_batch_free(d->batch);      /* nothing open by now; before the loop that owns its timer */
 	pw_alerter_free(d->alerter);
-	struct event *evs[] = { d->ev_term, d->ev_int, d->ev_hup, d->ev_grace, d->ev_watchdog, d->ev_reap };
+	struct event *evs[] = { d->ev_term, d->ev_int, d->ev_hup, d->ev_grace, d->ev_watchdog, d->ev_reap,
+				d->ev_status };
 	for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
 		if (evs[i])
 			event_free(evs[i]);

@@ -13,6 +13,7 @@
 #include "feed_parse.h"
 #include "log.h"
 #include "sched_calc.h"
+#include "strmap.h"
 #include "xmalloc.h"
 
 #define FEED_ACCEPT "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, " \
@@ -38,6 +39,8 @@ struct pw_scheduler {
 	struct pw_scheduler_ctx ctx;
 	const struct pw_config *cfg;
 	struct sfeed *feeds;
+	struct pw_strmap by_name;    /* the feeds not removed, by name: reloads stay O(feeds) */
+	size_t once_owed;            /* --once: feeds still to poll (owes_once); idle at 0 */
 	size_t in_flight;
 	int stopping;
 	struct event *idle_ev;
@@ -93,17 +96,18 @@ static void unlink_feed(struct pw_scheduler *s, struct sfeed *f)
 		}
 }
 
+/* Counted in s->once_owed: a feed --once must still poll.  Kept as a count, not found by a
+ * walk of the feeds after every poll (quadratic with 10,000 feeds). */
+static int owes_once(const struct sfeed *f)
+{
+	return f->s->ctx.once && f->enabled && !f->once_done && !f->removed;
+}
+
 static void check_idle(struct pw_scheduler *s)
 {
 	if (s->in_flight > 0)
 		return;
-	int idle = s->stopping;
-	if (s->ctx.once && !idle) {
-		idle = 1;
-		for (struct sfeed *f = s->feeds; f; f = f->next)
-			if (f->enabled && !f->once_done)
-				idle = 0;
-	}
+	int idle = s->stopping || (s->ctx.once && s->once_owed == 0);
 	if (idle) {
 		static const struct timeval zero = { 0, 0 };
 		evtimer_add(s->idle_ev, &zero);  /* report from the loop, not from inside a caller */
@@ -296,6 +300,7 @@ static void on_done(void *arg, const struct pw_fetch_result *r)
 {
 	struct sfeed *f = arg;
 	struct pw_scheduler *s = f->s;
+	int owed = owes_once(f);
 	f->fetch = NULL;
 	s->in_flight--;
 	if (r->error == PW_FETCH_CANCELLED) {
@@ -309,6 +314,7 @@ static void on_done(void *arg, const struct pw_fetch_result *r)
 	} else {
 		poll_done(f, r);
 	}
+	s->once_owed = s->once_owed - (size_t)owed + (size_t)owes_once(f);
 	if (f->removed) {
 		unlink_feed(s, f);
 		sfeed_free(f);
@@ -355,10 +361,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
 static struct sfeed *find_feed(struct pw_scheduler *s, const char *name)
 {
-	for (struct sfeed *f = s->feeds; f; f = f->next)
-		if (!f->removed && strcmp(f->name, name) == 0)
-			return f;
-	return NULL;
+	return pw_strmap_get(&s->by_name, name);
 }
 
 static void set_conf(struct sfeed *f, const struct pw_feed_conf *fc)
@@ -414,6 +417,8 @@ int pw_scheduler_apply_config(struct pw_scheduler *s, const struct pw_config *cf
 		}
 		pw_notice("feed %s (%s): removed from the configuration", f->name, f->st.url);
 		evtimer_del(f->timer);
+		s->once_owed -= (size_t)owes_once(f);
+		pw_strmap_del(&s->by_name, f->name);
 		if (f->fetch) {
 			f->removed = 1;   /* freed when its poll ends */
 			pp = &f->next;
@@ -441,6 +446,8 @@ int pw_scheduler_apply_config(struct pw_scheduler *s, const struct pw_config *cf
 			f->st = row;    /* takes the strings */
 			f->next = s->feeds;
 			s->feeds = f;
+			pw_strmap_put(&s->by_name, f->name, f);
+			s->once_owed += (size_t)owes_once(f);
 			if (f->enabled && !s->stopping)
 				schedule_first(s, f);
 			continue;
@@ -448,7 +455,9 @@ int pw_scheduler_apply_config(struct pw_scheduler *s, const struct pw_config *cf
 		int was_enabled = f->enabled;
 		if (f->conf_url && strcmp(f->conf_url, fc->url) != 0)
 			pw_notice("feed %s: URL changed in the configuration: %s -> %s", f->name, f->conf_url, fc->url);
+		s->once_owed -= (size_t)owes_once(f);
 		set_conf(f, fc);
+		s->once_owed += (size_t)owes_once(f);
 		/* the store decides the URL (config change vs. remembered permanent redirect) */
 		replace(&f->st.url, row.url);
 		f->st.interval_s = row.interval_s;
@@ -515,6 +524,7 @@ void pw_scheduler_free(struct pw_scheduler *s)
 		s->feeds = f->next;
 		sfeed_free(f);
 	}
+	pw_strmap_free(&s->by_name);
 	event_free(s->idle_ev);
 	free(s);
 }

@@ -33,7 +33,8 @@ struct pw_scheduler_ctx {
 	/* Called from the loop when there is nothing left to wait for: after pw_scheduler_stop()
 	 * once the last in-flight poll has ended, or in once-mode after the last poll. */
 	void (*on_idle)(void *arg);
-	/* Called after each finished poll (for sd_notify STATUS=); may be NULL. */
+	/* Called after each finished poll (for sd_notify STATUS=; the daemon rate-limits it, as
+	 * pw_scheduler_stats walks every feed); may be NULL. */
 	void (*on_poll)(void *arg);
 	void *arg;
 };
@@ -56,6 +57,7 @@ void pw_scheduler_stop(struct pw_scheduler *s);
 struct pw_sched_stats {
 	size_t feeds, enabled, failing, in_flight;
 };
+/* Counts by a walk of every feed: O(feeds), so not for a per-poll path. */
 void pw_scheduler_stats(const struct pw_scheduler *s, struct pw_sched_stats *st);
 
 #endif

@@ -236,7 +236,7 @@ static void set_defaults(struct pw_config *c)
 	c->max_items_per_poll = 500;
 	c->max_queue = 10000;
 	c->near_duplicate = 0.8;
-	c->same_story = 0.42;
+	c->same_story = 0.40;
 	c->story_window_s = 72 * 3600;
 	c->alert_log = xstrdup(LOCALSTATEDIR "/log/presswatch/alerts.jsonl");
 	c->alert_max_age_s = 48 * 3600;
@@ -529,12 +529,13 @@ static void load_feed_file(struct pw_config *c, const char *path, struct pw_errl
 			pw_errlist_add(errs, path, sec->line, "feed [%s] has no url", f.id);
 			bad++;
 		}
-		for (size_t k = 0; !bad && k < c->nfeeds; k++)
-			if (strcmp(c->feeds[k].url, f.url) == 0) {
-				pw_errlist_add(errs, path, sec->line, "feed [%s] has the same url as [%s] (%s:%d)",
-					       f.id, c->feeds[k].id, c->feeds[k].file, c->feeds[k].line);
-				bad++;
-			}
+		void *same = bad ? NULL : pw_strmap_get(&c->feed_urls, f.url);
+		if (same) {
+			const struct pw_feed_conf *o = &c->feeds[pw_strmap_index(same)];
+			pw_errlist_add(errs, path, sec->line, "feed [%s] has the same url as [%s] (%s:%d)",
+				       f.id, o->id, o->file, o->line);
+			bad++;
+		}
 		if (bad) {
 			feed_conf_free(&f);
 			continue;
@@ -542,7 +543,11 @@ static void load_feed_file(struct pw_config *c, const char *path, struct pw_errl
 		if (!f.name)
 			f.name = xstrdup(f.id);
 		c->feeds = xreallocarray(c->feeds, c->nfeeds + 1, sizeof *c->feeds);
-		c->feeds[c->nfeeds++] = f;
+		c->feeds[c->nfeeds] = f;
+		/* keyed by the strings of the stored copy, which live as long as the config */
+		pw_strmap_put(&c->feed_ids, f.id, pw_strmap_pos(c->nfeeds));
+		pw_strmap_put(&c->feed_urls, f.url, pw_strmap_pos(c->nfeeds));
+		c->nfeeds++;
 	}
 	pw_ini_free(ini);
 	sort_by_line(errs, nerr0, path);
@@ -778,6 +783,8 @@ void pw_config_free(struct pw_config *c)
 	for (size_t i = 0; i < c->nfeeds; i++)
 		feed_conf_free(&c->feeds[i]);
 	free(c->feeds);
+	pw_strmap_free(&c->feed_ids);
+	pw_strmap_free(&c->feed_urls);
 	for (size_t i = 0; i < c->ntopics; i++)
 		topic_conf_free(&c->topics[i]);
 	free(c->topics);
@@ -786,8 +793,6 @@ void pw_config_free(struct pw_config *c)
 
 const struct pw_feed_conf *pw_config_find_feed(const struct pw_config *c, const char *id)
 {
-	for (size_t i = 0; i < c->nfeeds; i++)
-		if (strcmp(c->feeds[i].id, id) == 0)
-			return &c->feeds[i];
-	return NULL;
+	void *pos = pw_strmap_get(&c->feed_ids, id);
+	return pos ? &c->feeds[pw_strmap_index(pos)] : NULL;
 }

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strmap.h"
+
 /* Accumulated "file:line: reason" messages. */
 struct pw_errlist {
 	char **msgs;
@@ -124,7 +126,7 @@ struct pw_config {
 
 	/* [dedup] */
 	double near_duplicate;    /* default 0.8 */
-	double same_story;        /* default 0.42 (= PW_STORY_SAME_DEFAULT, story.h) */
+	double same_story;        /* default 0.40 (= PW_STORY_SAME_DEFAULT, story.h) */
 	int64_t story_window_s;   /* default 72h */
 
 	/* [alerts] */
@@ -140,6 +142,9 @@ struct pw_config {
 	/* [include]: loaded files */
 	struct pw_feed_conf *feeds;
 	size_t nfeeds;
+	/* private to config.c: positions in feeds[] by id and by url, so that finding a feed and
+	 * the duplicate checks stay O(1) with 10,000 feeds */
+	struct pw_strmap feed_ids, feed_urls;
 	struct pw_topic_conf *topics;
 	size_t ntopics;
 };
@@ -147,6 +152,7 @@ struct pw_config {
 /* Loads presswatch.conf and everything it includes.  NULL on any error (listed in errs). */
 struct pw_config *pw_config_load(const char *path, struct pw_errlist *errs);
 void pw_config_free(struct pw_config *cfg);
+/* The feed with section name id, or NULL (a hash lookup: fine to call per item). */
 const struct pw_feed_conf *pw_config_find_feed(const struct pw_config *cfg, const char *id);
 
 #endif

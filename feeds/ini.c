@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "strmap.h"
 #include "xmalloc.h"
 
 /* A config file larger than this is certainly a mistake (a database or log named by accident). */
@@ -203,7 +204,8 @@ static struct pw_ini_section *add_section(struct pw_ini *ini, const char *name, 
  * One line.  *skip is set while inside a section whose header was bad or a duplicate: its
  * keys are dropped silently, so one mistake gives one message rather than a cascade.
  */
-static void parse_line(struct pw_ini *ini, char *line, int lineno, int *skip, struct pw_errlist *errs)
+static void parse_line(struct pw_ini *ini, struct pw_strmap *names, char *line, int lineno, int *skip,
+		       struct pw_errlist *errs)
 {
 	const char *path = ini->path;
 	char *s = trim(line);
@@ -235,13 +237,14 @@ static void parse_line(struct pw_ini *ini, char *line, int lineno, int *skip, st
 					       "bad section name [%s]: use letters, digits, '-', '_', '.'", name);
 				return;
 			}
-		for (size_t i = 0; i < ini->nsections; i++)
-			if (strcmp(ini->sections[i].name, name) == 0) {
-				pw_errlist_add(errs, path, lineno, "duplicate section [%s] (first at line %d)",
-					       name, ini->sections[i].line);
-				return;
-			}
-		add_section(ini, name, lineno);
+		void *first = pw_strmap_get(names, name);
+		if (first) {
+			pw_errlist_add(errs, path, lineno, "duplicate section [%s] (first at line %d)",
+				       name, ini->sections[pw_strmap_index(first)].line);
+			return;
+		}
+		const struct pw_ini_section *sec = add_section(ini, name, lineno);
+		pw_strmap_put(names, sec->name, pw_strmap_pos(ini->nsections - 1));
 		*skip = 0;
 		return;
 	}
@@ -294,6 +297,7 @@ struct pw_ini *pw_ini_load(const char *path, struct pw_errlist *errs)
 	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;  /* UTF-8 byte order mark, as some editors write it */
 	int skip = 0;
+	struct pw_strmap names = { 0 };  /* section name -> position in ini->sections */
 	for (int lineno = 1; p < end; lineno++) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *eol = nl ? nl : end;
@@ -306,10 +310,11 @@ struct pw_ini *pw_ini_load(const char *path, struct pw_errlist *errs)
 			pw_errlist_add(errs, path, lineno, "invalid UTF-8");
 		else {
 			p[n] = '\0';
-			parse_line(ini, p, lineno, &skip, errs);
+			parse_line(ini, &names, p, lineno, &skip, errs);
 		}
 		p = eol + 1;
 	}
+	pw_strmap_free(&names);
 	free(text);
 	return ini;
 }

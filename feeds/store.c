@@ -164,6 +164,12 @@ static const struct migration migrations[] = {
 	  "  story_id INTEGER NOT NULL,\n"
 	  "  PRIMARY KEY(term, t, item_id)\n"
 	  ") WITHOUT ROWID;\n" },
+	/* 6: each item's story vector (store_dedup.c compares a new item with the single items of
+	 *    a candidate story, not only with its centroid) */
+	{ "CREATE TABLE story_vecs(\n"
+	  "  item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,\n"
+	  "  vec BLOB NOT NULL                     -- story.h pw_story_vec_pack of the unit vector\n"
+	  ");\n" },
 	/* append new steps here */
 };
 

@@ -15,9 +15,10 @@
  *     (story.h) is computed with IDF from the term_df table (which this item's terms have just
  *     been added to); candidate stories come from story_terms, the inverted index of item
  *     signature terms by time, restricted to +-window around the item's time and to the 200
- *     latest postings per term; the 32 candidates sharing most signature terms are compared
- *     by cosine with their centroid, and the item joins the best at >= same_story, or starts
- *     a story of its own.  Every item ends up with a story.
+ *     latest postings per term; the 32 candidates sharing most signature terms are scored by
+ *     pw_story_score -- cosine with their centroid, and with the latest 2 of their items that
+ *     the postings found (story_vecs keeps every item's vector) -- and the item joins the best
+ *     at >= same_story, or starts a story of its own.  Every item ends up with a story.
  *
  * Every lookup is an index probe bounded by those limits, so the work of a check does not
  * grow with the number of stored items.  bench_dedup -s (synthetic store, 10 KB articles, CPU
@@ -37,7 +38,7 @@
 
 struct pw_dedup_conf {
 	double near_duplicate; /* estimated Jaccard threshold, default 0.8 */
-	double same_story;     /* cosine threshold, default PW_STORY_SAME_DEFAULT */
+	double same_story;     /* pw_story_score threshold, default PW_STORY_SAME_DEFAULT */
 	int64_t window_s;      /* story candidates within +- this of the item's time, default 72 h */
 };
 
@@ -49,7 +50,7 @@ struct pw_dedup_result {
 	int new_story;           /* 1: the item started story_id */
 	int by_title;            /* dup_of found by the short-item title fallback */
 	double dup_similarity;   /* estimated Jaccard with dup_of (or best candidate), 0 if none */
-	double story_similarity; /* cosine with the joined story's centroid (best candidate if new) */
+	double story_similarity; /* pw_story_score with the joined story (best candidate if new) */
 	int dup_candidates;      /* items sharing an LSH band */
 	int story_candidates;    /* stories compared by cosine */
 };

@@ -110,22 +110,33 @@ static uint8_t month_lead[65536 / 8]; /* bitmap of the first two bytes of month 
 static struct { uint64_t id; float p; } prior_set[PRIOR_SLOTS];
 
 static size_t prefix_bytes(const char *s, size_t len, unsigned cps);
+static size_t translit_stem(const char *s, size_t len, char out[PW_STORY_STEM + 1]);
+
+static void prior_add(const char *stem, size_t len, float p)
+{
+	uint64_t id = pw_hash64(stem, len, TERM_SEED);
+	if (id == 0 || len == 0)
+		return;
+	size_t j = id & (PRIOR_SLOTS - 1);
+	while (prior_set[j].id && prior_set[j].id != id)
+		j = (j + 1) & (PRIOR_SLOTS - 1);
+	prior_set[j].id = id;
+	if (p > prior_set[j].p)
+		prior_set[j].p = p; /* words of one stem: the commonest */
+}
 
 static void prior_init(void)
 {
 	for (size_t i = 0; i < pw_story_prior_nwords; i++) {
 		char *norm = pw_text_normalize(pw_story_prior_words[i].word, strlen(pw_story_prior_words[i].word));
-		size_t stem = prefix_bytes(norm, strlen(norm), PW_STORY_STEM);
-		uint64_t id = pw_hash64(norm, stem, TERM_SEED);
+		size_t len = strlen(norm), stem = prefix_bytes(norm, len, PW_STORY_STEM);
+		prior_add(norm, stem, pw_story_prior_words[i].p);
+		/* a Cyrillic word is also a name ("Россия"), and names are transliterated */
+		char lat[PW_STORY_STEM + 1];
+		size_t n = translit_stem(norm, len, lat);
+		if (n)
+			prior_add(lat, n, pw_story_prior_words[i].p);
 		free(norm);
-		if (id == 0 || stem == 0)
-			continue;
-		size_t j = id & (PRIOR_SLOTS - 1);
-		while (prior_set[j].id && prior_set[j].id != id)
-			j = (j + 1) & (PRIOR_SLOTS - 1);
-		prior_set[j].id = id;
-		if (pw_story_prior_words[i].p > prior_set[j].p)
-			prior_set[j].p = pw_story_prior_words[i].p; /* words of one stem: the commonest */
 	}
 }
 
@@ -199,6 +210,118 @@ static size_t prefix_bytes(const char *s, size_t len, unsigned cps)
 		cps--;
 	}
 	return i;
+}
+
+/*
+ * Names in Russian-language text are transliterated to Latin so that "Захарова" and
+ * "Zakharova" (or "Пашинян" and "Pashinyan") are one term: most cross-language coverage of a
+ * statement shares its people and places, and only dates and numbers would match otherwise.
+ * BGN/PCGN romanisation, the one English-language outlets use for Russian names (х kh, ц ts,
+ * ч ch, ш sh, щ shch, ж zh, ю yu, я ya, й y, ы y, ъ ь dropped; е is "ye" at the start of a
+ * word and after a vowel, й, ъ or ь: "Ереван" yerevan, "Алиев" aliyev).  Input is normalised
+ * (lower case, ё folded to е); only the first PW_STORY_STEM code points of the result are
+ * kept, as for every word.
+ */
+static const char *const cyr_lat[32] = { /* а .. я */
+	"a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+	"r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
+};
+
+static bool name_ends(const char *s, size_t len, const char *suffix)
+{
+	size_t l = strlen(suffix);
+	return len >= l && memcmp(s + len - l, suffix, l) == 0;
+}
+
+/*
+ * The length of a Russian name without its case ending, so that the forms of one name are one
+ * term as in English ("Путина", "Пашиняна", "в Минске": putin, pashinyan, minsk): the endings
+ * of nouns and adjectives, longest first, when 4 letters remain (3 before "ia").  Two endings are spelt as
+ * English spells them (*append): "-ий"/"-ый" y (Dmitry, Medinsky), "-ия"/"-ии"/"-ию"/"-ией"
+ * ia (Maria, Armenia).
+ */
+static size_t name_base(const char *s, size_t len, const char **append)
+{
+	static const struct { const char *ending, *append; } endings[] = {
+		{ "ией", "ia" }, { "ого", "" }, { "ому", "" }, { "ыми", "" }, { "ими", "" },
+		{ "ия", "ia" }, { "ии", "ia" }, { "ию", "ia" }, { "ий", "y" }, { "ый", "y" },
+		{ "ой", "" }, { "ей", "" }, { "ом", "" }, { "ем", "" }, { "ым", "" }, { "им", "" },
+		{ "ую", "" }, { "ых", "" }, { "их", "" }, { "ам", "" }, { "ям", "" }, { "ах", "" },
+		{ "ях", "" }, { "а", "" }, { "я", "" }, { "у", "" }, { "ю", "" }, { "е", "" }, { "ы", "" },
+		{ "и", "" },
+	};
+	size_t cps = 0;
+	*append = "";
+	for (size_t i = 0; i < len; i++)
+		cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+	for (size_t k = 0; k < PW_ARRAY_SIZE(endings); k++) {
+		size_t l = strlen(endings[k].ending);
+		size_t keep = *endings[k].append == 'i' ? 3 : 4; /* Мария: maria */
+		if (name_ends(s, len, endings[k].ending) && cps - l / 2 >= keep) {
+			*append = endings[k].append;
+			return len - l;
+		}
+	}
+	return len;
+}
+
+/* е after these letters is "ye": the vowels, й, ъ, ь */
+static bool ye_follows(unsigned cp)
+{
+	switch (cp) {
+	case 0x430: case 0x435: case 0x438: case 0x43E: case 0x443: case 0x44B: case 0x44D: case 0x44E:
+	case 0x44F: case 0x439: case 0x44A: case 0x44C:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The transliterated stem of a word with Cyrillic letters into out; 0 (nothing written) when
+ * the word has none. */
+static size_t translit_stem(const char *s, size_t len, char out[PW_STORY_STEM + 1])
+{
+	size_t n = 0, cps = 0;
+	bool cyr = false, after_vowel = false;
+	const char *append;
+	len = name_base(s, len, &append);
+	for (size_t i = 0; i <= len && cps < PW_STORY_STEM;) {
+		if (i == len) {
+			for (; *append && cps < PW_STORY_STEM; append++, cps++)
+				out[n++] = *append;
+			break;
+		}
+		unsigned char c = (unsigned char)s[i];
+		unsigned cp = 0;
+		if ((c == 0xD0 || c == 0xD1) && i + 1 < len)
+			cp = ((unsigned)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+		if (cp == 0x451)
+			cp = 0x435; /* ё as е */
+		if (cp >= 0x430 && cp <= 0x44F) {
+			const char *l = cyr_lat[cp - 0x430];
+			cyr = true;
+			if (cp == 0x435 && (i == 0 || after_vowel))
+				l = "ye";
+			for (; *l && cps < PW_STORY_STEM; l++, cps++)
+				out[n++] = *l;
+			after_vowel = ye_follows(cp);
+			i += 2;
+			continue;
+		}
+		/* anything else is copied, one code point */
+		size_t b = prefix_bytes(s + i, len - i, 1);
+		if (n + b > PW_STORY_STEM)
+			break;
+		memcpy(out + n, s + i, b);
+		n += b;
+		cps++;
+		i += b;
+		after_vowel = false;
+	}
+	if (!cyr)
+		return 0;
+	out[n] = '\0';
+	return n;
 }
 
 /* Small integer value of a token that is all digits (-1 otherwise). */
@@ -340,6 +463,8 @@ struct tokinfo {
 	uint8_t name;    /* treated as a name */
 	uint8_t headline;/* in a Title Case line: capitalisation says nothing */
 	uint32_t stem;   /* stem length in bytes */
+	uint8_t alt_len; /* a name's transliterated stem (alt) is the term when > 0 */
+	char alt[PW_STORY_STEM + 1];
 };
 
 static int cmp_id(const void *a, const void *b)
@@ -412,6 +537,9 @@ void pw_story_terms_tokens(const struct pw_tokens *t, size_t ntitle, struct pw_d
 		if (acc_has(&names, pw_hash64(t->text + k->off, ti[i].stem, TERM_SEED)))
 			ti[i].name = 1;
 	}
+	for (size_t i = 0; i < t->n; i++)
+		if (ti[i].name)
+			ti[i].alt_len = (uint8_t)translit_stem(t->text + t->v[i].off, t->v[i].len, ti[i].alt);
 
 	/* pass 2: terms */
 	char buf[256];
@@ -453,21 +581,30 @@ void pw_story_terms_tokens(const struct pw_tokens *t, size_t ntitle, struct pw_d
 		double kind = ti[i].name ? PW_STORY_W_NAME : PW_STORY_W_WORD;
 		if (quoted && kind < PW_STORY_W_QUOTE)
 			kind = PW_STORY_W_QUOTE;
-		add_term(&a, s, ti[i].stem, kind * title);
+		const char *stem = ti[i].alt_len ? ti[i].alt : s;
+		size_t stem_len = ti[i].alt_len ? ti[i].alt_len : ti[i].stem;
+		add_term(&a, stem, stem_len, kind * title);
 		/* pairs: adjacent names; adjacent content words inside one quotation */
 		if (i + 1 < t->n && ti[i + 1].kind == TK_WORD && !(t->v[i + 1].flags & (PW_TOK_SENT | PW_TOK_PUNCT))) {
 			const struct pw_token *k2 = &t->v[i + 1];
-			bool names2 = ti[i].name && ti[i + 1].name;
+			const char *stem2 = ti[i + 1].alt_len ? ti[i + 1].alt : t->text + k2->off;
+			size_t stem2_len = ti[i + 1].alt_len ? ti[i + 1].alt_len : ti[i + 1].stem;
+			/* not across a listed common word ("президента России Дмитрий Песков",
+			 * "Kremlin spokesman Dmitry"): such pairs repeat with every statement of one
+			 * speaker or place and tell no event apart */
+			bool names2 = ti[i].name && ti[i + 1].name &&
+				      prior_p(pw_hash64(stem, stem_len, TERM_SEED)) <= PW_STORY_PRIOR_P0 &&
+				      prior_p(pw_hash64(stem2, stem2_len, TERM_SEED)) <= PW_STORY_PRIOR_P0;
 			bool quote2 = quoted && k2->quote == k->quote;
-			if ((names2 || quote2) && ti[i].stem + ti[i + 1].stem + 3 < sizeof buf) {
+			if ((names2 || quote2) && stem_len + stem2_len + 3 < sizeof buf) {
 				size_t n = 0;
 				if (!names2)
 					buf[n++] = '"';
-				memcpy(buf + n, s, ti[i].stem);
-				n += ti[i].stem;
+				memcpy(buf + n, stem, stem_len);
+				n += stem_len;
 				buf[n++] = ' ';
-				memcpy(buf + n, t->text + k2->off, ti[i + 1].stem);
-				n += ti[i + 1].stem;
+				memcpy(buf + n, stem2, stem2_len);
+				n += stem2_len;
 				add_term(&a, buf, n, (names2 ? PW_STORY_W_NAME : PW_STORY_W_QUOTE) * title);
 			}
 		}
@@ -631,6 +768,11 @@ double pw_story_cosine(const struct pw_story_vec *a, const struct pw_story_vec *
 			j++;
 	}
 	return dot / sqrt(na * nb);
+}
+
+double pw_story_score(double centroid, double max_link)
+{
+	return max_link < 0 ? centroid : (centroid + max_link) / 2;
 }
 
 void pw_story_centroid_add(struct pw_story_vec *c, const struct pw_story_vec *v)

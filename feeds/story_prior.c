@@ -6,7 +6,7 @@
  * organisation names of the world's news, and general vocabulary (en, ru, az). */
 #include "story_prior.h"
 
-#define GEO 0.10f  /* countries, capitals, nationalities, blocs */
+#define GEO 0.15f  /* countries, capitals, nationalities, blocs, the region's contested places */
 #define GEN 0.15f  /* general vocabulary of political and public news */
 #define TOP 0.30f  /* words in almost every item */
 
@@ -29,6 +29,10 @@ const struct pw_prior_word pw_story_prior_words[] = {
 	{ "ankara", GEO }, { "tehran", GEO }, { "washington", GEO }, { "brussels", GEO },
 	{ "london", GEO }, { "paris", GEO }, { "berlin", GEO }, { "beijing", GEO }, { "nato", GEO },
 	{ "un", GEO }, { "nations", GEO }, { "osce", GEO }, { "council", GEO }, { "world", GEO },
+	/* en: the region's contested places, in a large share of its news whatever the event */
+	{ "karabakh", GEO }, { "nagorno", GEO }, { "donbas", GEO }, { "donbass", GEO },
+	{ "crimea", GEO }, { "abkhazia", GEO }, { "ossetia", GEO }, { "nakhchivan", GEO },
+	{ "transnistria", GEO },
 	/* en: general vocabulary */
 	{ "politics", GEN }, { "political", GEN }, { "policy", GEN }, { "position", GEN },
 	{ "territory", GEN }, { "territorial", GEN }, { "territories", GEN }, { "history", GEN },
@@ -86,6 +90,8 @@ const struct pw_prior_word pw_story_prior_words[] = {
 	{ "сша", GEO }, { "европа", GEO }, { "европейский", GEO }, { "евросоюз", GEO }, { "москва", GEO },
 	{ "москве", GEO }, { "кремль", GEO }, { "киев", GEO }, { "баку", GEO }, { "ереван", GEO },
 	{ "тбилиси", GEO }, { "анкара", GEO }, { "нато", GEO }, { "оон", GEO }, { "запад", GEO },
+	{ "карабах", GEO }, { "нагорный", GEO }, { "донбасс", GEO }, { "крым", GEO },
+	{ "абхазия", GEO }, { "осетия", GEO }, { "нахичевань", GEO },
 	{ "политика", GEN }, { "политический", GEN }, { "позиция", GEN }, { "территория", GEN },
 	{ "территории", GEN }, { "история", GEN }, { "безопасность", GEN }, { "безопасности", GEN },
 	{ "война", GEN }, { "мир", GEN }, { "вопрос", GEN }, { "вопросы", GEN }, { "отношения", GEN },
@@ -98,7 +104,8 @@ const struct pw_prior_word pw_story_prior_words[] = {
 	/* az */
 	{ "azərbaycan", GEO }, { "azərbaycanin", GEO }, { "rusiya", GEO }, { "ermənistan", GEO },
 	{ "gürcüstan", GEO }, { "türkiyə", GEO }, { "ukrayna", GEO }, { "bakı", GEO },
-	{ "moskva", GEO }, { "avropa", GEO }, { "abş", GEO },
+	{ "moskva", GEO }, { "avropa", GEO }, { "abş", GEO }, { "qarabağ", GEO }, { "dağlıq", GEO },
+	{ "naxçıvan", GEO }, { "krım", GEO },
 	{ "siyasi", GEN }, { "siyasət", GEN }, { "ərazi", GEN }, { "tarix", GEN }, { "təhlükəsizlik", GEN },
 	{ "müharibə", GEN }, { "sülh", GEN }, { "məsələ", GEN }, { "münasibətlər", GEN },
 	{ "əməkdaşlıq", GEN }, { "seçki", GEN }, { "seçkilər", GEN }, { "parlament", GEN },

@@ -1,10 +1,13 @@
 /*
  * url.c -- RFC 3986 reference resolution and a canonical form for article URLs.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "common.h"
@@ -189,6 +192,357 @@ char *pw_url_resolve(const char *base, const char *ref)
 	return pw_buf_detach(&out);
 }
 
+/*
+ * pw_url_canonical() builds the URL from its parts, each normalised on its own, so that every
+ * part of the output re-parses to itself: the host is [a-z0-9-_.] or a checked IPv6 literal,
+ * the port digits, the path and query printable ASCII whose every '%' starts an upper-case
+ * escape that pw_url_canonical() keeps as it is.  Whatever cannot be brought to such a form
+ * (a host that is no DNS name, a port that is no number, invalid UTF-8 in the host) makes it
+ * return NULL rather than a string that would change again on a second pass.
+ */
+
+#define HOST_MAX 253  /* RFC 1035: a DNS name as text, without the root dot */
+#define LABEL_MAX 63
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int is_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int unreserved(int c)
+{
+	return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* Bytes a path (pchar or '/') or a query (also '?') may hold unescaped (RFC 3986 3.3, 3.4). */
+static int raw_ok(int c, int query)
+{
+	if (unreserved(c))
+		return 1;
+	switch (c) {
+	case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
+	case ';': case '=': case ':': case '@': case '/':
+		return 1;
+	case '?':
+		return query;
+	default:
+		return 0;
+	}
+}
+
+static void put_escape(struct pw_buf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+	pw_buf_append(b, e, 3);
+}
+
+/*
+ * Appends s[0..n) with percent-encoding normalised (RFC 3986 6.2.2.1-2): an escape of an
+ * unreserved character is decoded ("%7E" -> "~"), every other escape upper-cased ("%2f" ->
+ * "%2F", never decoded: "/" and "%2F" differ), a '%' that starts no escape becomes "%25", and
+ * bytes not allowed raw (space, controls, '"', '<', '|', non-ASCII UTF-8, ...) are escaped.
+ */
+static void put_normalised(struct pw_buf *b, const char *s, size_t n, int query)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			unsigned char v = (unsigned char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+			if (unreserved(v))
+				pw_buf_putc(b, (char)v);
+			else
+				put_escape(b, v);
+			i += 2;
+		} else if (c != '%' && raw_ok(c, query)) {
+			pw_buf_putc(b, (char)c);
+		} else {
+			put_escape(b, c);
+		}
+	}
+}
+
+/* RFC 3492 punycode of one label's code points (n <= LABEL_MAX, so no overflow is possible). */
+static uint32_t puny_adapt(uint64_t delta, size_t points, int first)
+{
+	delta = first ? delta / 700 : delta / 2;
+	delta += delta / points;
+	uint32_t k = 0;
+	while (delta > (36 - 1) * 26 / 2) {
+		delta /= 36 - 1;
+		k += 36;
+	}
+	return (uint32_t)(k + (36 - 1 + 1) * delta / (delta + 38));
+}
+
+static void puny_digit(struct pw_buf *b, uint64_t d)
+{
+	pw_buf_putc(b, (char)(d < 26 ? 'a' + d : '0' + (d - 26)));
+}
+
+static void punycode(struct pw_buf *b, const uint32_t *cp, size_t n)
+{
+	size_t basic = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cp[i] < 0x80) {
+			pw_buf_putc(b, (char)cp[i]);
+			basic++;
+		}
+	if (basic)
+		pw_buf_putc(b, '-');
+	uint32_t next = 0x80, bias = 72;
+	uint64_t delta = 0;
+	for (size_t h = basic; h < n;) {
+		uint32_t m = UINT32_MAX;
+		for (size_t i = 0; i < n; i++)
+			if (cp[i] >= next && cp[i] < m)
+				m = cp[i];
+		delta += (uint64_t)(m - next) * (h + 1);
+		next = m;
+		for (size_t i = 0; i < n; i++) {
+			if (cp[i] < next) {
+				delta++;
+			} else if (cp[i] == next) {
+				uint64_t q = delta;
+				for (uint32_t k = 36;; k += 36) {
+					uint32_t t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+					if (q < t)
+						break;
+					puny_digit(b, t + (q - t) % (36 - t));
+					q = (q - t) / (36 - t);
+				}
+				puny_digit(b, q);
+				bias = puny_adapt(delta, h + 1, h == basic);
+				delta = 0;
+				h++;
+			}
+		}
+		delta++;
+		next++;
+	}
+}
+
+/*
+ * IDNA2008 keeps 'ß' and final 'ς' (UTS 46 non-transitional processing, as browsers do), where
+ * Unicode case folding would make them "ss" and 'σ': they are parked on private-use code points
+ * while utf8proc folds, and put back after.  A host that already holds private-use code points
+ * is refused.
+ */
+#define PARK_SHARP_S 0xF8F0
+#define PARK_FINAL_SIGMA 0xF8F1
+
+static utf8proc_int32_t park(utf8proc_int32_t c, void *data)
+{
+	if (c == 0xDF)
+		return PARK_SHARP_S;
+	if (c == 0x3C2)
+		return PARK_FINAL_SIGMA;
+	if (utf8proc_category(c) == UTF8PROC_CATEGORY_CO)
+		*(int *)data = 1;
+	return c;
+}
+
+/* A code point that may stand in a label (after mapping), ASCII or not. */
+static int label_char(utf8proc_int32_t c)
+{
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF: case UTF8PROC_CATEGORY_CS:
+	case UTF8PROC_CATEGORY_CO: case UTF8PROC_CATEGORY_CN: case UTF8PROC_CATEGORY_ZS:
+	case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+		return 0;
+	default:
+		return c != 0xFFFD;
+	}
+}
+
+/*
+ * Appends the labels of the mapped host m[0..n) (UTF-8, lower case, already validated as
+ * UTF-8 by utf8proc or pure ASCII): ASCII labels as they are, others as A-labels.  Returns -1,
+ * with nothing appended, on an empty label, a character that belongs in no label, or a label
+ * or name too long for DNS.  One trailing root dot is dropped.
+ */
+static int put_labels(struct pw_buf *out, const utf8proc_uint8_t *m, utf8proc_ssize_t n)
+{
+	size_t start = out->len, ln = 0, labels = 0;
+	uint32_t label[LABEL_MAX];
+	int ascii = 1;
+	for (utf8proc_ssize_t i = 0; i <= n;) {
+		utf8proc_int32_t c = '.'; /* the end of the name closes the last label */
+		if (i == n) {
+			if (ln == 0 && labels > 0)
+				break; /* the root dot of "example.org." */
+			i++;
+		} else {
+			utf8proc_ssize_t l = utf8proc_iterate(m + i, n - i, &c);
+			if (l <= 0)
+				goto bad;
+			i += l;
+			if (c == PARK_SHARP_S)
+				c = 0xDF;
+			else if (c == PARK_FINAL_SIGMA)
+				c = 0x3C2;
+			else if (c == 0x3002) /* IDEOGRAPHIC FULL STOP separates labels (UTS 46) */
+				c = '.';
+		}
+		if (c != '.') {
+			if (!label_char(c) || ln == LABEL_MAX)
+				goto bad;
+			ascii &= c < 0x80;
+			label[ln++] = (uint32_t)c;
+			continue;
+		}
+		if (ln == 0)
+			goto bad;
+		if (labels++)
+			pw_buf_putc(out, '.');
+		if (ascii) {
+			for (size_t k = 0; k < ln; k++)
+				pw_buf_putc(out, (char)label[k]);
+		} else {
+			size_t at = out->len;
+			pw_buf_puts(out, "xn--");
+			punycode(out, label, ln);
+			if (out->len - at > LABEL_MAX)
+				goto bad;
+		}
+		ln = 0;
+		ascii = 1;
+	}
+	if (out->len - start <= HOST_MAX)
+		return 0;
+bad:
+	pw_buf_truncate(out, start);
+	return -1;
+}
+
+/*
+ * Appends the canonical form of a reg-name or IPv4 host h[0..n): percent-escapes decoded,
+ * ASCII lower-cased; a host with non-ASCII characters is mapped as UTS 46 does (NFKC, case
+ * folding, default-ignorables dropped, ideographic full stops are dots) and each non-ASCII label
+ * is written as its A-label ("xn--" + punycode).  Returns -1 (nothing appended) for a host that
+ * is no DNS name: see put_labels(), and invalid UTF-8 or unassigned code points.
+ */
+static int put_host(struct pw_buf *out, const char *h, size_t n)
+{
+	struct pw_buf raw = PW_BUF_INIT;
+	int non_ascii = 0, rc = -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)h[i];
+		if (c == '%' && i + 2 < n && hexval(h[i + 1]) >= 0 && hexval(h[i + 2]) >= 0) {
+			c = (unsigned char)(hexval(h[i + 1]) << 4 | hexval(h[i + 2]));
+			i += 2;
+		}
+		if (c == '\0') {
+			pw_buf_free(&raw);
+			return -1;
+		}
+		non_ascii |= c >= 0x80;
+		pw_buf_putc(&raw, (char)(c < 0x80 ? tolower(c) : c));
+	}
+	if (!non_ascii) {
+		rc = put_labels(out, (const utf8proc_uint8_t *)raw.data, (utf8proc_ssize_t)raw.len);
+	} else {
+		utf8proc_uint8_t *mapped = NULL;
+		int parked_clash = 0;
+		utf8proc_ssize_t ml = utf8proc_map_custom(
+			(const utf8proc_uint8_t *)raw.data, (utf8proc_ssize_t)raw.len, &mapped,
+			UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+				UTF8PROC_IGNORE | UTF8PROC_REJECTNA,
+			park, &parked_clash);
+		if (ml >= 0 && !parked_clash)
+			rc = put_labels(out, mapped, ml);
+		free(mapped);
+	}
+	pw_buf_free(&raw);
+	return rc;
+}
+
+/* Appends "[addr]" in RFC 5952 form (inet_ntop) for the inside of an IPv6 literal; -1 if it is
+ * not one (IPvFuture and zone identifiers included). */
+static int put_ipv6(struct pw_buf *out, const char *h, size_t n)
+{
+	char in[INET6_ADDRSTRLEN + 1], text[INET6_ADDRSTRLEN];
+	unsigned char addr[16];
+	if (n >= sizeof in)
+		return -1;
+	memcpy(in, h, n);
+	in[n] = '\0';
+	if (inet_pton(AF_INET6, in, addr) != 1 || !inet_ntop(AF_INET6, addr, text, sizeof text))
+		return -1;
+	pw_buf_putc(out, '[');
+	pw_buf_puts(out, text);
+	pw_buf_putc(out, ']');
+	return 0;
+}
+
+/* Appends ":port" unless p[0..n) is empty or the scheme's default (leading zeros do not count:
+ * ":0080" is ":80"); -1 when it is not a number in 0..65535. */
+static int put_port(struct pw_buf *out, const char *p, size_t n, int https)
+{
+	unsigned long v = 0;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(p[i] - '0');
+		if (v > 65535)
+			return -1;
+	}
+	if (v != (https ? 443u : 80u))
+		pw_buf_printf(out, ":%lu", v);
+	return 0;
+}
+
+/* Appends the canonical host[:port] of an authority (userinfo dropped); -1 if it has none. */
+static int put_authority(struct pw_buf *out, const char *a, size_t n, int https)
+{
+	const char *end = a + n;
+	/* userinfo ends at the last '@' ("http://a@b@host/" is host "host", as curl reads it) */
+	for (const char *q = end; q > a; q--)
+		if (q[-1] == '@') {
+			a = q;
+			break;
+		}
+	const char *port;
+	size_t start = out->len;
+	if (a < end && *a == '[') {
+		const char *close = memchr(a, ']', (size_t)(end - a));
+		if (!close || put_ipv6(out, a + 1, (size_t)(close - a - 1)) < 0)
+			return -1;
+		port = close + 1;
+		if (port < end && *port != ':')
+			goto bad;
+	} else {
+		/* ':' is never part of a reg-name: the port starts at the first one */
+		port = memchr(a, ':', (size_t)(end - a));
+		if (!port)
+			port = end;
+		if (put_host(out, a, (size_t)(port - a)) < 0)
+			return -1;
+	}
+	if (port < end)
+		port++;
+	if (put_port(out, port, (size_t)(end - port), https) == 0)
+		return 0;
+bad:
+	pw_buf_truncate(out, start);
+	return -1;
+}
+
 /* Query parameters that only track the click, never select content. */
 static int tracking_param(const char *k, size_t n)
 {
@@ -204,82 +558,70 @@ static int tracking_param(const char *k, size_t n)
 	return 0;
 }
 
+/*
+ * Appends the query q[0..n) with empty and tracking parameters dropped, the others in their
+ * order, each with its percent-encoding normalised; nothing at all when none is left.  A
+ * parameter is judged by its normalised key, so "utm%5Fsource" goes as "utm_source" does.
+ */
+static void put_query(struct pw_buf *out, const char *q, size_t n)
+{
+	struct pw_buf param = PW_BUF_INIT;
+	const char *qe = q + n;
+	int first = 1;
+	while (q < qe) {
+		const char *amp = memchr(q, '&', (size_t)(qe - q));
+		const char *pe = amp ? amp : qe;
+		pw_buf_reset(&param);
+		put_normalised(&param, q, (size_t)(pe - q), 1);
+		const char *eq = param.len ? memchr(param.data, '=', param.len) : NULL;
+		size_t kl = eq ? (size_t)(eq - param.data) : param.len;
+		if (param.len > 0 && !tracking_param(param.data, kl)) {
+			pw_buf_putc(out, first ? '?' : '&');
+			pw_buf_append(out, param.data, param.len);
+			first = 0;
+		}
+		q = amp ? amp + 1 : qe;
+	}
+	pw_buf_free(&param);
+}
+
 char *pw_url_canonical(const char *url)
 {
 	if (!url)
 		return NULL;
-	char *abs = pw_url_resolve(NULL, url); /* trims and removes dot segments */
+	/* tabs and line breaks inside a URL are dropped, as browsers do (a feed wraps a long link) */
+	char *flat = xstrdup(url);
+	size_t fl = 0;
+	for (const char *p = url; *p; p++)
+		if (*p != '\t' && *p != '\n' && *p != '\r')
+			flat[fl++] = *p;
+	flat[fl] = '\0';
+	char *abs = pw_url_resolve(NULL, flat); /* trims the ends */
+	free(flat);
+
 	struct uri u;
 	split(abs, strlen(abs), &u);
-	if (!u.scheme || !u.auth || u.auth_len == 0 ||
-	    !((u.scheme_len == 4 && strncasecmp(u.scheme, "http", 4) == 0) ||
-	      (u.scheme_len == 5 && strncasecmp(u.scheme, "https", 5) == 0))) {
-		free(abs);
-		return NULL;
-	}
-	int https = u.scheme_len == 5;
+	int http = u.scheme_len == 4 && strncasecmp(u.scheme, "http", 4) == 0;
+	int https = u.scheme_len == 5 && strncasecmp(u.scheme, "https", 5) == 0;
 	struct pw_buf out = PW_BUF_INIT;
 	pw_buf_puts(&out, https ? "https://" : "http://");
-
-	/* authority: drop userinfo, lower-case the host, drop a trailing dot and default port */
-	const char *a = u.auth, *ae = u.auth + u.auth_len;
-	/* userinfo ends at the last '@' ("http://a@b@host/" is host "host", as curl reads it) */
-	const char *at = NULL;
-	for (const char *q = a; q < ae; q++)
-		if (*q == '@')
-			at = q;
-	if (at)
-		a = at + 1;
-	const char *colon = NULL;
-	for (const char *q = a; q < ae; q++) {
-		if (*q == ']')
-			colon = NULL;
-		else if (*q == ':')
-			colon = q;
-	}
-	const char *he = colon ? colon : ae;
-	while (he > a && he[-1] == '.') /* all trailing dots: "host.." must canonicalise in one pass */
-		he--;
-	if (he == a || *a == '.' || (*a == '[' && !memchr(a, ']', (size_t)(ae - a)))) {
-		/* no host ("http://./x", "http://user@/x", "http://../"), or an unclosed IPv6 literal ("http://[::/"):
-		 * not an article URL */
+	if (!u.scheme || !u.auth || !(http || https) ||
+	    put_authority(&out, u.auth, u.auth_len, https) < 0) {
 		pw_buf_free(&out);
 		free(abs);
 		return NULL;
 	}
-	for (const char *q = a; q < he; q++)
-		pw_buf_putc(&out, (char)tolower((unsigned char)*q));
-	if (colon && colon + 1 < ae) {
-		size_t pl = (size_t)(ae - colon - 1);
-		if (!((https && pl == 3 && memcmp(colon + 1, "443", 3) == 0) ||
-		      (!https && pl == 2 && memcmp(colon + 1, "80", 2) == 0)))
-			pw_buf_append(&out, colon, pl + 1);
-	}
-	if (u.path_len == 0)
+
+	/* escapes first, dot segments after: "%2E%2E" is ".." (RFC 3986 6.2.2.3) */
+	struct pw_buf path = PW_BUF_INIT;
+	put_normalised(&path, u.path, u.path_len, 0);
+	if (path.len == 0)
 		pw_buf_putc(&out, '/');
 	else
-		pw_buf_append(&out, u.path, u.path_len);
-
-	if (u.query) {
-		const char *q = u.query, *qe = u.query + u.query_len;
-		int first = 1;
-		while (q < qe) {
-			const char *amp = memchr(q, '&', (size_t)(qe - q));
-			const char *pe = amp ? amp : qe;
-			const char *eq = memchr(q, '=', (size_t)(pe - q));
-			size_t kl = (size_t)((eq ? eq : pe) - q);
-			if (pe > q && !tracking_param(q, kl)) {
-				pw_buf_putc(&out, first ? '?' : '&');
-				pw_buf_append(&out, q, (size_t)(pe - q));
-				first = 0;
-			}
-			q = amp ? amp + 1 : qe;
-		}
-	}
-	/* dropping an empty or tracking-only query can expose whitespace at the end ("/a\r?"):
-	 * trim it as pw_url_resolve() does, so the canonical form is its own canonical form */
-	while (out.len > 0 && isspace((unsigned char)out.data[out.len - 1]))
-		pw_buf_truncate(&out, out.len - 1);
+		remove_dots(&out, path.data, path.len);
+	pw_buf_free(&path);
+	if (u.query)
+		put_query(&out, u.query, u.query_len);
 	free(abs);
 	return pw_buf_detach(&out);
 }

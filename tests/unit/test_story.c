@@ -16,6 +16,7 @@
 #define STORY_PRECISION_FLOOR 0.95
 #define STORY_RECALL_FLOOR 0.85 /* 0.867 at the default 0.40 */
 #define WINDOW (72 * 3600)
+#define LINK_ITEMS 2 /* as store_dedup.c */
 
 static int has_term(const struct pw_doc_terms *d, const char *text)
 {
@@ -70,6 +71,15 @@ static void test_terms(void)
 	pw_story_terms(NULL, "Item 71826669841 of the register, file 2147483648123.07.2025.", &d);
 	ok(has_term(&d, "#71826669841"), "an 11-digit number is a number term");
 	ok(!has_term(&d, "@07-23") && !has_term(&d, "@07-48"), "a long number before dots is no date");
+	/* Russian names are transliterated (BGN/PCGN) without their case ending */
+	pw_story_terms(NULL, "Вчера в Ереване пресс-секретарь президента России Дмитрий Песков и "
+			     "Мария Захарова обсуждали визит Путина, а Алиев промолчал.", &d);
+	ok(has_term(&d, "zakhar") && has_term(&d, "maria zakhar"), "Мария Захарова: the terms of Maria Zakharova");
+	ok(has_term(&d, "dmitry") && has_term(&d, "peskov") && has_term(&d, "putin"),
+	   "Дмитрий, Песков, Путина: dmitry, peskov, putin");
+	ok(has_term(&d, "yereva") && has_term(&d, "aliyev"), "е is ye after a vowel or first: yerevan, aliyev");
+	ok(!has_term(&d, "rossi dmitry"), "no name pair across a listed word (России Дмитрий)");
+	ok(has_term(&d, "вчера") || has_term(&d, "обсужд"), "common Russian words stay Cyrillic");
 	pw_story_terms(NULL, "", &d);
 	is_int(d.n, 0, "empty text has no terms");
 	pw_doc_terms_free(&d);
@@ -171,7 +181,8 @@ static void bg_add(struct background *bg, const char *title, const char *body)
 /*
  * Greedy grouping as the store does it: items in time order; candidate stories are those with
  * an item inside the window whose signature shares a term with the new item's; the item joins
- * the candidate whose centroid is most similar if that is >= threshold, else starts a story.
+ * the candidate with the best pw_story_score (centroid and the latest LINK_ITEMS such items)
+ * if that is >= threshold, else starts a story.
  */
 struct gitem {
 	struct pw_story_vec v;
@@ -189,12 +200,16 @@ static void group(struct gitem *it, size_t n, const size_t *order, double thresh
 		struct gitem *x = &it[order[oi]];
 		int best = -1;
 		double best_sim = -1;
-		char *seen = xcalloc((size_t)nstories + 1, 1);
-		for (size_t oj = 0; oj < oi; oj++) {
+		double *link = xcalloc((size_t)nstories + 1, sizeof *link);
+		int *nlinked = xcalloc((size_t)nstories + 1, sizeof *nlinked);
+		for (int k = 0; k <= nstories; k++)
+			link[k] = -1;
+		/* newest first: the store compares the latest LINK_ITEMS matching items of a story */
+		for (size_t oj = oi; oj-- > 0;) {
 			const struct gitem *y = &it[order[oj]];
 			if (x->t != PW_NOTIME && y->t != PW_NOTIME && llabs(x->t - y->t) > WINDOW)
 				continue;
-			if (seen[y->story])
+			if (nlinked[y->story] >= LINK_ITEMS)
 				continue;
 			int shared = 0;
 			for (size_t a = 0; a < x->nsig && !shared; a++)
@@ -205,14 +220,22 @@ static void group(struct gitem *it, size_t n, const size_t *order, double thresh
 					}
 			if (!shared)
 				continue;
-			seen[y->story] = 1;
-			double s = pw_story_cosine(&x->v, &cent[y->story]);
+			nlinked[y->story]++;
+			double l = pw_story_cosine(&x->v, &y->v);
+			if (l > link[y->story])
+				link[y->story] = l;
+		}
+		for (int st = 0; st < nstories; st++) {
+			if (nlinked[st] == 0)
+				continue;
+			double s = pw_story_score(pw_story_cosine(&x->v, &cent[st]), link[st]);
 			if (s > best_sim) {
 				best_sim = s;
-				best = y->story;
+				best = st;
 			}
 		}
-		free(seen);
+		free(link);
+		free(nlinked);
 		if (best >= 0 && best_sim >= threshold) {
 			x->story = best;
 		} else {

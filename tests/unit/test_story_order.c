@@ -27,6 +27,7 @@
 #define SHUFFLES 50
 #define LABELLED_RECALL_FLOOR 0.85   /* worst shuffled order; time order prints its own */
 #define MAXN 64
+#define PW_LINK_ITEMS 2 /* as store_dedup.c: items of a candidate story compared one by one */
 
 /* Document frequencies over the documents that have arrived so far. */
 struct young {
@@ -97,13 +98,20 @@ static void run_order(const struct pw_doc_terms *terms, const int64_t *t, const 
 		}
 		pw_story_centroid_add(&oracle[truth[x]], &v[x]);
 
-		/* the store's decision */
+		/* the store's decision: candidate stories have an item whose signature shares a term
+		 * with the item's; the score (pw_story_score) takes the centroid and the best of the
+		 * latest PW_LINK_ITEMS such items of the story */
 		int best = -1;
 		double best_sim = -1;
-		char seen[MAXN] = { 0 };
-		for (size_t oj = 0; oj < oi; oj++) {
+		double link[MAXN];
+		int nlinked[MAXN];
+		for (int k = 0; k < MAXN; k++) {
+			link[k] = -1;
+			nlinked[k] = 0;
+		}
+		for (size_t oj = oi; oj-- > 0;) {
 			size_t o = order[oj];
-			if (seen[pred[o]])
+			if (nlinked[pred[o]] >= PW_LINK_ITEMS)
 				continue;
 			if (t[x] != PW_NOTIME && t[o] != PW_NOTIME && llabs(t[x] - t[o]) > WINDOW)
 				continue;
@@ -113,11 +121,18 @@ static void run_order(const struct pw_doc_terms *terms, const int64_t *t, const 
 					shared = sig[x][a] == sig[o][b];
 			if (!shared)
 				continue;
-			seen[pred[o]] = 1;
-			double s = pw_story_cosine(&v[x], &cent[pred[o]]);
+			nlinked[pred[o]]++;
+			double l = pw_story_cosine(&v[x], &v[o]);
+			if (l > link[pred[o]])
+				link[pred[o]] = l;
+		}
+		for (int st = 0; st < nstories; st++) {
+			if (nlinked[st] == 0)
+				continue;
+			double s = pw_story_score(pw_story_cosine(&v[x], &cent[st]), link[st]);
 			if (s > best_sim) {
 				best_sim = s;
-				best = pred[o];
+				best = st;
 			}
 		}
 		pred[x] = best >= 0 && best_sim >= threshold ? best : nstories++;
