@@ -273,14 +273,6 @@ static void on_commit(void *arg)
 	pw_alert_flush(d->alerter, d->store);
 }
 
-/* After each commit: STATUS= with the committed item count. */
-static void after_commit(void *arg)
-{
-	struct daemon *d = arg;
-	if (d->sched)
-		notify_status(d);
-}
-
 static void on_idle(void *arg)
 {
 	struct daemon *d = arg;
@@ -321,6 +313,14 @@ static void on_poll(void *arg)
 		d->status_due = 1;
 	else
 		status_now(d);
+}
+
+/* After each commit: STATUS= (rate-limited like on_poll) with the committed item count. */
+static void after_commit(void *arg)
+{
+	struct daemon *d = arg;
+	if (d->sched && d->ev_status)
+		on_poll(d);
 }
 
 /* --- main ---------------------------------------------------------------------------------- */
