@@ -6,6 +6,13 @@
  * on_socket() / on_timeout(), which hand the event to curl_multi_socket_action() and then
  * collect finished transfers with curl_multi_info_read().  Our own queue in front of curl
  * enforces the global and per-host limits, so a request's timeouts start when it really runs.
+ *
+ * The queue stays FIFO without rescanning it after every transfer (quadratic with 10,000 feeds
+ * on a few hosts): a request found at the head while its host is busy is parked on its host.
+ * Parked requests are all older than anything still in the queue, so the next one to start is
+ * the oldest parked request of a host with a free slot, else the head of the queue.  Hosts with
+ * parked requests are either busy or freed by a transfer since, so there are about as few of
+ * them as transfers running.
  */
 #include "fetch.h"
 
@@ -20,13 +27,19 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "strmap.h"
 #include "xmalloc.h"
 
-struct host_slot {               /* running transfers per host:port */
+struct pw_fetch;
+TAILQ_HEAD(fetch_list, pw_fetch);
+
+struct host_slot {               /* per host:port: while it has running or parked requests */
 	char *key;
-	int active;
-	struct host_slot *next;
+	int active;                  /* running */
+	struct fetch_list parked;    /* queued, met at the head of the queue while busy; FIFO */
+	TAILQ_ENTRY(host_slot) plink;/* in f->parked_hosts while parked is not empty */
 };
+TAILQ_HEAD(host_list, host_slot);
 
 struct sock_watch {              /* one watched socket; curl keeps it via curl_multi_assign */
 	struct event *ev;
@@ -38,8 +51,10 @@ TAILQ_HEAD(watch_list, sock_watch);
 #define MAX_HOPS 32
 
 struct pw_fetch {
-	TAILQ_ENTRY(pw_fetch) link;  /* in f->queue or f->running */
+	TAILQ_ENTRY(pw_fetch) link;  /* in f->queue, f->running or a host's parked list */
 	struct pw_fetcher *f;
+	uint64_t seq;                /* queue order */
+	int parked;
 	CURL *easy;
 	struct curl_slist *headers;
 	char *url, *etag, *last_modified, *accept, *host;
@@ -60,8 +75,6 @@ struct pw_fetch {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-TAILQ_HEAD(fetch_list, pw_fetch);
-
 struct pw_fetcher {
 	struct event_base *base;
 	CURLM *multi;
@@ -70,8 +83,10 @@ struct pw_fetcher {
 	struct watch_list watches;   /* freed at the end if curl_multi_cleanup leaves any */
 	struct pw_fetch_opts opts;   /* user_agent owned */
 	struct fetch_list queue, running;
-	size_t nqueued, nrunning;
-	struct host_slot *hosts;
+	size_t nqueued, nrunning;    /* nqueued includes the parked */
+	uint64_t seq;
+	struct pw_strmap hosts;      /* host_slot by key */
+	struct host_list parked_hosts;
 };
 
 static void check_done(struct pw_fetcher *f);
@@ -95,38 +110,84 @@ const char *pw_fetch_error_name(enum pw_fetch_error e)
 
 static struct host_slot *host_get(struct pw_fetcher *f, const char *key)
 {
-	for (struct host_slot *h = f->hosts; h; h = h->next)
-		if (strcmp(h->key, key) == 0)
-			return h;
-	struct host_slot *h = xcalloc(1, sizeof *h);
+	struct host_slot *h = pw_strmap_get(&f->hosts, key);
+	if (h)
+		return h;
+	h = xcalloc(1, sizeof *h);
 	h->key = xstrdup(key);
-	h->next = f->hosts;
-	f->hosts = h;
+	TAILQ_INIT(&h->parked);
+	pw_strmap_put(&f->hosts, h->key, h);
 	return h;
 }
 
-/* Slots are dropped when idle so the list stays as long as the set of busy hosts. */
+/* Slots are dropped when they have nothing running or parked, so the map holds the busy hosts. */
+static void host_drop_if_idle(struct pw_fetcher *f, struct host_slot *h)
+{
+	if (h->active > 0 || !TAILQ_EMPTY(&h->parked))
+		return;
+	pw_strmap_del(&f->hosts, h->key);
+	free(h->key);
+	free(h);
+}
+
 static void host_release(struct pw_fetcher *f, const char *key)
 {
-	for (struct host_slot **pp = &f->hosts; *pp; pp = &(*pp)->next) {
-		struct host_slot *h = *pp;
-		if (strcmp(h->key, key) != 0)
-			continue;
-		if (--h->active <= 0) {
-			*pp = h->next;
-			free(h->key);
-			free(h);
-		}
-		return;
+	struct host_slot *h = pw_strmap_get(&f->hosts, key);
+	if (h) {
+		h->active--;
+		host_drop_if_idle(f, h);
 	}
 }
 
 static int host_busy(struct pw_fetcher *f, const char *key)
 {
-	for (struct host_slot *h = f->hosts; h; h = h->next)
-		if (strcmp(h->key, key) == 0)
-			return h->active >= f->opts.per_host;
-	return 0;
+	const struct host_slot *h = pw_strmap_get(&f->hosts, key);
+	return h && h->active >= f->opts.per_host;
+}
+
+static void park(struct pw_fetcher *f, struct pw_fetch *x)
+{
+	struct host_slot *h = host_get(f, x->host);
+	TAILQ_REMOVE(&f->queue, x, link);
+	if (TAILQ_EMPTY(&h->parked))
+		TAILQ_INSERT_TAIL(&f->parked_hosts, h, plink);
+	TAILQ_INSERT_TAIL(&h->parked, x, link);
+	x->parked = 1;
+}
+
+/* Takes a queued request out of the queue or its host's parked list. */
+static void unqueue(struct pw_fetcher *f, struct pw_fetch *x)
+{
+	if (x->parked) {
+		struct host_slot *h = pw_strmap_get(&f->hosts, x->host);
+		TAILQ_REMOVE(&h->parked, x, link);
+		x->parked = 0;
+		if (TAILQ_EMPTY(&h->parked)) {
+			TAILQ_REMOVE(&f->parked_hosts, h, plink);
+			host_drop_if_idle(f, h);
+		}
+	} else {
+		TAILQ_REMOVE(&f->queue, x, link);
+	}
+	f->nqueued--;
+}
+
+/* The oldest queued request whose host has a free slot, or NULL; parks busy heads on the way. */
+static struct pw_fetch *next_startable(struct pw_fetcher *f)
+{
+	struct pw_fetch *best = NULL;
+	struct host_slot *h;
+	TAILQ_FOREACH(h, &f->parked_hosts, plink) {
+		struct pw_fetch *x = TAILQ_FIRST(&h->parked);
+		if (h->active < f->opts.per_host && (!best || x->seq < best->seq))
+			best = x;
+	}
+	if (best)
+		return best;
+	struct pw_fetch *x;
+	while ((x = TAILQ_FIRST(&f->queue)) && host_busy(f, x->host))
+		park(f, x);
+	return x;
 }
 
 /* "host:port" of an http(s) URL, lowercased; NULL (reason in err) for anything else. */
@@ -427,8 +488,7 @@ static void finish(struct pw_fetch *x, CURLcode rc, int cancelled)
 		host_release(f, x->host);
 		curl_multi_remove_handle(f->multi, x->easy);
 	} else {
-		TAILQ_REMOVE(&f->queue, x, link);
-		f->nqueued--;
+		unqueue(f, x);
 	}
 	x->on_done(x->arg, &r);  /* r's strings point into x / its easy handle: free after */
 	x->running = 0;
@@ -520,13 +580,9 @@ static void on_kick(evutil_socket_t fd, short what, void *arg)
 
 static void start_queued(struct pw_fetcher *f)
 {
-	struct pw_fetch *x, *next;
-	for (x = TAILQ_FIRST(&f->queue); x && f->nrunning < (size_t)f->opts.concurrency; x = next) {
-		next = TAILQ_NEXT(x, link);
-		if (host_busy(f, x->host))
-			continue;
-		TAILQ_REMOVE(&f->queue, x, link);
-		f->nqueued--;
+	struct pw_fetch *x;
+	while (f->nrunning < (size_t)f->opts.concurrency && (x = next_startable(f))) {
+		unqueue(f, x);
 		TAILQ_INSERT_TAIL(&f->running, x, link);
 		f->nrunning++;
 		host_get(f, x->host)->active++;
@@ -561,6 +617,7 @@ struct pw_fetch *pw_fetch_start(struct pw_fetcher *f, const struct pw_fetch_req 
 	x->on_data = req->on_data;
 	x->on_done = req->on_done;
 	x->arg = req->arg;
+	x->seq = f->seq++;
 	TAILQ_INSERT_TAIL(&f->queue, x, link);
 	f->nqueued++;
 	start_queued(f);
@@ -570,17 +627,24 @@ struct pw_fetch *pw_fetch_start(struct pw_fetcher *f, const struct pw_fetch_req 
 size_t pw_fetcher_active(const struct pw_fetcher *f) { return f->nrunning; }
 size_t pw_fetcher_queued(const struct pw_fetcher *f) { return f->nqueued; }
 
+/* Any queued request (parked ones first: they are the older), or NULL. */
+static struct pw_fetch *first_queued(struct pw_fetcher *f)
+{
+	struct host_slot *h = TAILQ_FIRST(&f->parked_hosts);
+	return h ? TAILQ_FIRST(&h->parked) : TAILQ_FIRST(&f->queue);
+}
+
 void pw_fetcher_cancel_all(struct pw_fetcher *f)
 {
 	struct pw_fetch *x;
-	while ((x = TAILQ_FIRST(&f->running)) || (x = TAILQ_FIRST(&f->queue)))
+	while ((x = TAILQ_FIRST(&f->running)) || (x = first_queued(f)))
 		finish(x, CURLE_OK, 1);
 }
 
 void pw_fetcher_cancel_queued(struct pw_fetcher *f)
 {
 	struct pw_fetch *x;
-	while ((x = TAILQ_FIRST(&f->queue)))
+	while ((x = first_queued(f)))
 		finish(x, CURLE_OK, 1);
 }
 
@@ -608,6 +672,7 @@ struct pw_fetcher *pw_fetcher_new(struct event_base *base, const struct pw_fetch
 	f->base = base;
 	TAILQ_INIT(&f->queue);
 	TAILQ_INIT(&f->running);
+	TAILQ_INIT(&f->parked_hosts);
 	copy_opts(&f->opts, opts);
 	f->multi = curl_multi_init();
 	TAILQ_INIT(&f->watches);
@@ -646,12 +711,7 @@ void pw_fetcher_free(struct pw_fetcher *f)
 	}
 	event_free(f->timer);
 	event_free(f->kick);
-	while (f->hosts) {
-		struct host_slot *h = f->hosts;
-		f->hosts = h->next;
-		free(h->key);
-		free(h);
-	}
+	pw_strmap_free(&f->hosts);  /* empty: every slot went with its last request */
 	free((char *)f->opts.user_agent);
 	free(f);
 }

@@ -192,3 +192,7 @@ tests_unit_test_store_story_SOURCES = tests/unit/test_store_story.c tests/unit/d
 tests_unit_test_store_story_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_store_story_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_store_story
+check_PROGRAMS += tests/integration/fetch_fixture
+tests_integration_fetch_fixture_SOURCES = tests/integration/fetch_fixture.c daemon/fetch.c daemon/fetch.h
+tests_integration_fetch_fixture_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/daemon
+tests_integration_fetch_fixture_LDADD = $(UNIT_LDADD) $(CURL_LIBS) $(EVENT_LIBS)

@@ -39,3 +39,5 @@ TESTS += tests/integration/valgrind.sh
 EXTRA_DIST += tests/integration/valgrind.sh
 TESTS += tests/integration/batch.sh
 EXTRA_DIST += tests/integration/batch.sh
+TESTS += tests/integration/fetchqueue.sh
+EXTRA_DIST += tests/integration/fetchqueue.sh
