@@ -14,6 +14,9 @@
  *	pw_store_commit(s);
  *	pw_alert_flush(alerter, s);                          // writes what was recorded
  *
+ * (In the daemon the transaction is the group commit's, daemon/batch.h, and pw_alert_flush()
+ * is its on_commit hook, run after each COMMIT that recorded an alert.)
+ *
  * pw_alert_flush() appends one JSON line per alert to the alert log (O_APPEND, mode 0640,
  * fsync'd), sends one syslog line (LOG_NOTICE, [log] syslog_facility), starts [alerts] command
  * with the JSON on stdin (no shell; killed after command_timeout), and marks the alert emitted.

@@ -11,6 +11,7 @@
 #include <event2/event.h>
 
 #include "alert.h"
+#include "batch.h"
 #include "buf.h"
 #include "feed_text.h"
 #include "fetch.h"
@@ -24,8 +25,6 @@
 #define RETRY_BASE_S 30
 /* How often the daemon looks for items whose retry has come due (an indexed query). */
 #define RESCAN_S 30
-/* Items written in one transaction at most (one fsync per batch instead of per item). */
-#define BATCH_MAX 64
 
 struct job {
 	struct job *next, *prev;
@@ -54,13 +53,6 @@ struct pw_articles {
 	int overflow_warned;
 	struct pw_articles_stats st;
 	struct pw_articles_stats reported;  /* counts at the last summary line */
-	/* The open batch: items finished within one callback (a kick, an add) share one
-	 * transaction; it is committed before the callback returns, so no other store user
-	 * (polls, scheduler) ever finds it open, and nothing waits across loop turns. */
-	int batching;                /* > 0: inside a batching callback */
-	int tx_open;
-	size_t batch_n;              /* items in the open transaction */
-	struct pw_articles_stats pend; /* counts of the open transaction, added at commit */
 };
 
 /* --- small helpers ----------------------------------------------------------------------- */
@@ -251,7 +243,7 @@ static char *entry_text(const struct pw_item *it, size_t *chars)
 	return t;
 }
 
-/* --- finishing an item: one transaction ---------------------------------------------------- */
+/* --- finishing an item: one unit of the batch ----------------------------------------------- */
 
 struct outcome {
 	const char *status;          /* "ok", "skipped", or the error kind */
@@ -262,38 +254,36 @@ struct outcome {
 	int final;                   /* group and alert now (else: tags only, retry later) */
 };
 
-/* Commits the open batch, then emits its alerts.  On failure every item of the batch keeps
- * its old status (pending in the store), and the rescan (or the next --once run) retries it. */
-static void batch_commit(struct pw_articles *a)
-{
-	struct pw_store *s = a->ctx.store;
-	if (!a->tx_open)
-		return;
-	a->tx_open = 0;
-	size_t n = a->batch_n;
-	struct pw_articles_stats p = a->pend;
-	a->batch_n = 0;
-	memset(&a->pend, 0, sizeof a->pend);
-	if (pw_store_commit(s) < 0) {
-		pw_err("articles: storing a batch of %zu items failed, they stay pending and are retried: %s", n,
-		       pw_store_error(s));
-		return;
-	}
-	a->st.ok += p.ok;
-	a->st.skipped += p.skipped;
-	a->st.failed += p.failed;
-	a->st.retrying += p.retrying;
-	a->st.stories += p.stories;
-	a->st.alerts += p.alerts;
-	if (p.alerts > 0 && a->ctx.alerter)
-		pw_alert_flush(a->ctx.alerter, s);
-}
-
 enum kind { K_OK, K_SKIPPED, K_FAILED, K_RETRYING };
 
-/* Writes an item (article, story, tags, alert) inside the batch's transaction, under a
- * savepoint: an item whose writes fail is undone alone and stays pending.  Outside a batching
- * callback the transaction is committed at once. */
+/* A finished item waiting for the batch's COMMIT (the unit's arg): its counts. */
+struct item_unit {
+	struct pw_articles *a;
+	enum kind kind;
+	int new_story, alerted;
+};
+
+/* Counts only what was committed.  A rolled-back item keeps its old status (pending in the
+ * store): the rescan, or the next --once run, retries it. */
+static void item_committed(void *arg, int committed)
+{
+	struct item_unit *u = arg;
+	struct pw_articles_stats *st = &u->a->st;
+	if (committed) {
+		st->stories += u->new_story;
+		st->alerts += u->alerted;
+		switch (u->kind) {
+		case K_OK: st->ok++; break;
+		case K_SKIPPED: st->skipped++; break;
+		case K_FAILED: st->failed++; break;
+		case K_RETRYING: st->retrying++; break;
+		}
+	}
+	free(u);
+}
+
+/* Writes an item (article, story, tags, alert) as one unit of the daemon's transaction
+ * (batch.h).  A failed write rolls the whole batch back: the item stays pending. */
 static int finish(struct pw_articles *a, const struct pw_item *it, const char *feed_name, const struct outcome *o,
 		  enum kind kind)
 {
@@ -317,14 +307,12 @@ static int finish(struct pw_articles *a, const struct pw_item *it, const char *f
 	const char *title = it->title && *it->title ? it->title : art ? art->title : NULL;
 	v.title = title;
 
-	if (!a->tx_open) {
-		if (pw_store_begin(s) < 0)
-			goto fail_nobegin;
-		a->tx_open = 1;
-	}
-	if (pw_store_mark(s) < 0)
+	struct item_unit *u = xcalloc(1, sizeof *u);
+	struct pw_batch_unit unit = { 1, 0, item_committed, u };
+	u->a = a;
+	u->kind = kind;
+	if (pw_batch_begin(a->ctx.batch) < 0)
 		goto fail;
-	int64_t new_story = 0;
 	if (pw_store_item_set_article(s, it->id, o->status, o->text, art ? art->canonical_url : NULL,
 				      art ? art->author : NULL, art ? art->lang : NULL, art_published,
 				      o->attempts, o->next_attempt) < 0)
@@ -344,7 +332,7 @@ static int finish(struct pw_articles *a, const struct pw_item *it, const char *f
 			goto fail;
 		v.story_id = dr.story_id;
 		v.dup_of = dr.dup_of;
-		new_story = dr.new_story;
+		u->new_story = dr.new_story;
 		pw_debug("item %" PRId64 ": story %" PRId64 " (%s, similarity %.3f, %d candidates)%s",
 			 it->id, dr.story_id, dr.new_story ? "new" : "joined", dr.story_similarity,
 			 dr.story_candidates, dr.dup_of ? ", near-duplicate" : "");
@@ -359,52 +347,16 @@ static int finish(struct pw_articles *a, const struct pw_item *it, const char *f
 		if (alerted < 0)
 			goto fail;
 	}
-	if (pw_store_keep(s) < 0)
-		goto fail;
-	a->batch_n++;
-	a->pend.stories += new_story;
-	a->pend.alerts += alerted > 0;
-	switch (kind) {
-	case K_OK: a->pend.ok++; break;
-	case K_SKIPPED: a->pend.skipped++; break;
-	case K_FAILED: a->pend.failed++; break;
-	case K_RETRYING: a->pend.retrying++; break;
-	}
-	if (!a->batching || a->batch_n >= BATCH_MAX)
-		batch_commit(a);
+	u->alerted = alerted > 0;
+	unit.alerts = u->alerted;   /* emitted by the batch's on_commit hook */
+	pw_batch_end(a->ctx.batch, 1, &unit);
 	return 0;
 
 fail:
 	pw_err("feed %s: item %" PRId64 " (%s): storing the article failed, it stays pending: %s", feed_name, it->id,
 	       it->url ? it->url : "no link", pw_store_error(s));
-	if (pw_store_undo(s) < 0) {
-		/* SQLite ended the transaction: the items before this one in the batch are gone too */
-		if (a->batch_n)
-			pw_err("articles: the other %zu items of the batch were rolled back, they stay pending and "
-			       "are retried", a->batch_n);
-		a->tx_open = 0;
-		a->batch_n = 0;
-		memset(&a->pend, 0, sizeof a->pend);
-	} else if (!a->batching) {
-		batch_commit(a);
-	}
+	pw_batch_end(a->ctx.batch, 0, &unit);
 	return -1;
-fail_nobegin:
-	pw_err("feed %s: item %" PRId64 " (%s): storing the article failed, it stays pending: %s", feed_name, it->id,
-	       it->url ? it->url : "no link", pw_store_error(s));
-	return -1;
-}
-
-/* Brackets a callback whose items share one transaction (see struct pw_articles). */
-static void batch_enter(struct pw_articles *a)
-{
-	a->batching++;
-}
-
-static void batch_leave(struct pw_articles *a)
-{
-	if (--a->batching == 0)
-		batch_commit(a);
 }
 
 /* Loads an item and its feed name; 1 when it still needs the article stage, 0 when not. */
@@ -658,10 +610,8 @@ static void on_kick(evutil_socket_t fd, short what, void *arg)
 	struct pw_articles *a = arg;
 	(void)fd;
 	(void)what;
-	batch_enter(a);
 	while (!a->stopping && a->qlen > 0 && a->nrunning < max_running(a))
 		start_item(a, queue_pop(a));
-	batch_leave(a);
 	check_idle(a);
 }
 
@@ -704,7 +654,6 @@ void pw_articles_add(struct pw_articles *a, const int64_t *ids, size_t n)
 	if (a->stopping)
 		return;  /* pending in the store: the next start takes them */
 	size_t over = 0;
-	batch_enter(a);
 	for (size_t i = 0; i < n; i++) {
 		if (ids[i] <= 0 || idset_has(&a->ids, ids[i]))
 			continue;
@@ -724,7 +673,6 @@ void pw_articles_add(struct pw_articles *a, const int64_t *ids, size_t n)
 		idset_put(&a->ids, ids[i]);
 		queue_push(a, ids[i]);
 	}
-	batch_leave(a);
 	if (over && !a->overflow_warned) {
 		pw_warn("article queue full ([limits] max_queue = %d): %zu new items stored from their feed entry only",
 			a->cfg->max_queue, over);

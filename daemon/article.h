@@ -6,9 +6,9 @@
  *
  *   page fetch (the daemon's pw_fetcher: Accept text/html, [fetch] max_article_body, the feed's
  *   tls_verify, the fetcher's per-host and global limits) -> pw_html_extract() ->
- *   ONE transaction: pw_store_item_set_article() -> pw_dedup_assign() (dup_of, story) ->
- *   pw_alert_item() (tags from the full text, the story's alert when due) -> commit ->
- *   pw_alert_flush().
+ *   ONE unit of the daemon's transaction (batch.h): pw_store_item_set_article() ->
+ *   pw_dedup_assign() (dup_of, story) -> pw_alert_item() (tags from the full text, the story's
+ *   alert when due) -> the batch's COMMIT -> pw_alert_flush() (the batch's on_commit hook).
  *
  * No page fetch ("skipped"): [articles] fetch = no, the feed entry already carries
  * skip_if_content characters of text, the item has no http(s) link, or the queue is full
@@ -30,17 +30,16 @@
  *   - after the last attempt, and at once for not-html / too-large / extract-failed (retrying
  *     would give the same answer), the item is grouped and alerts from the feed entry's text.
  *
- * Batching: the items finished within one callback (a kick of the queue -- all the skipped
- * items of a poll --, or an add that found the queue full) share one transaction, committed
- * every 64 items and before the callback returns (so polls and the scheduler never find it
- * open; an item finished alone, e.g. a page that arrived, commits at once).  Each item writes
- * under its own savepoint: an item whose writes fail is undone alone and stays pending (one
- * log line); a failed commit leaves the whole batch pending (one log line); the rescan or the
- * next run retries them.  Dedup and alerts of an item see the earlier items of its batch (same
- * connection, same transaction), so a story still alerts once; alerts are emitted after the
- * commit.
+ * Batching: every finished item is one unit of the daemon's group commit (batch.h): it joins
+ * the open transaction with the polls and other items of the last PW_BATCH_WINDOW_MS, and is
+ * committed with them.  There is no per-item savepoint (FTS5 writes an index segment at each
+ * one): when any write fails, the whole batch is rolled back (one log line) and its items keep
+ * their old status, pending in the store; the rescan or the next run retries them.  Dedup and
+ * alerts of an item see the earlier items of its batch (same connection, same transaction),
+ * so a story still alerts once; alerts are emitted after the commit.  The stats count
+ * committed items only.
  *
- * Restarts: nothing is written until an item's one transaction, so an item whose fetch was
+ * Restarts: nothing is written until an item's unit is committed, so an item whose fetch was
  * cancelled (shutdown) or lost (crash) still has its old status; pw_articles_resume() (at start,
  * and every RESCAN_S in the daemon for due retries) takes the store's pending list.
  */
@@ -56,11 +55,13 @@
 struct event_base;
 struct pw_fetcher;
 struct pw_alerter;
+struct pw_batch;
 struct pw_articles;
 
 struct pw_articles_ctx {
 	struct event_base *base;
 	struct pw_store *store;
+	struct pw_batch *batch;      /* the transaction items are written in */
 	struct pw_fetcher *fetcher;
 	struct pw_alerter *alerter;  /* tags and alerts; NULL: none */
 	int once;                    /* --once: no periodic rescan for retries */
@@ -75,7 +76,7 @@ struct pw_articles *pw_articles_new(const struct pw_articles_ctx *ctx, const str
 void pw_articles_free(struct pw_articles *a);
 void pw_articles_set_config(struct pw_articles *a, const struct pw_config *cfg);
 
-/* Queues newly committed items (ids from pw_poll_new_ids()).  Ids already waiting or running
+/* Queues newly committed items (a poll's new ids, after the batch's commit).  Ids already waiting or running
  * are ignored.  Items that find the queue full are finished at once from their feed entry. */
 void pw_articles_add(struct pw_articles *a, const int64_t *ids, size_t n);
 /* Queues the store's pending items (new, or with a retry due), as many as the queue takes.

@@ -13,3 +13,4 @@ EXTRA_DIST += etc/demo/site
 daemon_presswatchd_SOURCES += daemon/alert.c daemon/alert.h
 daemon_presswatchd_SOURCES += daemon/daemonize.c daemon/daemonize.h
 daemon_presswatchd_SOURCES += daemon/article.c daemon/article.h
+daemon_presswatchd_SOURCES += daemon/batch.c daemon/batch.h

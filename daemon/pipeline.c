@@ -5,10 +5,15 @@
  *
  *   fetch.c body chunks --pw_poll_data--> pw_feed_parser_push --item_cb--> p->items
  *   pw_poll_finish: parser finished, feed info (title, ttl) available to the scheduler
- *   pw_poll_store:  BEGIN; new (feed, guid) items INSERTed oldest first; feed state; COMMIT
+ *   pw_poll_store:  one unit of the daemon's open transaction (batch.h): new (feed, guid)
+ *                   items INSERTed oldest first, then the feed state
  *                   SEAM 1 (inside that transaction): tags from the feed entry, only when no
  *                   article stage is attached
- *                   SEAM 2 (after the commit): the article stage (article.h), fed p->new_ids
+ *                   SEAM 2 (after the batch's COMMIT, in poll_committed): the article stage
+ *                   (article.h), fed the poll's new ids
+ *
+ * The stages themselves stay pure (parser, store, dedup, tagger know nothing of batching);
+ * when the transaction is committed is the batch's business.
  *
  * Each SEAM comment below says what data is at hand there and what the stage is expected to
  * do; no stage is faked here.
@@ -23,6 +28,7 @@
 
 #include "alert.h"
 #include "article.h"
+#include "batch.h"
 #include "feed_parse.h"
 #include "feed_text.h"
 #include "store_dedup.h"
@@ -31,6 +37,7 @@
 
 struct pw_pipeline {
 	struct pw_store *store;
+	struct pw_batch *batch;
 	const struct pw_config *cfg;
 	struct pw_alerter *alerter;      /* tags and alerts, or NULL */
 	struct pw_articles *articles;    /* the article stage, or NULL */
@@ -47,14 +54,22 @@ struct pw_poll {
 	struct pw_poll_parse parse;
 	struct pw_feed_item **items;     /* owned, document order */
 	size_t nitems, cap;
-	int64_t *new_ids;                /* ids inserted by pw_poll_store, owned */
-	size_t nnew;
 };
 
-struct pw_pipeline *pw_pipeline_new(struct pw_store *store, const struct pw_config *cfg)
+/* A stored poll waiting for the batch's COMMIT (the unit's arg). */
+struct poll_unit {
+	struct pw_pipeline *pl;
+	int64_t *new_ids;                /* ids inserted, owned */
+	size_t nnew;
+	pw_batch_done_fn done;           /* the caller's, with its arg */
+	void *arg;
+};
+
+struct pw_pipeline *pw_pipeline_new(struct pw_store *store, struct pw_batch *batch, const struct pw_config *cfg)
 {
 	struct pw_pipeline *pl = xcalloc(1, sizeof *pl);
 	pl->store = store;
+	pl->batch = batch;
 	pl->cfg = cfg;
 	return pl;
 }
@@ -104,7 +119,6 @@ void pw_poll_free(struct pw_poll *p)
 	for (size_t i = 0; i < p->nitems; i++)
 		pw_feed_item_free(p->items[i]);
 	free(p->items);
-	free(p->new_ids);
 	free(p->feed_name);
 	free(p->feed_lang);
 	free(p);
@@ -259,7 +273,24 @@ static int assign_story(const struct pw_config *cfg, struct pw_store *s, struct 
 	return 0;
 }
 
-int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_items)
+/* After the batch's COMMIT (or its rollback): counters and SEAM 2, then the caller's hook. */
+static void poll_committed(void *arg, int committed)
+{
+	struct poll_unit *u = arg;
+	if (committed) {
+		u->pl->items_stored += (int64_t)u->nnew;
+		/* SEAM 2: the article stage (daemon/article.c) takes the committed new items */
+		if (u->pl->articles && u->nnew)
+			pw_articles_add(u->pl->articles, u->new_ids, u->nnew);
+	}
+	if (u->done)
+		u->done(u->arg, committed);
+	free(u->new_ids);
+	free(u);
+}
+
+int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_items, pw_batch_done_fn done,
+		  void *arg)
 {
 	struct pw_store *s = p->pl->store;
 	const struct pw_config *cfg = p->pl->cfg;
@@ -267,12 +298,17 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 	int64_t now = (int64_t)time(NULL);
 	unsigned char *pick = p->nitems ? xcalloc(p->nitems, 1) : NULL;
 	size_t npick = 0, over = 0;
+	struct poll_unit *pu = xcalloc(1, sizeof *pu);
+	struct pw_batch_unit unit = { 0, 0, poll_committed, pu };
+	pu->pl = p->pl;
+	pu->done = done;
+	pu->arg = arg;
 
 	*new_items = 0;
 	if (!p->finished)
 		pw_poll_finish(p, 0);
-	if (pw_store_begin(s) < 0)
-		goto fail_nobegin;
+	if (pw_batch_begin(p->pl->batch) < 0)
+		goto fail;
 
 	/* feeds list newest first: the cap keeps the newest new items of this document */
 	for (size_t i = 0; i < p->nitems; i++) {
@@ -290,9 +326,7 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 	}
 
 	/* inserted oldest first, so item ids follow publication order within a feed */
-	free(p->new_ids);
-	p->new_ids = npick ? xcalloc(npick, sizeof *p->new_ids) : NULL;
-	p->nnew = 0;
+	pu->new_ids = npick ? xcalloc(npick, sizeof *pu->new_ids) : NULL;
 	for (size_t i = p->nitems; i-- > 0; ) {
 		if (!pick[i])
 			continue;
@@ -302,8 +336,8 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 		if (r < 0)
 			goto fail;
 		if (r == 0)
-			continue;  /* same guid twice in one document */
-		p->new_ids[p->nnew++] = it.id;
+			continue;  /* same guid twice in one document (or in an earlier poll of the batch) */
+		pu->new_ids[pu->nnew++] = it.id;
 		/*
 		 * SEAM 1 -- tags known from the feed entry (tags work, DESIGN "Topics and alerts").
 		 * Here, inside the poll's transaction, `it` (id set) and p->items[i] (categories,
@@ -322,9 +356,12 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 		 * well would keep whatever the teaser alone suggested. */
 		if (!p->pl->articles && entry_text_final(cfg, &it) && assign_story(cfg, s, &it) < 0)
 			goto fail;
-		if (p->pl->alerter && !p->pl->articles &&
-		    pw_alert_item(p->pl->alerter, s, &it, p->feed_name, now) < 0)
-			goto fail;
+		if (p->pl->alerter && !p->pl->articles) {
+			int r2 = pw_alert_item(p->pl->alerter, s, &it, p->feed_name, now);
+			if (r2 < 0)
+				goto fail;
+			unit.alerts += r2 > 0;   /* emitted by the batch's on_commit hook */
+		}
 	}
 
 	if (over > 0) {
@@ -336,35 +373,20 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 	}
 	if (pw_store_feed_save(s, state) < 0)
 		goto fail;
-	if (pw_store_commit(s) < 0)
-		goto fail;
 
 	if (over > 0)
 		pw_warn("feed %s: %zu more new items than max_items_per_poll (%d); the rest come with the next poll",
 			p->feed_name, over, cfg->max_items_per_poll);
-	p->pl->items_stored += (int64_t)p->nnew;
-	*new_items = p->nnew;
-	if (p->pl->alerter && !p->pl->articles)
-		pw_alert_flush(p->pl->alerter, s);
+	*new_items = pu->nnew;
+	unit.items = pu->nnew;
 	free(pick);
-	/* SEAM 2: the article stage (daemon/article.c) takes the committed new items */
-	if (p->pl->articles && p->nnew)
-		pw_articles_add(p->pl->articles, p->new_ids, p->nnew);
+	pw_batch_end(p->pl->batch, 1, &unit);
 	return 0;
 
 fail:
-	pw_store_rollback(s);
-fail_nobegin:
 	pw_err("feed %s: storing the poll failed: %s", p->feed_name, pw_store_error(s));
 	free(pick);
-	free(p->new_ids);
-	p->new_ids = NULL;
-	p->nnew = 0;
+	pu->nnew = 0;
+	pw_batch_end(p->pl->batch, 0, &unit);
 	return -1;
-}
-
-const int64_t *pw_poll_new_ids(const struct pw_poll *p, size_t *n)
-{
-	*n = p->nnew;
-	return p->new_ids;
 }

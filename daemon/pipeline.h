@@ -5,8 +5,8 @@
  * arrive (pw_poll_data), the parser's items are collected, and pw_poll_store() writes the new
  * ones (by feed + guid, at most [limits] max_items_per_poll; when the cap bites, the
  * feed's ETag/Last-Modified are not saved so the next poll brings the rest) together with the feed's poll
- * state in ONE transaction.  Nothing is written while the body is still streaming, so the
- * store's write lock is held only for the short batch.
+ * state as ONE unit of the daemon's open transaction (batch.h: group commit, committed within
+ * PW_BATCH_WINDOW_MS).  Nothing is written while the body is still streaming.
  *
  * Later stages (article fetch + extraction, dedup / stories, tags, alerts) attach in
  * pipeline.c at the places marked "SEAM:"; the header states the data each one receives.
@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "batch.h"
 #include "config.h"
 #include "store.h"
 
@@ -25,17 +26,18 @@ struct pw_poll;
 struct pw_alerter;
 struct pw_articles;
 
-/* cfg is borrowed; replace it with pw_pipeline_set_config() after a reload. */
-struct pw_pipeline *pw_pipeline_new(struct pw_store *store, const struct pw_config *cfg);
+/* store, batch (the transaction every poll writes in) and cfg are borrowed; replace cfg with
+ * pw_pipeline_set_config() after a reload. */
+struct pw_pipeline *pw_pipeline_new(struct pw_store *store, struct pw_batch *batch, const struct pw_config *cfg);
 void pw_pipeline_free(struct pw_pipeline *pl);
 void pw_pipeline_set_config(struct pw_pipeline *pl, const struct pw_config *cfg);
-/* Tags every new item from its feed entry inside the poll's transaction (alert.h) and emits
- * the alerts recorded after the commit.  NULL (the default): no tagging. */
+/* Tags every new item from its feed entry inside the poll's transaction (alert.h); the alerts
+ * recorded are emitted by the batch's on_commit hook.  NULL (the default): no tagging. */
 void pw_pipeline_set_alerter(struct pw_pipeline *pl, struct pw_alerter *a);
 /* The article stage (article.h): each poll's new ids go to it after the commit, and it tags
  * them (from the best text it gets) instead of the poll's transaction.  NULL: none. */
 void pw_pipeline_set_articles(struct pw_pipeline *pl, struct pw_articles *a);
-/* Items stored since the daemon started (for STATUS= and logs). */
+/* Items stored (committed) since the daemon started (for STATUS= and logs). */
 int64_t pw_pipeline_items_stored(const struct pw_pipeline *pl);
 
 /* feed_lang (may be NULL) is the configured language, the fallback for items without one. */
@@ -67,16 +69,21 @@ struct pw_poll_parse {
 const struct pw_poll_parse *pw_poll_finish(struct pw_poll *p, int complete);
 
 /*
- * One transaction: the new items recovered by the parser (if any), then `state` (the feed's
- * poll state as the scheduler computed it).  Items are kept even when the poll as a whole
- * failed later (truncated body, size cap): what was parsed is whole.  Sets *new_items.
+ * Writes, as one unit of the batch's transaction, the new items recovered by the parser (if
+ * any), then `state` (the feed's poll state as the scheduler computed it).  Items are kept even
+ * when the poll as a whole failed later (truncated body, size cap): what was parsed is whole.
+ * Sets *new_items (written into the transaction, not yet committed).
  * When max_items_per_poll left new items out, state->etag and state->last_modified are freed
  * and set to NULL (also in the store), so the next poll cannot be answered with a 304.
- * Returns 0, or -1 after a store error (rolled back; logged).
+ *
+ * done(arg, committed) runs exactly once: after the batch's COMMIT (committed = 1; the new
+ * ids have gone to the article stage), or after a rollback of the batch (0: nothing of this
+ * poll is in the store).  It may run before pw_poll_store() returns (a failed write, the
+ * batch's size cap), and otherwise later from the event loop -- so it must not rely on p.
+ * Returns 0 when the poll is in the transaction, -1 when a write failed (logged; the batch was
+ * rolled back and done(arg, 0) has run).
  */
-int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_items);
-
-/* Ids of the items the last pw_poll_store() inserted (owned by p), for the article stage. */
-const int64_t *pw_poll_new_ids(const struct pw_poll *p, size_t *n);
+int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_items, pw_batch_done_fn done,
+		  void *arg);
 
 #endif

@@ -4,8 +4,9 @@
  *
  * Lifecycle (DESIGN.md):
  *   SIGTERM/SIGINT  stop scheduling, give in-flight transfers SHUTDOWN_GRACE_S, cancel what is
- *                   left (each poll is one transaction, so there is nothing half-written to
- *                   commit), close the store, exit 0.  A second signal cancels at once.
+ *                   left (a poll writes nothing until it is whole), commit the open batch
+ *                   (batch.h: what was finished is kept), close the store, exit 0.  A second
+ *                   signal cancels at once.
  *   SIGHUP          reload presswatch.conf with its feed lists and topics; unchanged feeds keep
  *                   their state and timers; a config with errors is refused and the old one
  *                   stays.  Logs are reopened.
@@ -33,6 +34,7 @@
 
 #include "alert.h"
 #include "article.h"
+#include "batch.h"
 #include "config.h"
 #include "daemonize.h"
 #include "fetch.h"
@@ -53,6 +55,7 @@ struct daemon {
 	char *config_path;
 	struct pw_config *cfg;
 	struct pw_store *store;
+	struct pw_batch *batch;     /* the one write transaction on store (group commit) */
 	struct pw_fetcher *fetcher;
 	struct pw_pipeline *pipeline;
 	struct pw_alerter *alerter;
@@ -187,6 +190,9 @@ static void reload(struct daemon *d)
 	char err[512];
 	pw_notice("SIGHUP: reloading %s", d->config_path);
 	notify("RELOADING=1");
+	/* what was done under the running config is committed (and alerted) under it; the feed
+	 * sync below is a transaction of its own */
+	pw_batch_flush(d->batch);
 	pw_alert_reopen(d->alerter);  /* logrotate: even when the new config is refused */
 	struct pw_config *cfg = load_config(d->config_path);
 	if (!cfg) {
@@ -249,11 +255,22 @@ static void on_watchdog(evutil_socket_t fd, short what, void *arg)
 #endif
 
 /* The loop ends (--once, or stopping) when the scheduler has no poll left and the article
- * stage has drained: each calls this when it goes idle. */
+ * stage has drained: each calls this when it goes idle.  The open batch is committed first:
+ * its polls hand their new items to the article stage only then (--once waits for them). */
 static void maybe_exit(struct daemon *d)
 {
-	if (d->sched_idle && pw_articles_idle(d->articles))
+	if (!d->sched_idle || !pw_articles_idle(d->articles))
+		return;
+	pw_batch_flush(d->batch);
+	if (pw_articles_idle(d->articles))
 		event_base_loopbreak(d->base);
+}
+
+/* After a commit with alerts recorded in it: emit them (their rows are committed now). */
+static void on_commit(void *arg)
+{
+	struct daemon *d = arg;
+	pw_alert_flush(d->alerter, d->store);
 }
 
 static void on_idle(void *arg)
@@ -296,6 +313,14 @@ static void on_poll(void *arg)
 		d->status_due = 1;
 	else
 		status_now(d);
+}
+
+/* After each commit: STATUS= (rate-limited like on_poll) with the committed item count. */
+static void after_commit(void *arg)
+{
+	struct daemon *d = arg;
+	if (d->sched && d->ev_status)
+		on_poll(d);
 }
 
 /* --- main ---------------------------------------------------------------------------------- */
@@ -381,7 +406,12 @@ static int run(struct daemon *d)
 	free(ua);
 	if (!d->fetcher)
 		return 1;
-	d->pipeline = pw_pipeline_new(d->store, d->cfg);
+	d->batch = pw_batch_new(d->base, d->store);
+	if (!d->batch)
+		return 1;
+	pw_batch_set_on_commit(d->batch, on_commit, d);
+	pw_batch_set_after_commit(d->batch, after_commit, d);
+	d->pipeline = pw_pipeline_new(d->store, d->batch, d->cfg);
 	d->alerter = pw_alerter_new(d->cfg, err, sizeof err);
 	if (!d->alerter) {
 		pw_err("%s", err);
@@ -391,7 +421,7 @@ static int run(struct daemon *d)
 	/* alerts recorded but not written before a crash or restart */
 	pw_alert_recover(d->alerter, d->store);
 	struct pw_articles_ctx ac = {
-		.base = d->base, .store = d->store, .fetcher = d->fetcher, .alerter = d->alerter,
+		.base = d->base, .store = d->store, .batch = d->batch, .fetcher = d->fetcher, .alerter = d->alerter,
 		.once = d->once, .on_idle = on_articles_idle, .arg = d,
 	};
 	d->articles = pw_articles_new(&ac, d->cfg);
@@ -450,6 +480,7 @@ static int run(struct daemon *d)
 		return 1;
 	}
 	pw_fetcher_cancel_all(d->fetcher);
+	pw_batch_flush(d->batch);
 	pw_notice("presswatchd stopped: %" PRId64 " new items stored in this run",
 		  pw_pipeline_items_stored(d->pipeline));
 	return 0;
@@ -457,6 +488,8 @@ static int run(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
+	if (d->batch)
+		pw_batch_flush(d->batch);  /* while the units' owners (scheduler, articles) exist */
 	if (d->sched && d->fetcher)
 		pw_fetcher_cancel_all(d->fetcher);
 	pw_scheduler_free(d->sched);
@@ -465,6 +498,7 @@ static void teardown(struct daemon *d)
 	pw_articles_free(d->articles);
 	pw_fetcher_free(d->fetcher);
 	pw_pipeline_free(d->pipeline);
+	pw_batch_free(d->batch);      /* nothing open by now; before the loop that owns its timer */
 	pw_alerter_free(d->alerter);
 	struct event *evs[] = { d->ev_term, d->ev_int, d->ev_hup, d->ev_grace, d->ev_watchdog, d->ev_reap,
 				d->ev_status };

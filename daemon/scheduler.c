@@ -140,6 +140,54 @@ static int parse_ok(int status)
 	return status == PW_FEED_OK || status == PW_FEED_EMPTY;
 }
 
+/* A stored poll waiting for the batch (pw_poll_store's done hook); owns its strings. */
+struct stored {
+	struct pw_scheduler *s;
+	char *name, *url;
+	long status;
+	size_t nitems;
+};
+
+static struct sfeed *find_feed(struct pw_scheduler *s, const char *name);
+
+/*
+ * The poll's transaction was committed, or rolled back.  Rolled back (locked, disk full, ...):
+ * nothing of the poll reached the store.  Forget the validators, or the next poll would be
+ * answered 304 and the items of this one lost; retry with backoff.  The feed is looked up by
+ * name: the hook may run after the poll (the batch commits later), and a reload may have
+ * removed the feed meanwhile (a reload commits the batch first, so that is the rare case).  A
+ * feed's next poll cannot have started yet: polls are at least [poll] min_interval (>= 1 s)
+ * apart, the batch is committed within PW_BATCH_WINDOW_MS.
+ */
+static void poll_stored(void *arg, int committed)
+{
+	struct stored *sd = arg;
+	struct pw_scheduler *s = sd->s;
+	struct sfeed *f = committed ? NULL : find_feed(s, sd->name);
+	if (f) {
+		struct pw_feed_state *st = &f->st;
+		int64_t now = now_s();
+		replace(&st->etag, NULL);
+		replace(&st->last_modified, NULL);
+		st->fail_count++;
+		replace(&st->last_error, "the store refused the poll's transaction");
+		struct pw_sched_params sp;
+		sched_params(s, f, &sp);
+		int64_t delay = pw_sched_next_delay(&sp, PW_POLL_ERROR, st->ttl_s, st->fail_count, -1, rnd32());
+		st->next_poll = now + delay;
+		if (!s->ctx.once && !s->stopping && f->enabled && !f->fetch)
+			arm(f, delay);
+		pw_warn("feed %s (%s): HTTP %ld, %zu items in feed, but nothing could be stored; the next poll "
+			"fetches the whole feed again in %" PRId64 "s", sd->name, sd->url, sd->status, sd->nitems, delay);
+	} else if (!committed) {
+		pw_warn("feed %s (%s): HTTP %ld, %zu items in feed, but nothing could be stored (the feed is no "
+			"longer configured)", sd->name, sd->url, sd->status, sd->nitems);
+	}
+	free(sd->name);
+	free(sd->url);
+	free(sd);
+}
+
 static void poll_done(struct sfeed *f, const struct pw_fetch_result *r)
 {
 	struct pw_scheduler *s = f->s;
@@ -216,42 +264,36 @@ static void poll_done(struct sfeed *f, const struct pw_fetch_result *r)
 	int64_t delay = pw_sched_next_delay(&sp, kind, st->ttl_s, st->fail_count, retry_after, rnd32());
 	st->next_poll = now + delay;
 
-	size_t nnew = 0;
-	int stored = pw_poll_store(f->poll, st, &nnew) == 0;
-	if (!stored) {
-		/*
-		 * Nothing of this poll reached the store (locked, disk full, ...).  Forget the
-		 * validators, or the next poll would be answered 304 and the items of this one
-		 * lost; retry with backoff.  The store error itself was logged by pw_poll_store.
-		 */
-		replace(&st->etag, NULL);
-		replace(&st->last_modified, NULL);
-		st->fail_count++;
-		replace(&st->last_error, "the store refused the poll's transaction");
-		delay = pw_sched_next_delay(&sp, PW_POLL_ERROR, st->ttl_s, st->fail_count, -1, rnd32());
-		st->next_poll = now + delay;
-		pw_warn("feed %s (%s): HTTP %ld, %zu items in feed, but nothing could be stored; the next poll "
-			"fetches the whole feed again in %" PRId64 "s", f->name, url_for_log, r->status,
-			parse->nitems, delay);
-	} else if (kind == PW_POLL_OK && r->status == 304)
-		pw_info("feed %s (%s): 304 not modified; next poll in %" PRId64 "s", f->name, url_for_log, delay);
-	else if (kind == PW_POLL_OK)
-		pw_info("feed %s (%s): poll ok: %zu new items (%zu in feed, %zu bytes, %.2fs); next poll in %" PRId64 "s",
-			f->name, url_for_log, nnew, parse->nitems, r->body_bytes, r->seconds, delay);
-	else if (nnew > 0)
-		pw_warn("feed %s (%s): %s; %zu new items recovered and stored; failure %d, retry in %" PRId64 "s",
-			f->name, url_for_log, reason, nnew, st->fail_count, delay);
-	else
-		pw_warn("feed %s (%s): %s; failure %d, retry in %" PRId64 "s",
-			f->name, url_for_log, reason, st->fail_count, delay);
-	free(url_for_log);
-
-	pw_poll_free(f->poll);
-	f->poll = NULL;
+	/* armed before the store: a failed store re-arms it with backoff (poll_stored) */
 	if (s->ctx.once)
 		f->once_done = 1;
 	else if (!s->stopping && f->enabled && !f->removed)
 		arm(f, delay);
+	struct stored *sd = xcalloc(1, sizeof *sd);
+	sd->s = s;
+	sd->name = xstrdup(f->name);
+	sd->url = xstrdup(url_for_log);
+	sd->status = r->status;
+	sd->nitems = parse->nitems;
+	size_t nnew = 0;
+	if (pw_poll_store(f->poll, st, &nnew, poll_stored, sd) < 0) {
+		/* poll_stored has run: logged, validators forgotten, backoff */
+	} else if (kind == PW_POLL_OK && r->status == 304) {
+		pw_info("feed %s (%s): 304 not modified; next poll in %" PRId64 "s", f->name, url_for_log, delay);
+	} else if (kind == PW_POLL_OK) {
+		pw_info("feed %s (%s): poll ok: %zu new items (%zu in feed, %zu bytes, %.2fs); next poll in %" PRId64 "s",
+			f->name, url_for_log, nnew, parse->nitems, r->body_bytes, r->seconds, delay);
+	} else if (nnew > 0) {
+		pw_warn("feed %s (%s): %s; %zu new items recovered and stored; failure %d, retry in %" PRId64 "s",
+			f->name, url_for_log, reason, nnew, st->fail_count, delay);
+	} else {
+		pw_warn("feed %s (%s): %s; failure %d, retry in %" PRId64 "s",
+			f->name, url_for_log, reason, st->fail_count, delay);
+	}
+	free(url_for_log);
+
+	pw_poll_free(f->poll);
+	f->poll = NULL;
 }
 
 static void on_done(void *arg, const struct pw_fetch_result *r)

@@ -6,9 +6,10 @@
  * backend (store.c) uses WAL, a busy timeout, prepared statements only, and migrations through
  * PRAGMA user_version (each step in its own transaction).
  *
- * Transactions: pw_store_begin()/pw_store_commit() bracket one batch (one poll's new items, or
- * one article's update).  Every write function below must be called inside a transaction;
- * nothing is visible to readers until commit, so a crash never leaves a half-written item.
+ * Transactions: pw_store_begin()/pw_store_commit() bracket one batch (the daemon groups the
+ * polls and article updates of a short window into one: daemon/batch.h).  Every write function
+ * below must be called inside a transaction; nothing is visible to readers until commit, so a
+ * crash never leaves a half-written item.
  *
  * Errors: functions return 0 (or a positive count/id) on success and -1 on failure, after
  * filling the store's error string (pw_store_error()) and logging one line.
@@ -48,14 +49,6 @@ const char *pw_store_path(const struct pw_store *s);
 int pw_store_begin(struct pw_store *s);
 int pw_store_commit(struct pw_store *s);
 int pw_store_rollback(struct pw_store *s);
-/* Inside a transaction: marks a point that pw_store_undo() can return to, so that a batch of
- * several items can drop one failed item's writes and keep the others.  pw_store_keep() ends
- * the mark, keeping its writes in the transaction.  pw_store_undo() returns 0 when the
- * transaction is still open without the item's writes, -1 when SQLite ended it (an I/O error,
- * say): then the whole batch is gone and the caller must treat it as rolled back. */
-int pw_store_mark(struct pw_store *s);
-int pw_store_keep(struct pw_store *s);
-int pw_store_undo(struct pw_store *s);
 
 /* --- feeds ------------------------------------------------------------------------------ */
 struct pw_feed_state {

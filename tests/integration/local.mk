@@ -37,5 +37,7 @@ TESTS += tests/integration/crash.sh
 EXTRA_DIST += tests/integration/crash.sh
 TESTS += tests/integration/valgrind.sh
 EXTRA_DIST += tests/integration/valgrind.sh
+TESTS += tests/integration/batch.sh
+EXTRA_DIST += tests/integration/batch.sh
 TESTS += tests/integration/fetchqueue.sh
 EXTRA_DIST += tests/integration/fetchqueue.sh

@@ -1,0 +1,285 @@
+/* Unit tests: daemon/batch.c -- group commit on a real store: the window timer, the size cap,
+ * all-or-nothing rollback on a failed write and on a failed COMMIT, hooks exactly once. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <sqlite3.h>
+
+#include "batch.h"
+#include "common.h"
+#include "log.h"
+#include "store.h"
+#include "store_int.h"
+#include "tap.h"
+#include "xmalloc.h"
+
+static char tmpdir[256];
+
+/* What the done() hooks saw, in call order: "name+" committed, "name-" rolled back. */
+static char calls[4096];
+static int on_commit_calls, after_calls;
+
+struct unit {
+	const char *name;
+	struct pw_batch *b;      /* set: the hook writes a follow-up unit (re-entrancy) */
+	struct pw_store *s;
+	int64_t feed_id;
+};
+
+static void note(void *arg, int committed)
+{
+	struct unit *u = arg;
+	size_t n = strlen(calls);
+	snprintf(calls + n, sizeof calls - n, "%s%s ", u->name, committed ? "+" : "-");
+}
+
+static void count_commit(void *arg)
+{
+	(void)arg;
+	on_commit_calls++;
+}
+
+/* after_commit: runs after the units' hooks, so it sees their effects in calls[] */
+static void count_after(void *arg)
+{
+	(void)arg;
+	after_calls++;
+	size_t n = strlen(calls);
+	snprintf(calls + n, sizeof calls - n, "after ");
+}
+
+/* Items as another process (the CLI) sees them: a separate connection, committed rows only. */
+static int committed_items(const char *path)
+{
+	sqlite3 *db;
+	int n = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, "SELECT count(*) FROM items", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				n = sqlite3_column_int(st, 0);
+			sqlite3_finalize(st);
+		}
+	}
+	sqlite3_close(db);
+	return n;
+}
+
+/* One unit: n items of a feed, as a poll writes them.  guid_base keeps guids apart. */
+static int write_items(struct pw_batch *b, struct pw_store *s, int64_t feed_id, int n, int guid_base,
+		       int alerts, struct unit *u)
+{
+	struct pw_batch_unit bu = { (size_t)n, alerts, note, u };
+	if (pw_batch_begin(b) < 0) {
+		pw_batch_end(b, 0, &bu);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char guid[64], url[128], title[128];
+		snprintf(guid, sizeof guid, "item-%d", guid_base + i);
+		snprintf(url, sizeof url, "https://news.example.org/politics/%d-parliament-session", guid_base + i);
+		snprintf(title, sizeof title, "Parliament adjourns session %d without a budget vote", guid_base + i);
+		struct pw_item it = { .feed_id = feed_id, .guid = guid, .url = url, .title = title,
+				      .summary = "Deputies left the chamber after the speaker closed the sitting.",
+				      .published = PW_NOTIME, .fetched = PW_NOTIME };
+		if (pw_store_item_insert(s, &it) < 0) {
+			pw_batch_end(b, 0, &bu);
+			return -1;
+		}
+	}
+	pw_batch_end(b, 1, &bu);
+	return 0;
+}
+
+static void test_window(struct event_base *base, struct pw_store *s, const char *path, int64_t fa, int64_t fb)
+{
+	struct pw_batch *b = pw_batch_new(base, s);
+	pw_batch_set_on_commit(b, count_commit, NULL);
+	pw_batch_set_after_commit(b, count_after, NULL);
+	struct unit ua = { "a", NULL, NULL, 0 }, ub = { "b", NULL, NULL, 0 };
+	calls[0] = 0;
+	on_commit_calls = after_calls = 0;
+	ok(write_items(b, s, fa, 3, 0, 0, &ua) == 0, "window: unit a (feed a, 3 items) written");
+	ok(write_items(b, s, fb, 2, 100, 0, &ub) == 0, "window: unit b (feed b, 2 items) written");
+	is_int(pw_batch_pending(b), 1, "window: one transaction open for both units");
+	is_str(calls, "", "window: no hook before the commit");
+	is_int(committed_items(path), 0, "window: nothing visible to another connection yet");
+	is_int(pw_store_item_exists(s, fb, "item-101"), 1, "window: the own connection sees the open batch");
+
+	/* the only pending event is the window timer: dispatch returns after it fired */
+	event_base_dispatch(base);
+	is_int(pw_batch_pending(b), 0, "window: committed by the timer");
+	is_int(committed_items(path), 5, "window: all 5 items visible after the timer");
+	is_str(calls, "a+ b+ after ", "window: hooks ran once each, in order, committed; then after_commit");
+	is_int(on_commit_calls, 0, "window: no on_commit without alerts");
+
+	/* alerts: on_commit before the units' hooks */
+	struct unit uc = { "c", NULL, NULL, 0 };
+	calls[0] = 0;
+	ok(write_items(b, s, fa, 1, 200, 1, &uc) == 0, "alerts: unit with an alert written");
+	is_int(pw_batch_flush(b), 0, "alerts: flush commits");
+	is_int(on_commit_calls, 1, "alerts: on_commit ran once");
+	is_str(calls, "c+ after ", "alerts: unit hook ran");
+	is_int(pw_batch_flush(b), 0, "flush with nothing open: 0");
+	is_int(on_commit_calls + after_calls, 1 + 2, "flush with nothing open: no hook");
+	pw_batch_free(b);
+}
+
+static void test_size_cap(struct event_base *base, struct pw_store *s, const char *path, int64_t fa)
+{
+	struct pw_batch *b = pw_batch_new(base, s);
+	int before = committed_items(path);
+	struct unit u1 = { "big1", NULL, NULL, 0 }, u2 = { "big2", NULL, NULL, 0 };
+	calls[0] = 0;
+	write_items(b, s, fa, PW_BATCH_MAX_ITEMS / 2, 1000, 0, &u1);
+	is_int(pw_batch_pending(b), 1, "size cap: half the cap stays open");
+	write_items(b, s, fa, PW_BATCH_MAX_ITEMS / 2, 1000 + PW_BATCH_MAX_ITEMS, 0, &u2);
+	is_int(pw_batch_pending(b), 0, "size cap: committed by the unit that reached it");
+	is_str(calls, "big1+ big2+ ", "size cap: hooks ran inside pw_batch_end");
+	is_int(committed_items(path), before + PW_BATCH_MAX_ITEMS, "size cap: every item committed");
+	pw_batch_free(b);
+}
+
+/* A done hook that writes more: it goes into a new transaction. */
+static void chain(void *arg, int committed)
+{
+	struct unit *u = arg;
+	note(arg, committed);
+	if (committed) {
+		static struct unit follow = { "follow", NULL, NULL, 0 };
+		write_items(u->b, u->s, u->feed_id, 1, 50000, 0, &follow);
+	}
+}
+
+static void test_reentrant(struct event_base *base, struct pw_store *s, const char *path, int64_t fa)
+{
+	struct pw_batch *b = pw_batch_new(base, s);
+	struct unit u = { "first", b, s, fa };
+	struct pw_batch_unit bu = { 1, 0, chain, &u };
+	int before = committed_items(path);
+	calls[0] = 0;
+	pw_batch_begin(b);
+	pw_batch_end(b, 1, &bu);
+	pw_batch_flush(b);
+	is_str(calls, "first+ ", "re-entrant: first committed");
+	is_int(pw_batch_pending(b), 1, "re-entrant: the hook's unit opened a new transaction");
+	pw_batch_flush(b);
+	is_str(calls, "first+ follow+ ", "re-entrant: the follow-up committed by the next flush");
+	is_int(committed_items(path), before + 1, "re-entrant: one item (the first unit wrote none)");
+	pw_batch_free(b);
+}
+
+static void test_failed_write(struct event_base *base, struct pw_store *s, const char *path, int64_t fa,
+			      int64_t fb)
+{
+	struct pw_batch *b = pw_batch_new(base, s);
+	int before = committed_items(path);
+	struct unit ua = { "a", NULL, NULL, 0 }, ub = { "b", NULL, NULL, 0 }, ux = { "x", NULL, NULL, 0 };
+	calls[0] = 0;
+	write_items(b, s, fa, 2, 60000, 0, &ua);
+	write_items(b, s, fb, 2, 60100, 0, &ub);
+	/* unit x fails a write: a feed id that does not exist (foreign key) */
+	ok(write_items(b, s, 987654, 1, 60200, 0, &ux) < 0, "failed write: unit x fails");
+	is_int(pw_batch_pending(b), 0, "failed write: no transaction left open");
+	is_str(calls, "a- b- x- ", "failed write: every unit rolled back, each hook once, in order");
+	is_int(pw_store_item_exists(s, fa, "item-60000"), 0, "failed write: unit a's item is gone");
+	is_int(committed_items(path), before, "failed write: nothing committed");
+	/* the store is usable again */
+	struct unit uc = { "c", NULL, NULL, 0 };
+	calls[0] = 0;
+	write_items(b, s, fa, 1, 60300, 0, &uc);
+	pw_batch_flush(b);
+	is_str(calls, "c+ ", "after a rollback the next batch commits");
+	is_int(committed_items(path), before + 1, "after a rollback: its item is stored");
+	pw_batch_free(b);
+}
+
+/* COMMIT itself fails (as on a full disk): here a deferred foreign key, checked at COMMIT. */
+static void test_failed_commit(struct event_base *base, struct pw_store *s, const char *path, int64_t fa,
+			       int64_t fb)
+{
+	struct pw_batch *b = pw_batch_new(base, s);
+	int before = committed_items(path);
+	struct unit ua = { "a", NULL, NULL, 0 }, ub = { "b", NULL, NULL, 0 }, ux = { "x", NULL, NULL, 0 };
+	calls[0] = 0;
+	on_commit_calls = 0;
+	pw_batch_set_on_commit(b, count_commit, NULL);
+	write_items(b, s, fa, 2, 70000, 1, &ua);
+	ok(sqlite3_exec(pw_store_db(s), "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL) == SQLITE_OK,
+	   "failed commit: foreign keys deferred to COMMIT");
+	write_items(b, s, fb, 2, 70100, 0, &ub);
+	ok(write_items(b, s, 987654, 1, 70200, 0, &ux) == 0, "failed commit: the bad write itself succeeds");
+	is_str(calls, "", "failed commit: no hook yet");
+	is_int(pw_batch_flush(b), -1, "failed commit: flush reports the failed COMMIT");
+	is_int(pw_batch_pending(b), 0, "failed commit: no transaction left open");
+	is_str(calls, "a- b- x- ", "failed commit: all three units (two feeds) rolled back, hooks once each");
+	is_int(on_commit_calls, 0, "failed commit: no alert emission");
+	is_int(committed_items(path), before, "failed commit: nothing committed");
+	is_int(pw_store_item_exists(s, fb, "item-70100"), 0, "failed commit: nothing left in the own connection");
+	struct unit uc = { "c", NULL, NULL, 0 };
+	calls[0] = 0;
+	write_items(b, s, fb, 1, 70300, 0, &uc);
+	is_int(pw_batch_flush(b), 0, "after a failed commit the next batch commits");
+	is_int(committed_items(path), before + 1, "after a failed commit: its item is stored");
+	pw_batch_free(b);
+}
+
+static void test_free_commits(struct event_base *base, struct pw_store *s, const char *path, int64_t fa)
+{
+	struct pw_batch *b = pw_batch_new(base, s);
+	int before = committed_items(path);
+	struct unit u = { "last", NULL, NULL, 0 };
+	calls[0] = 0;
+	write_items(b, s, fa, 2, 80000, 0, &u);
+	pw_batch_free(b);
+	is_str(calls, "last+ ", "free: the open batch is committed, hook once");
+	is_int(committed_items(path), before + 2, "free: its items are stored");
+}
+
+static void quiet(int level, const char *msg, void *arg)
+{
+	(void)level, (void)msg, (void)arg;
+}
+
+int main(void)
+{
+	const char *t = getenv("TMPDIR");
+	snprintf(tmpdir, sizeof tmpdir, "%s/pwbatch.XXXXXX", t ? t : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 99;
+	}
+	pw_log_set_hook(quiet, NULL);  /* the failures below log, on purpose */
+	char *path = xasprintf("%s/batch.db", tmpdir);
+	char err[512];
+	struct pw_store *s = pw_store_open(path, PW_STORE_RW, err, sizeof err);
+	ok(s != NULL, "store opened: %s", s ? "" : err);
+	struct event_base *base = event_base_new();
+	if (!s || !base)
+		return done_testing();
+	pw_store_begin(s);
+	int64_t fa = pw_store_feed_sync(s, "civil-ge", "https://civil.example.ge/feed/", "Civil.ge", 0, 1);
+	int64_t fb = pw_store_feed_sync(s, "jamnews", "https://jam-news.example.net/feed/", "JAMnews", 0, 1);
+	pw_store_commit(s);
+	ok(fa > 0 && fb > 0, "two feeds");
+
+	test_window(base, s, path, fa, fb);
+	test_size_cap(base, s, path, fa);
+	test_reentrant(base, s, path, fa);
+	test_failed_write(base, s, path, fa, fb);
+	test_failed_commit(base, s, path, fa, fb);
+	test_free_commits(base, s, path, fa);
+
+	pw_store_close(s);
+	event_base_free(base);
+	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", tmpdir);
+	free(cmd);
+	free(path);
+	return done_testing();
+}
