@@ -232,6 +232,50 @@ static void test_migrate_from_zero(void)
 	free(path);
 }
 
+/* A schema 6 store (row triggers on items_fts) upgrades to indexing at commit and keeps a
+ * consistent index: the items indexed by the old triggers are not indexed twice. */
+static void test_migrate_fts(void)
+{
+	char *path = tmp_path("fts6.db");
+	struct pw_store *s = open_rw(path);
+	pw_store_close(s);
+	raw_exec(path,
+		 "DROP TRIGGER items_fts_ad; DROP TRIGGER items_fts_au;\n"
+		 "CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN\n"
+		 "  INSERT INTO items_fts(rowid, title, body, summary) VALUES (new.id, new.title, new.body, new.summary);\n"
+		 "END;\n"
+		 "CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN\n"
+		 "  INSERT INTO items_fts(items_fts, rowid, title, body, summary)\n"
+		 "    VALUES ('delete', old.id, old.title, old.body, old.summary);\n"
+		 "END;\n"
+		 "INSERT INTO feeds(id, name, url, conf_url) VALUES (1, 'f', 'http://127.0.0.1/f', 'http://127.0.0.1/f');\n"
+		 "INSERT INTO items(id, feed_id, guid, title, fetched) VALUES (1, 1, 'g1', 'Stepanakert ceasefire', 1);\n"
+		 "PRAGMA user_version = 6;");
+	s = open_rw(path);
+	ok(s != NULL, "a schema 6 store with row triggers opens");
+	if (s) {
+		is_int(q_int(s, "PRAGMA user_version"), pw_store_schema_version(), "and is upgraded");
+		is_int(q_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'items_fts_ai'"), 0,
+		       "the insert trigger is gone");
+		is_int(fts_count(s, "stepanakert"), 1, "an item indexed by the old trigger stays found");
+		struct pw_item it = { .feed_id = 1, .guid = "g2", .title = "Stepanakert talks resume", .fetched = 2 };
+		pw_store_begin(s);
+		pw_store_item_insert(s, &it);
+		pw_store_commit(s);
+		is_int(fts_count(s, "stepanakert"), 2, "a new item is indexed at commit");
+		sqlite3_stmt *st = pw_store_stmt(s, "DELETE FROM items WHERE id = 1");
+		pw_store_begin(s);
+		pw_store_step_done(s, st, "delete");
+		pw_store_commit(s);
+		is_int(fts_count(s, "stepanakert"), 1, "a deleted old item leaves the index");
+		st = pw_store_stmt(s, "INSERT INTO items_fts(items_fts) VALUES ('integrity-check')");
+		ok(pw_store_step_done(s, st, "fts integrity-check") == 0, "FTS integrity-check passes after the upgrade");
+	}
+	pw_store_close(s);
+	remove_db(path);
+	free(path);
+}
+
 static void test_feeds(struct pw_store *s)
 {
 	struct pw_feed_state f = { 0 };
@@ -509,6 +553,34 @@ static void test_fts(struct pw_store *s)
 	is_int(fts_count(s, "hajizadeh"), 0, "deleted item leaves the index");
 	st = pw_store_stmt(s, "INSERT INTO items_fts(items_fts) VALUES ('integrity-check')");
 	ok(pw_store_step_done(s, st, "fts integrity-check") == 0, "FTS integrity-check passes");
+
+	/* New items are indexed at commit, once, with the text they have then (migration 7):
+	 * an article saved in the inserting transaction replaces the summary-only text. */
+	struct pw_item late = {
+		.feed_id = ru.feed_id, .guid = "jam-late-1", .title = "Late item", .summary = "provisional teaser",
+		.fetched = 1795001100,
+	};
+	pw_store_begin(s);
+	pw_store_item_insert(s, &late);
+	is_int(fts_count(s, "provisional"), 0, "a new item is not in the index before its commit");
+	pw_store_item_set_article(s, late.id, "ok", "final article wording", NULL, NULL, NULL, PW_NOTIME, 1, PW_NOTIME);
+	pw_store_commit(s);
+	is_int(fts_count(s, "wording"), 1, "indexed at commit with the article saved in its transaction");
+	is_int(fts_count(s, "provisional"), 1, "and its summary");
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM items_fts_docsize WHERE id = %lld", (long long)late.id);
+	is_int(q_int(s, sql), 1, "indexed once");
+	/* a rolled-back insert leaves nothing queued for the next commit */
+	struct pw_item gone = { .feed_id = ru.feed_id, .guid = "jam-gone-1", .title = "Vanishing headline", .fetched = 1 };
+	pw_store_begin(s);
+	pw_store_item_insert(s, &gone);
+	pw_store_rollback(s);
+	pw_store_begin(s);
+	pw_store_commit(s);
+	is_int(fts_count(s, "vanishing"), 0, "a rolled-back item is never indexed");
+	ok(pw_store_step_done(s, st, "fts integrity-check") == 0, "FTS integrity-check still passes");
+	is_int(q_int(s, "SELECT count(*) FROM items WHERE id NOT IN (SELECT id FROM items_fts_docsize)"), 0,
+	       "every item is in the full-text index");
 }
 
 static void test_pending(struct pw_store *s)
@@ -790,6 +862,7 @@ int main(void)
 
 	test_create();
 	test_migrate_from_zero();
+	test_migrate_fts();
 	test_concurrent_create();
 
 	char *path = tmp_path("main.db");
