@@ -256,6 +256,8 @@ static size_t name_base(const char *s, size_t len, const char **append)
 		cps += ((unsigned char)s[i] & 0xC0) != 0x80;
 	for (size_t k = 0; k < PW_ARRAY_SIZE(endings); k++) {
 		size_t l = strlen(endings[k].ending);
+		if (len < l || s[len - 1] != endings[k].ending[l - 1])
+			continue; /* cheap reject on the last byte */
 		size_t keep = *endings[k].append == 'i' ? 3 : 4; /* Мария: maria */
 		if (name_ends(s, len, endings[k].ending) && cps - l / 2 >= keep) {
 			*append = endings[k].append;
@@ -283,6 +285,8 @@ static size_t translit_stem(const char *s, size_t len, char out[PW_STORY_STEM + 
 {
 	size_t n = 0, cps = 0;
 	bool cyr = false, after_vowel = false;
+	if (!memchr(s, 0xD0, len) && !memchr(s, 0xD1, len))
+		return 0; /* no Cyrillic letter: most names, checked first (this runs for each) */
 	const char *append;
 	len = name_base(s, len, &append);
 	for (size_t i = 0; i <= len && cps < PW_STORY_STEM;) {
