@@ -47,4 +47,20 @@ stop_daemon TERM
 is "$DAEMON_STATUS" 0 "SIGTERM: exit 0"
 grep -q '^STOPPING=1' "$T/notify.log"
 ok $? "STOPPING=1 sent"
+
+# 30 more feeds, all due at once: STATUS= comes at most once a second (its counts walk every
+# feed), and the polls ending within a second are reported when it is over, so the last
+# STATUS= has them all
+i=0
+while [ $i -lt 30 ]; do add_feed "wire-$i" "$BASE/wire-$i.xml?items=2"; i=$((i + 1)); done
+: >"$T/notify.log"
+t0=$(date +%s%N)
+NOTIFY_SOCKET="$T/notify.sock" start_daemon
+wait_for 15 grep -q '^STATUS=31 feeds (31 enabled, 0 failing), 60 new items stored' "$T/notify.log"
+ok $? "30 polls at once: the last STATUS= counts all 60 new items"
+t1=$(date +%s%N)
+n=$(grep -c '^STATUS=' "$T/notify.log"); s=$(( (t1 - t0 + 999999999) / 1000000000 ))
+ok "$([ "$n" -le $((s + 2)) ]; echo $?)" "30 polls at once: $n STATUS= in ${s} s, not one per poll"
+stop_daemon TERM
+is "$DAEMON_STATUS" 0 "SIGTERM: exit 0"
 done_testing
