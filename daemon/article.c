@@ -622,6 +622,12 @@ static void on_idle_ev(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (a->qlen != 0 || a->nrunning != 0)
 		return;
+	if (a->ctx.on_idle)
+		a->ctx.on_idle(a->ctx.arg);
+}
+
+void pw_articles_report(struct pw_articles *a)
+{
 	/* one line per burst of work, so a poll's articles show up in the log without a line
 	 * per page */
 	const struct pw_articles_stats *n = &a->st, *o = &a->reported;
@@ -631,8 +637,6 @@ static void on_idle_ev(evutil_socket_t fd, short what, void *arg)
 			n->ok - o->ok, n->skipped - o->skipped, n->failed - o->failed, n->retrying - o->retrying,
 			n->stories - o->stories, n->alerts - o->alerts);
 	a->reported = a->st;
-	if (a->ctx.on_idle)
-		a->ctx.on_idle(a->ctx.arg);
 }
 
 static void on_rescan(evutil_socket_t fd, short what, void *arg)

@@ -86,6 +86,10 @@ int pw_articles_resume(struct pw_articles *a);
 void pw_articles_stop(struct pw_articles *a);
 /* 1 when nothing is waiting or running. */
 int pw_articles_idle(const struct pw_articles *a);
+/* Logs one summary line of the items committed since the last one, if any (the daemon calls
+ * it after a commit that finds the stage idle: one line per burst of work, with the counts
+ * of what is committed). */
+void pw_articles_report(struct pw_articles *a);
 
 struct pw_articles_stats {
 	size_t queued, running;

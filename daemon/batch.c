@@ -19,6 +19,7 @@ struct pw_batch {
 	size_t items;
 	int alerts;
 	struct timespec opened;      /* when BEGIN was done */
+	int window_ms;
 	void (*on_commit)(void *arg);
 	void *on_commit_arg;
 	void (*after_commit)(void *arg);
@@ -70,6 +71,7 @@ struct pw_batch *pw_batch_new(struct event_base *base, struct pw_store *s)
 {
 	struct pw_batch *b = xcalloc(1, sizeof *b);
 	b->store = s;
+	b->window_ms = PW_BATCH_WINDOW_MS;
 	b->timer = evtimer_new(base, on_timer, b);
 	if (!b->timer) {
 		pw_err("batch: cannot create the commit timer");
@@ -95,6 +97,11 @@ void pw_batch_set_on_commit(struct pw_batch *b, void (*fn)(void *arg), void *arg
 	b->on_commit_arg = arg;
 }
 
+void pw_batch_set_window_ms(struct pw_batch *b, int ms)
+{
+	b->window_ms = ms > 0 ? ms : PW_BATCH_WINDOW_MS;
+}
+
 void pw_batch_set_after_commit(struct pw_batch *b, void (*fn)(void *arg), void *arg)
 {
 	b->after_commit = fn;
@@ -114,7 +121,7 @@ int pw_batch_begin(struct pw_batch *b)
 		return -1;
 	b->open = 1;
 	clock_gettime(CLOCK_MONOTONIC, &b->opened);
-	struct timeval tv = { PW_BATCH_WINDOW_MS / 1000, (PW_BATCH_WINDOW_MS % 1000) * 1000 };
+	struct timeval tv = { b->window_ms / 1000, (b->window_ms % 1000) * 1000 };
 	evtimer_add(b->timer, &tv);
 	return 0;
 }
@@ -155,7 +162,7 @@ void pw_batch_end(struct pw_batch *b, int ok, const struct pw_batch_unit *u)
 		b->alerts |= u->alerts > 0;
 		/* the timer cannot fire while one callback ends many units (a poll's items all
 		 * skipped by the article stage): the window is checked here too */
-		if (b->items >= PW_BATCH_MAX_ITEMS || ms_since(&b->opened) >= PW_BATCH_WINDOW_MS)
+		if (b->items >= PW_BATCH_MAX_ITEMS || ms_since(&b->opened) >= b->window_ms)
 			pw_batch_flush(b);
 		return;
 	}

@@ -72,6 +72,9 @@ void pw_batch_free(struct pw_batch *b);
 /* Called after each COMMIT that included a unit with alerts > 0, before the units' done()
  * (which may open the next transaction: the alerts of that one must wait for its commit). */
 void pw_batch_set_on_commit(struct pw_batch *b, void (*fn)(void *arg), void *arg);
+/* The window (default PW_BATCH_WINDOW_MS); tests set a long one where they decide when the
+ * transaction is committed.  Takes effect at the next BEGIN. */
+void pw_batch_set_window_ms(struct pw_batch *b, int ms);
 /* Called after each successful COMMIT, after the units' done() (counters are current then). */
 void pw_batch_set_after_commit(struct pw_batch *b, void (*fn)(void *arg), void *arg);
 

@@ -315,10 +315,13 @@ static void on_poll(void *arg)
 		status_now(d);
 }
 
-/* After each commit: STATUS= (rate-limited like on_poll) with the committed item count. */
+/* After each commit: STATUS= (rate-limited like on_poll) with the committed item count, and
+ * the article stage's summary line once its burst of work is over and committed. */
 static void after_commit(void *arg)
 {
 	struct daemon *d = arg;
+	if (d->articles && pw_articles_idle(d->articles))
+		pw_articles_report(d->articles);
 	if (d->sched && d->ev_status)
 		on_poll(d);
 }

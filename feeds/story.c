@@ -106,7 +106,7 @@ static const uint64_t TERM_SEED = 0x9d3f0a1c5e7b2468ull;
 static uint8_t month_lead[65536 / 8]; /* bitmap of the first two bytes of month prefixes */
 
 /* The document-frequency prior (story_prior.h) by term id: open addressing, id 0 = empty. */
-#define PRIOR_SLOTS 1024 /* power of two, > 2 x the number of prior words */
+#define PRIOR_SLOTS 2048 /* power of two, > 2 x the prior words and their transliterations */
 static struct { uint64_t id; float p; } prior_set[PRIOR_SLOTS];
 
 static size_t prefix_bytes(const char *s, size_t len, unsigned cps);
@@ -279,6 +279,57 @@ static bool ye_follows(unsigned cp)
 	}
 }
 
+/*
+ * Armenian names likewise (BGN/PCGN for Eastern Armenian: "Փաշինյան" pashinyan, "Երևան"
+ * yerevan, "Միրզոյան" mirzoyan): ու is u, ե and ո are ye and vo at the start of a word; և is
+ * ե + ւ after NFKC.  No case endings are dropped (names are longer than the stem).
+ */
+static const char *const hy_lat[38] = { /* ա (U+0561) .. և (U+0586) */
+	"a", "b", "g", "d", "e", "z", "e", "y", "t", "zh", "i", "l", "kh", "ts", "k", "h", "dz",
+	"gh", "ch", "m", "y", "n", "sh", "o", "ch", "p", "j", "r", "s", "v", "t", "r", "ts", "v",
+	"p", "k", "o", "f",
+};
+
+static size_t translit_hy_stem(const char *s, size_t len, char out[PW_STORY_STEM + 1])
+{
+	size_t n = 0, cps = 0;
+	bool hy = false;
+	for (size_t i = 0; i < len && cps < PW_STORY_STEM;) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned cp = 0;
+		if ((c == 0xD5 || c == 0xD6) && i + 1 < len)
+			cp = ((unsigned)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+		if (cp >= 0x561 && cp <= 0x586) {
+			const char *l = hy_lat[cp - 0x561];
+			bool next_v = i + 3 < len && (unsigned char)s[i + 2] == 0xD6 && (unsigned char)s[i + 3] == 0x82;
+			hy = true;
+			if (cp == 0x578 && next_v) {
+				l = "u"; /* ու */
+				i += 2;
+			} else if (i == 0 && cp == 0x565) {
+				l = "ye";
+			} else if (i == 0 && cp == 0x578) {
+				l = "vo";
+			}
+			for (; *l && cps < PW_STORY_STEM; l++, cps++)
+				out[n++] = *l;
+			i += 2;
+			continue;
+		}
+		size_t b = prefix_bytes(s + i, len - i, 1);
+		if (n + b > PW_STORY_STEM)
+			break;
+		memcpy(out + n, s + i, b);
+		n += b;
+		cps++;
+		i += b;
+	}
+	if (!hy)
+		return 0;
+	out[n] = '\0';
+	return n;
+}
+
 /* The transliterated stem of a word with Cyrillic letters into out; 0 (nothing written) when
  * the word has none. */
 static size_t translit_stem(const char *s, size_t len, char out[PW_STORY_STEM + 1])
@@ -286,7 +337,8 @@ static size_t translit_stem(const char *s, size_t len, char out[PW_STORY_STEM + 
 	size_t n = 0, cps = 0;
 	bool cyr = false, after_vowel = false;
 	if (!memchr(s, 0xD0, len) && !memchr(s, 0xD1, len))
-		return 0; /* no Cyrillic letter: most names, checked first (this runs for each) */
+		/* no Cyrillic letter: most names, checked first (this runs for each) */
+		return memchr(s, 0xD5, len) || memchr(s, 0xD6, len) ? translit_hy_stem(s, len, out) : 0;
 	const char *append;
 	len = name_base(s, len, &append);
 	for (size_t i = 0; i <= len && cps < PW_STORY_STEM;) {

@@ -22,7 +22,8 @@
  *     spell Russian names, after dropping the case ending: "Мария Захарова", "Путина",
  *     "Дмитрий", "в Ереване" -> maria zakhar, putin, dmitry, yereva), so that one statement
  *     covered in Russian and in English shares its people and places; other Russian words stay
- *     Cyrillic (and keep their prior).  Name pairs are not formed across a word of the prior's
+ *     Cyrillic (and keep their prior).  Armenian names the same way (BGN/PCGN: "Փաշինյան",
+ *     "Երևան" -> pashin, yereva; story.c).  Name pairs are not formed across a word of the prior's
  *     list ("президента России Дмитрий Песков", "Kremlin spokesman Dmitry"): such pairs come
  *     with every statement of one speaker.
  *  Each term's weight is kind x (1 + ln count) x idf: kind is the largest of its occurrences'

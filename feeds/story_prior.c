@@ -3,7 +3,7 @@
  * Shares are rough orders of magnitude for a general news feed of politics and society, in
  * three tiers; what matters is that these words are far more common than the names, dates and
  * quotations that tell one event from another.  Written by hand: country, capital and
- * organisation names of the world's news, and general vocabulary (en, ru, az). */
+ * organisation names of the world's news, and general vocabulary (en, ru, az; hy places). */
 #include "story_prior.h"
 
 #define GEO 0.15f  /* countries, capitals, nationalities, blocs, the region's contested places */
@@ -106,6 +106,10 @@ const struct pw_prior_word pw_story_prior_words[] = {
 	{ "gürcüstan", GEO }, { "türkiyə", GEO }, { "ukrayna", GEO }, { "bakı", GEO },
 	{ "moskva", GEO }, { "avropa", GEO }, { "abş", GEO }, { "qarabağ", GEO }, { "dağlıq", GEO },
 	{ "naxçıvan", GEO }, { "krım", GEO },
+	/* hy: places (their names are transliterated like the rest, story.c) */
+	{ "հայաստան", GEO }, { "ադրբեջան", GEO }, { "ռուսաստան", GEO }, { "թուրքիա", GEO },
+	{ "վրաստան", GEO }, { "իրան", GEO }, { "ուկրաինա", GEO }, { "եվրոպա", GEO },
+	{ "երևան", GEO }, { "բաքու", GEO }, { "մոսկվա", GEO }, { "ղարաբաղ", GEO }, { "արցախ", GEO },
 	{ "siyasi", GEN }, { "siyasət", GEN }, { "ərazi", GEN }, { "tarix", GEN }, { "təhlükəsizlik", GEN },
 	{ "müharibə", GEN }, { "sülh", GEN }, { "məsələ", GEN }, { "münasibətlər", GEN },
 	{ "əməkdaşlıq", GEN }, { "seçki", GEN }, { "seçkilər", GEN }, { "parlament", GEN },

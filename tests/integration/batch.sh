@@ -52,4 +52,9 @@ wait_for 10 sh -c "[ \"\$(sqlite3 -cmd '.timeout 2000' '$T/store.db' \"select co
 ok $? "SIGHUP: the new feed's items are committed"
 stop_daemon TERM
 is "$DAEMON_STATUS" 0 "SIGTERM: exit 0"
+# the article stage's summary lines ("N items from their feed entry") count committed items:
+# over both runs they add up to what the store holds, the last commit at each exit included
+logged=$(grep -o "[0-9]* items from their feed entry" "$T/daemon.log" | awk '{ n += $1 } END { print n + 0 }')
+is "$logged" "$(sql "select count(*) from items where article_status = 'skipped'")" \
+   "the article summary lines add up to the items committed"
 done_testing

@@ -95,9 +95,20 @@ static int write_items(struct pw_batch *b, struct pw_store *s, int64_t feed_id, 
 	return 0;
 }
 
-static void test_window(struct event_base *base, struct pw_store *s, const char *path, int64_t fa, int64_t fb)
+/* A batch whose window is long enough that only the test decides when it commits (the
+ * window is also checked when a unit ends, and a sanitizer build on a loaded machine can take
+ * 250 ms for a thousand inserts). */
+static struct pw_batch *batch_new(struct event_base *base, struct pw_store *s, int window_ms)
 {
 	struct pw_batch *b = pw_batch_new(base, s);
+	pw_batch_set_window_ms(b, window_ms);
+	return b;
+}
+
+static void test_window(struct event_base *base, struct pw_store *s, const char *path, int64_t fa, int64_t fb)
+{
+	/* 2 s: room for the checks below before the timer, which dispatch then waits for */
+	struct pw_batch *b = batch_new(base, s, 2000);
 	pw_batch_set_on_commit(b, count_commit, NULL);
 	pw_batch_set_after_commit(b, count_after, NULL);
 	struct unit ua = { "a", NULL, NULL, 0 }, ub = { "b", NULL, NULL, 0 };
@@ -129,9 +140,27 @@ static void test_window(struct event_base *base, struct pw_store *s, const char 
 	pw_batch_free(b);
 }
 
+/* A callback that ends many units keeps the loop (and the timer) away: the window is checked
+ * when a unit ends. */
+static void test_window_at_end(struct event_base *base, struct pw_store *s, const char *path, int64_t fa)
+{
+	struct pw_batch *b = batch_new(base, s, 50);
+	int before = committed_items(path);
+	struct unit u1 = { "early", NULL, NULL, 0 }, u2 = { "late", NULL, NULL, 0 };
+	calls[0] = 0;
+	write_items(b, s, fa, 1, 90000, 0, &u1);
+	usleep(80 * 1000);   /* past the 50 ms window, without running the loop */
+	is_int(pw_batch_pending(b), 1, "window at unit end: still open while no unit ended");
+	write_items(b, s, fa, 1, 90001, 0, &u2);
+	is_int(pw_batch_pending(b), 0, "window at unit end: the unit ending past the window commits");
+	is_str(calls, "early+ late+ ", "window at unit end: both hooks ran");
+	is_int(committed_items(path), before + 2, "window at unit end: both items committed");
+	pw_batch_free(b);
+}
+
 static void test_size_cap(struct event_base *base, struct pw_store *s, const char *path, int64_t fa)
 {
-	struct pw_batch *b = pw_batch_new(base, s);
+	struct pw_batch *b = batch_new(base, s, 600000);
 	int before = committed_items(path);
 	struct unit u1 = { "big1", NULL, NULL, 0 }, u2 = { "big2", NULL, NULL, 0 };
 	calls[0] = 0;
@@ -157,7 +186,7 @@ static void chain(void *arg, int committed)
 
 static void test_reentrant(struct event_base *base, struct pw_store *s, const char *path, int64_t fa)
 {
-	struct pw_batch *b = pw_batch_new(base, s);
+	struct pw_batch *b = batch_new(base, s, 600000);
 	struct unit u = { "first", b, s, fa };
 	struct pw_batch_unit bu = { 1, 0, chain, &u };
 	int before = committed_items(path);
@@ -176,7 +205,7 @@ static void test_reentrant(struct event_base *base, struct pw_store *s, const ch
 static void test_failed_write(struct event_base *base, struct pw_store *s, const char *path, int64_t fa,
 			      int64_t fb)
 {
-	struct pw_batch *b = pw_batch_new(base, s);
+	struct pw_batch *b = batch_new(base, s, 600000);
 	int before = committed_items(path);
 	struct unit ua = { "a", NULL, NULL, 0 }, ub = { "b", NULL, NULL, 0 }, ux = { "x", NULL, NULL, 0 };
 	calls[0] = 0;
@@ -202,7 +231,7 @@ static void test_failed_write(struct event_base *base, struct pw_store *s, const
 static void test_failed_commit(struct event_base *base, struct pw_store *s, const char *path, int64_t fa,
 			       int64_t fb)
 {
-	struct pw_batch *b = pw_batch_new(base, s);
+	struct pw_batch *b = batch_new(base, s, 600000);
 	int before = committed_items(path);
 	struct unit ua = { "a", NULL, NULL, 0 }, ub = { "b", NULL, NULL, 0 }, ux = { "x", NULL, NULL, 0 };
 	calls[0] = 0;
@@ -230,7 +259,7 @@ static void test_failed_commit(struct event_base *base, struct pw_store *s, cons
 
 static void test_free_commits(struct event_base *base, struct pw_store *s, const char *path, int64_t fa)
 {
-	struct pw_batch *b = pw_batch_new(base, s);
+	struct pw_batch *b = batch_new(base, s, 600000);
 	int before = committed_items(path);
 	struct unit u = { "last", NULL, NULL, 0 };
 	calls[0] = 0;
@@ -268,6 +297,7 @@ int main(void)
 	ok(fa > 0 && fb > 0, "two feeds");
 
 	test_window(base, s, path, fa, fb);
+	test_window_at_end(base, s, path, fa);
 	test_size_cap(base, s, path, fa);
 	test_reentrant(base, s, path, fa);
 	test_failed_write(base, s, path, fa, fb);

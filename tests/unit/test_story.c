@@ -80,6 +80,10 @@ static void test_terms(void)
 	ok(has_term(&d, "yereva") && has_term(&d, "aliyev"), "е is ye after a vowel or first: yerevan, aliyev");
 	ok(!has_term(&d, "rossi dmitry"), "no name pair across a listed word (России Дмитрий)");
 	ok(has_term(&d, "вчера") || has_term(&d, "обсужд"), "common Russian words stay Cyrillic");
+	pw_story_terms(NULL, "Երեկ Երևանում վարչապետ Նիկոլ Փաշինյանը հանդիպեց Արարատ Միրզոյանին։", &d);
+	ok(has_term(&d, "pashin") && has_term(&d, "mirzoy") && has_term(&d, "nikol pashin"),
+	   "Armenian names too: Նիկոլ Փաշինյան, Միրզոյան -> nikol pashin, mirzoy");
+	ok(has_term(&d, "yerevan") || has_term(&d, "yereva"), "Երևան: yerevan (ե first is ye, և is ev)");
 	pw_story_terms(NULL, "", &d);
 	is_int(d.n, 0, "empty text has no terms");
 	pw_doc_terms_free(&d);
