@@ -170,17 +170,22 @@ static const struct migration migrations[] = {
 	  "  item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,\n"
 	  "  vec BLOB NOT NULL                     -- story.h pw_story_vec_pack of the unit vector\n"
 	  ");\n" },
-	/* 7: new items are full-text indexed at commit, in one statement per transaction (store.c
-	 *    fts_flush), instead of by a row trigger.  FTS5 writes its pending terms as a new
-	 *    segment at every statement savepoint, so the insert trigger wrote a segment (and
-	 *    triggered merges) per item: ~12% of a cold ingestion's CPU.  Whether a row is indexed
-	 *    is told by items_fts_docsize (one row per indexed document): the update/delete
-	 *    triggers act on indexed rows only, so an item whose text changes in the transaction
-	 *    that inserted it is indexed once, with its final text.  Rows inserted by other
-	 *    programs are not indexed ('rebuild' indexes everything). */
+	/* 7: an item is full-text indexed once its text is final -- when it gets its story (every
+	 *    item does, after its article page or in place of it) -- at commit, in one statement
+	 *    per transaction (store.c fts_flush), instead of by row triggers.  FTS5 writes its
+	 *    pending terms as a new segment at every statement savepoint, so the triggers wrote a
+	 *    segment (and merges) per INSERT and again per UPDATE of each item's body: ~20% of a
+	 *    cold ingestion's CPU.  Whether a row is indexed is told by items_fts_docsize (one row
+	 *    per indexed document): the update/delete triggers act on indexed rows only, and the
+	 *    flush never indexes a row twice.  Rows without a story leave the index here and come
+	 *    back with their final text.  Rows written by other programs are not indexed until
+	 *    they get a story from presswatch ('rebuild' indexes everything). */
 	{ "DROP TRIGGER IF EXISTS items_fts_ai;\n"
 	  "DROP TRIGGER IF EXISTS items_fts_au;\n"
 	  "DROP TRIGGER IF EXISTS items_fts_ad;\n"
+	  "INSERT INTO items_fts(items_fts, rowid, title, body, summary)\n"
+	  "  SELECT 'delete', id, title, body, summary FROM items\n"
+	  "  WHERE story_id IS NULL AND id IN (SELECT id FROM items_fts_docsize);\n"
 	  "CREATE TRIGGER items_fts_ad AFTER DELETE ON items\n"
 	  "WHEN EXISTS (SELECT 1 FROM items_fts_docsize WHERE id = old.id) BEGIN\n"
 	  "  INSERT INTO items_fts(items_fts, rowid, title, body, summary)\n"
@@ -571,21 +576,27 @@ static int setup(struct pw_store *s, char *err, size_t errlen)
 
 /*
  * The queue of items to index at commit (migration 7): this connection's own temp table and
- * trigger, so every path that inserts an item queues it without knowing about FTS.  Temp
- * objects roll back with the connection's transactions: a rolled-back batch leaves nothing.
+ * triggers, so every path that gives an item its story (store_dedup.c, pw_store_item_set_story,
+ * an insert with a story) queues it without knowing about FTS.  Temp objects roll back with
+ * the connection's transactions: a rolled-back batch leaves nothing queued.
  */
 static int fts_queue_setup(struct pw_store *s)
 {
 	return exec(s,
 		    "CREATE TEMP TABLE pw_fts_todo(id INTEGER PRIMARY KEY);\n"
-		    "CREATE TEMP TRIGGER pw_fts_ai AFTER INSERT ON main.items BEGIN\n"
+		    "CREATE TEMP TRIGGER pw_fts_story AFTER UPDATE OF story_id ON main.items\n"
+		    "WHEN new.story_id IS NOT NULL BEGIN\n"
+		    "  INSERT OR IGNORE INTO pw_fts_todo(id) VALUES (new.id);\n"
+		    "END;\n"
+		    "CREATE TEMP TRIGGER pw_fts_ai AFTER INSERT ON main.items\n"
+		    "WHEN new.story_id IS NOT NULL BEGIN\n"
 		    "  INSERT OR IGNORE INTO pw_fts_todo(id) VALUES (new.id);\n"
 		    "END;\n",
 		    "setting up the full-text queue");
 }
 
-/* Indexes the queued items not indexed yet, with their text as it is now: one FTS5 segment
- * per transaction. */
+/* Indexes the queued items not indexed yet (a story change of an indexed item queues it
+ * too), with their text as it is now: one FTS5 segment per transaction. */
 static int fts_flush(struct pw_store *s)
 {
 	sqlite3_stmt *st = pw_store_stmt(s, "INSERT INTO items_fts(rowid, title, body, summary) "

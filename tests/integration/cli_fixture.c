@@ -256,6 +256,10 @@ static int create(const char *path)
 				  "Захарова заявила, что демарш Еревана неприемлем", T0 - 14 * H - 1500,
 				  &alert_id) != 1)
 		return die("alert", s);
+	/* Search covers every fixture item, also those left without a story (which the daemon
+	 * would index once they get one): 'rebuild' indexes all rows, as after a manual repair. */
+	if (sql(s, "INSERT INTO items_fts(items_fts) VALUES ('rebuild')", NULL, 0) < 0)
+		return die("fts rebuild", s);
 	if (pw_store_commit(s) < 0)
 		return die("commit", s);
 	pw_store_close(s);
