@@ -337,7 +337,8 @@ int cmd_similar(int argc, char **argv)
 	for (int i = 0; i < PW_LSH_BANDS; i++)
 		bands += ka[i] == kb[i];
 	int short_text = a.mh.nshingles < PW_SHINGLE_MIN || b.mh.nshingles < PW_SHINGLE_MIN;
-	int dup = !short_text && bands > 0 && est >= near;
+	/* as the store decides: the estimate, or the exact Jaccard near the threshold */
+	int dup = !short_text && bands > 0 && (pw_minhash_borderline(est, near) ? exact : est) >= near;
 	double cos = pw_story_cosine(&a.vec, &b.vec);
 	/* the story decision only looks at stories inside the window (by Date: headers) */
 	int outside = a.published != PW_NOTIME && b.published != PW_NOTIME &&

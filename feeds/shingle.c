@@ -204,6 +204,11 @@ void pw_minhash_tokens(const struct pw_tokens *t, struct pw_minhash *out)
 	free(h);
 }
 
+int pw_minhash_borderline(double est, double threshold)
+{
+	return est >= threshold - PW_EXACT_BAND && est < threshold + PW_EXACT_BAND;
+}
+
 double pw_minhash_similarity(const struct pw_minhash *a, const struct pw_minhash *b)
 {
 	if (a->nshingles == 0 || b->nshingles == 0)

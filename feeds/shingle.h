@@ -77,6 +77,11 @@ void pw_minhash(const uint64_t *h, size_t n, struct pw_minhash *out);
 void pw_minhash_tokens(const struct pw_tokens *t, struct pw_minhash *out);
 /* Estimated Jaccard: the fraction of equal values (0 if either is empty). */
 double pw_minhash_similarity(const struct pw_minhash *a, const struct pw_minhash *b);
+/* MinHash estimates J with a standard error of sqrt(J(1-J)/PW_MINHASH_N), 0.035 at J = 0.8: a
+ * pair estimated within PW_EXACT_BAND of the near-duplicate threshold is decided on its exact
+ * Jaccard (store_dedup.c, `presswatch similar`).  1 when estimate est needs that. */
+#define PW_EXACT_BAND 0.10
+int pw_minhash_borderline(double est, double threshold);
 /* One key per band; keys of different bands never compare equal by construction. */
 void pw_lsh_keys(const struct pw_minhash *m, int64_t keys[PW_LSH_BANDS]);
 /* Candidate probability 1 - (1 - s^rows)^bands. */

@@ -13,6 +13,10 @@ ok $r "and the same story"
 case $out in *"Jaccard, exact (4-token shingles):   1.000"*) r=0 ;; *) r=1 ;; esac
 ok $r "exact Jaccard of identical bodies is 1"
 
+out=$("$pw" similar "$fx/e2-civ.txt" "$fx/e2-civ-reorder-heavy.txt")
+case $out in *"exact (4-token shingles):   0.806"*"estimated (MinHash 128):     0.789"*"near-duplicate (>= 0.80):            yes"*) r=0 ;; *) r=1 ;; esac
+ok $r "an estimate near the threshold (0.789) is decided on the exact Jaccard (0.806): near-duplicate"
+
 out=$("$pw" similar --background "$fx" "$fx/e1-ocm.txt" "$fx/e1-azn.txt")
 case $out in *"near-duplicate (>= 0.80):            no"*"same story"*"yes"*) r=0 ;; *) r=1 ;; esac
 ok $r "rewrite by another outlet: not a duplicate, same story (IDF from the fixtures)"

@@ -145,6 +145,10 @@ static void test_minhash_accuracy(void)
 	}
 	ok(pw_lsh_probability(0.8, PW_LSH_BANDS, PW_LSH_ROWS) >= 0.99, "S-curve: recall >= 0.99 at J = 0.8");
 	ok(pw_lsh_probability(0.2, PW_LSH_BANDS, PW_LSH_ROWS) < 0.01, "S-curve: J = 0.2 rarely a candidate");
+	ok(pw_minhash_borderline(0.789, 0.8) && pw_minhash_borderline(0.899, 0.8) && pw_minhash_borderline(0.71, 0.8),
+	   "estimates within 0.1 of the threshold are checked exactly");
+	ok(!pw_minhash_borderline(0.69, 0.8) && !pw_minhash_borderline(0.90, 0.8) && !pw_minhash_borderline(0.2, 0.8),
+	   "estimates further away are not");
 	for (int si = 2; si <= 9; si++)
 		diag("S-curve P(%.1f) = %.5f", si / 10.0, pw_lsh_probability(si / 10.0, PW_LSH_BANDS, PW_LSH_ROWS));
 	free(x);

@@ -105,7 +105,7 @@ static void test_labelled(struct pw_store *s, int64_t feed)
 		}
 	double dp = tp + fp ? (double)tp / (tp + fp) : 1, dr = tp + fn ? (double)tp / (tp + fn) : 1;
 	diag("store near-duplicates: tp %d fp %d fn %d -> precision %.3f recall %.3f", tp, fp, fn, dp, dr);
-	ok(dp >= 0.95 && dr >= 0.40, "near-duplicate precision/recall in the store as in test_shingle");
+	ok(dp >= 0.95 && dr >= 0.55, "near-duplicate precision/recall in the store (recall above test_shingle's MinHash-only 0.429: borderline pairs are decided exactly)");
 	for (size_t p = 0; p < corpus.npairs; p++) {
 		const struct dc_pair *pr = &corpus.pairs[p];
 		if (pr->dup != 1)
@@ -118,6 +118,16 @@ static void test_labelled(struct pw_store *s, int64_t feed)
 		}
 		is_int(q_int(s, "SELECT dup_of FROM items WHERE id = ?", ids[b]), ids[a],
 		       "%s: %s dup_of %s", pr->kind, corpus.a[b].name, corpus.a[a].name);
+	}
+
+	/* Exact 0.806, MinHash estimate 0.789: decided on its exact Jaccard (shingle.h PW_EXACT_BAND). */
+	for (size_t p = 0; p < corpus.npairs; p++) {
+		const struct dc_pair *pr = &corpus.pairs[p];
+		if (strcmp(pr->kind, "four-paragraphs-moved") != 0)
+			continue;
+		is_int(q_int(s, "SELECT dup_of FROM items WHERE id = ?", ids[pr->b]), ids[pr->a],
+		       "%s: exact Jaccard 0.806 >= 0.8 though MinHash estimates 0.789: %s dup_of %s", pr->kind,
+		       corpus.a[pr->b].name, corpus.a[pr->a].name);
 	}
 
 	/* stories: pairwise precision/recall */
