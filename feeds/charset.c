@@ -346,6 +346,12 @@ static size_t filter_utf8(struct pw_charset_conv *c, const unsigned char *s, siz
 			i++;
 			continue;
 		}
+		/* well-formed 2-byte sequences (Cyrillic, Armenian, most Latin accents) inline; C1
+		 * controls (c2 80..9f) take the path below, which maps them */
+		if (b >= 0xc2 && b <= 0xdf && i + 1 < n && (s[i + 1] & 0xc0) == 0x80 && (b > 0xc2 || s[i + 1] >= 0xa0)) {
+			i += 2;
+			continue;
+		}
 		if (b < 0x20) {
 			if (b == '\t' || b == '\n' || b == '\r') {
 				i++;

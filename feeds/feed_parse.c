@@ -246,7 +246,9 @@ static void convert_and_feed(struct pw_feed_parser *p, const char *data, size_t 
 static void start(struct pw_feed_parser *p, int final)
 {
 	size_t bom = 0;
-	const char *enc = pw_charset_detect(p->sniff.data ? p->sniff.data : "", p->sniff.len, p->http_charset, &bom);
+	/* the decision is the first SNIFF_BYTES' (the first push may be the whole document) */
+	const char *enc = pw_charset_detect(p->sniff.data ? p->sniff.data : "",
+					    p->sniff.len < SNIFF_BYTES ? p->sniff.len : SNIFF_BYTES, p->http_charset, &bom);
 	p->conv = pw_charset_conv_new(enc);
 	char declbuf[48];
 	const char *decl = pw_charset_xml_decl(p->sniff.data ? p->sniff.data + bom : "", p->sniff.len - bom, declbuf);

@@ -78,8 +78,12 @@ void pw_xml_repair_run(struct pw_xml_repair *r, const char *in, size_t n, int fi
 			r->state = R_TEXT;
 			continue;
 		}
-		while (i < n && s[i] != '&' && s[i] != '<')
-			i++;
+		/* the next '&' or '<': memchr twice beats a byte loop (this runs over every byte of
+		 * every feed before libxml2 sees it) */
+		const unsigned char *lt = memchr(s + i, '<', n - i);
+		size_t stop = lt ? (size_t)(lt - s) : n;
+		const unsigned char *amp = memchr(s + i, '&', stop - i);
+		i = amp ? (size_t)(amp - s) : stop;
 		if (i >= n)
 			break;
 		unsigned char c = s[i];
