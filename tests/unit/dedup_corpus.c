@@ -1,4 +1,5 @@
 /* dedup_corpus.c -- see dedup_corpus.h. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,4 +190,52 @@ void dc_free(struct dc_corpus *c)
 int dc_is_dup(const struct dc_corpus *c, int a, int b)
 {
 	return a != b && c->a[a].dupgroup == c->a[b].dupgroup;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int dc_seed_files(char **dir, char *names[DC_MAX_SEEDS], size_t *n)
+{
+	const char *shared = getenv("PW_SHARED");
+	*n = 0;
+	*dir = xasprintf("%s/seeds", shared && *shared ? shared : "../shared");
+	DIR *dh = opendir(*dir);
+	if (dh == NULL) {
+		free(*dir);
+		*dir = NULL;
+		return -1;
+	}
+	struct dirent *de;
+	while ((de = readdir(dh)) != NULL && *n < DC_MAX_SEEDS) {
+		size_t l = strlen(de->d_name);
+		if (l > 4 && strcmp(de->d_name + l - 4, ".txt") == 0 && de->d_name[0] >= '0' && de->d_name[0] <= '9')
+			names[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(dh);
+	qsort(names, *n, sizeof *names, cmp_name);
+	return 0;
+}
+
+int dc_next_perm(size_t *p, size_t n)
+{
+	size_t i = n - 1;
+	while (i > 0 && p[i - 1] >= p[i])
+		i--;
+	if (i == 0)
+		return 0;
+	size_t j = n - 1;
+	while (p[j] <= p[i - 1])
+		j--;
+	size_t tmp = p[i - 1];
+	p[i - 1] = p[j];
+	p[j] = tmp;
+	for (size_t a = i, b = n - 1; a < b; a++, b--) {
+		tmp = p[a];
+		p[a] = p[b];
+		p[b] = tmp;
+	}
+	return 1;
 }

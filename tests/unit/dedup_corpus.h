@@ -42,4 +42,12 @@ char *dc_slurp(const char *path, size_t *len);
 /* "$top_srcdir/tests/fixtures/dedup" (or the relative path when top_srcdir is unset). Caller frees. */
 char *dc_default_dir(void);
 
+/* The numbered seed articles (NNN_*.txt) of $PW_SHARED/seeds (default ../shared/seeds), sorted
+ * by name: *dir and names[0..*n) are malloc'd (caller frees).  -1 when the folder is absent
+ * (nothing allocated; the caller skips, saying so). */
+#define DC_MAX_SEEDS 16
+int dc_seed_files(char **dir, char *names[DC_MAX_SEEDS], size_t *n);
+/* Next permutation of p[0..n) in lexicographic order; 0 after the last. */
+int dc_next_perm(size_t *p, size_t n);
+
 #endif

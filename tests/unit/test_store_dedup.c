@@ -1,6 +1,5 @@
 /* Unit tests: store_dedup.c -- duplicates and stories decided in a real (temporary) store:
  * the labelled set, the title fallback for short items, copies of copies, and the seeds. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,32 +252,15 @@ static void test_copy_of_copy(struct pw_store *s, int64_t f1, int64_t f2)
 	free(copy2);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The seeds through the store, after the labelled set filled its statistics. */
 static void test_seeds(struct pw_store *s, int64_t feed)
 {
-	const char *shared = getenv("PW_SHARED");
-	char *dir = xasprintf("%s/seeds", shared && *shared ? shared : "../shared");
-	DIR *dh = opendir(dir);
-	if (dh == NULL) {
+	char *dir, *names[DC_MAX_SEEDS];
+	size_t n;
+	if (dc_seed_files(&dir, names, &n) < 0) {
 		skip("seed articles not present (PW_SHARED/seeds): seed stories in the store not checked");
-		free(dir);
 		return;
 	}
-	char *names[16];
-	size_t n = 0;
-	struct dirent *de;
-	while ((de = readdir(dh)) != NULL && n < 16) {
-		size_t l = strlen(de->d_name);
-		if (l > 4 && strcmp(de->d_name + l - 4, ".txt") == 0 && de->d_name[0] >= '0' && de->d_name[0] <= '9')
-			names[n++] = xstrdup(de->d_name);
-	}
-	closedir(dh);
-	qsort(names, n, sizeof *names, cmp_str);
 	int64_t story[16] = { 0 };
 	int64_t t = 1694600000; /* 2023-09-13: the seeds arrive within a day of each other */
 	for (size_t i = 0; i < n; i++) {

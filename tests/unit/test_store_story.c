@@ -2,7 +2,6 @@
  * five seed articles ($PW_SHARED/seeds) in all 120 arrival orders -- each order in a fresh
  * store, first line as the title as a feed gives it -- and a store of schema version 5 (before
  * story_vecs) upgrading and grouping on, its old items compared by their centroid alone. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,52 +64,14 @@ static int64_t add(struct pw_store *s, int64_t feed, const char *guid, const cha
 	return pw_store_commit(s) < 0 ? -1 : r->story_id;
 }
 
-static int next_perm(size_t *p, size_t n)
-{
-	size_t i = n - 1;
-	while (i > 0 && p[i - 1] >= p[i])
-		i--;
-	if (i == 0)
-		return 0;
-	size_t j = n - 1;
-	while (p[j] <= p[i - 1])
-		j--;
-	size_t tmp = p[i - 1];
-	p[i - 1] = p[j];
-	p[j] = tmp;
-	for (size_t a = i, b = n - 1; a < b; a++, b--) {
-		tmp = p[a];
-		p[a] = p[b];
-		p[b] = tmp;
-	}
-	return 1;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void test_seed_orders(void)
 {
-	const char *shared = getenv("PW_SHARED");
-	char *dir = xasprintf("%s/seeds", shared && *shared ? shared : "../shared");
-	DIR *dh = opendir(dir);
-	if (dh == NULL) {
+	char *dir, *names[DC_MAX_SEEDS];
+	size_t n;
+	if (dc_seed_files(&dir, names, &n) < 0) {
 		skip("seed articles not present (PW_SHARED/seeds): seed orders through the store not checked");
-		free(dir);
 		return;
 	}
-	char *names[16];
-	size_t n = 0;
-	struct dirent *de;
-	while ((de = readdir(dh)) != NULL && n < 16) {
-		size_t l = strlen(de->d_name);
-		if (l > 4 && strcmp(de->d_name + l - 4, ".txt") == 0 && de->d_name[0] >= '0' && de->d_name[0] <= '9')
-			names[n++] = xstrdup(de->d_name);
-	}
-	closedir(dh);
-	qsort(names, n, sizeof *names, cmp_str);
 	if (n != 5) {
 		skip("expected five seed articles in PW_SHARED/seeds: seed orders through the store not checked");
 		goto out;
@@ -171,7 +132,7 @@ static void test_seed_orders(void)
 		if (!good && strlen(bad) < sizeof bad - 16)
 			snprintf(bad + strlen(bad), sizeof bad - strlen(bad), " %zu%zu%zu%zu%zu", order[0], order[1], order[2],
 				 order[3], order[4]);
-	} while (next_perm(order, n));
+	} while (dc_next_perm(order, n));
 	remove_db(path);
 	free(path);
 	is_int(failed, 0, "every seed stored and assigned in every order");

@@ -13,7 +13,6 @@
  *    pairwise precision 1.0 and recall floors.
  * It also prints the margin: over all orders, the lowest cosine of an item with the centroid of
  * the earlier items of its own story, and the highest with the centroid of another story. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,53 +158,14 @@ static void pairwise(const int *pred, const int *truth, size_t n, double *precis
 	*recall = tp + fn ? (double)tp / (tp + fn) : 1.0;
 }
 
-/* Next permutation in lexicographic order; 0 after the last. */
-static int next_perm(size_t *p, size_t n)
-{
-	size_t i = n - 1;
-	while (i > 0 && p[i - 1] >= p[i])
-		i--;
-	if (i == 0)
-		return 0;
-	size_t j = n - 1;
-	while (p[j] <= p[i - 1])
-		j--;
-	size_t tmp = p[i - 1];
-	p[i - 1] = p[j];
-	p[j] = tmp;
-	for (size_t a = i, b = n - 1; a < b; a++, b--) {
-		tmp = p[a];
-		p[a] = p[b];
-		p[b] = tmp;
-	}
-	return 1;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void test_seeds(double threshold, int verbose, int with_title)
 {
-	const char *shared = getenv("PW_SHARED");
-	char *dir = xasprintf("%s/seeds", shared && *shared ? shared : "../shared");
-	DIR *dh = opendir(dir);
-	if (dh == NULL) {
+	char *dir, *names[DC_MAX_SEEDS];
+	size_t n;
+	if (dc_seed_files(&dir, names, &n) < 0) {
 		skip("seed articles not present (PW_SHARED/seeds): seed orders not checked");
-		free(dir);
 		return;
 	}
-	char *names[16];
-	size_t n = 0;
-	struct dirent *de;
-	while ((de = readdir(dh)) != NULL && n < 16) {
-		size_t l = strlen(de->d_name);
-		if (l > 4 && strcmp(de->d_name + l - 4, ".txt") == 0 && de->d_name[0] >= '0' && de->d_name[0] <= '9')
-			names[n++] = xstrdup(de->d_name);
-	}
-	closedir(dh);
-	qsort(names, n, sizeof *names, cmp_str);
 	if (n != 5) {
 		skip("expected five seed articles in PW_SHARED/seeds: seed orders not checked");
 	} else {
@@ -242,7 +202,7 @@ static void test_seeds(double threshold, int verbose, int with_title)
 			if (!good && strlen(bad) < sizeof bad - 16)
 				snprintf(bad + strlen(bad), sizeof bad - strlen(bad), " %zu%zu%zu%zu%zu",
 					 order[0], order[1], order[2], order[3], order[4]);
-		} while (next_perm(order, n));
+		} while (dc_next_perm(order, n));
 		const char *how = with_title ? "first line as title" : "all text";
 		diag("seeds (%s), empty store, all %d orders: same story >= %.3f, different stories <= %.3f (margin %.3f)",
 		     how, total, m.min_same, m.max_diff, m.min_same - m.max_diff);
