@@ -28,6 +28,7 @@
 
 #include <sqlite3.h>
 
+#include "bench_util.h"
 #include "buf.h"
 #include "common.h"
 #include "shingle.h"
@@ -39,35 +40,9 @@
 #include "text.h"
 #include "xmalloc.h"
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Per-item costs are measured in this thread's CPU time: "items/s on one core", and not
- * inflated when other work shares the machine (wall time would be; I/O waits are excluded,
- * which for a store in the page cache are nearly none). */
-static double cpu(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int load(const char *path, struct pw_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		pw_buf_append(b, tmp, n);
-	fclose(f);
-	return 0;
-}
+/* Per-item costs are measured in this thread's CPU time (CLOCK_THREAD_CPUTIME_ID): "items/s on
+ * one core", and not inflated when other work shares the machine (wall time would be; I/O
+ * waits are excluded, which for a store in the page cache are nearly none). */
 
 /* Builds ~10 KB articles from the inputs, separately for mostly-ASCII and Cyrillic texts. */
 static size_t build_articles(char **files, int nfiles, int cyrillic, char ***out)
@@ -78,7 +53,7 @@ static size_t build_articles(char **files, int nfiles, int cyrillic, char ***out
 	for (int round = 0; round < 50 && n < 32; round++)
 		for (int i = 0; i < nfiles && n < 32; i++) {
 			struct pw_buf b = PW_BUF_INIT;
-			if (load(files[i], &b) < 0 || b.len == 0) {
+			if (bench_load(files[i], &b) < 0 || b.len == 0) {
 				pw_buf_free(&b);
 				continue;
 			}
@@ -121,19 +96,19 @@ static void bench_signatures(const char *label, char **arts, size_t n, double se
 	int64_t keys[PW_LSH_BANDS];
 	struct pw_doc_terms d = { 0 };
 	struct pw_story_vec v;
-	double t0 = now(), tdup = 0, tstory = 0;
+	double t0 = bench_clock(CLOCK_MONOTONIC), tdup = 0, tstory = 0;
 	size_t done = 0;
-	while (now() - t0 < secs) {
+	while (bench_clock(CLOCK_MONOTONIC) - t0 < secs) {
 		const char *a = arts[done % n];
-		double s0 = cpu();
+		double s0 = bench_clock(CLOCK_THREAD_CPUTIME_ID);
 		pw_text_tokenize(&t, a, strlen(a));
 		pw_minhash_tokens(&t, &mh);
 		pw_lsh_keys(&mh, keys);
-		double s1 = cpu();
+		double s1 = bench_clock(CLOCK_THREAD_CPUTIME_ID);
 		pw_story_terms_tokens(&t, 0, &d);
 		pw_story_vector(&d, NULL, &v);
 		pw_story_vec_free(&v);
-		double s2 = cpu();
+		double s2 = bench_clock(CLOCK_THREAD_CPUTIME_ID);
 		tdup += s1 - s0;
 		tstory += s2 - s1;
 		done++;
@@ -265,7 +240,7 @@ static void bench_scale(size_t nitems, char **arts, size_t narts)
 	hidx_init(&inv, nitems * 4);
 	size_t nstories = nitems / 3 + 1;
 	struct pw_story_vec *cent = xcalloc(nstories, sizeof *cent);
-	double t0 = now();
+	double t0 = bench_clock(CLOCK_MONOTONIC);
 	for (size_t i = 0; i < nitems; i++) {
 		struct pw_minhash mh;
 		for (int k = 0; k < PW_MINHASH_N; k++)
@@ -308,7 +283,7 @@ static void bench_scale(size_t nitems, char **arts, size_t narts)
 		struct pw_story_vec v = { terms, PW_STORY_SIG_TERMS, 1 };
 		pw_story_centroid_add(&cent[story], &v);
 	}
-	double build = now() - t0;
+	double build = bench_clock(CLOCK_MONOTONIC) - t0;
 
 	/* the checks for new 10 KB items */
 	struct pw_tokens t = PW_TOKENS_INIT;
@@ -331,7 +306,7 @@ static void bench_scale(size_t nitems, char **arts, size_t narts)
 		uint64_t sig[PW_STORY_SIG_TERMS];
 		size_t ns = pw_story_signature(&v, sig);
 
-		double s0 = cpu();
+		double s0 = bench_clock(CLOCK_THREAD_CPUTIME_ID);
 		double best = 0;
 		for (int b = 0; b < PW_LSH_BANDS; b++)
 			for (uint32_t p = hidx_first(&lsh, (uint64_t)keys[b]); p; p = lsh.next[p - 1]) {
@@ -343,7 +318,7 @@ static void bench_scale(size_t nitems, char **arts, size_t narts)
 					best = s;
 				cands++;
 			}
-		double s1 = cpu();
+		double s1 = bench_clock(CLOCK_THREAD_CPUTIME_ID);
 		/* as the store does: count signature-term hits per story (each posting list cut to
 		 * 200 entries), then cosine against the 32 stories with most hits */
 		size_t ntouched = 0;
@@ -370,7 +345,7 @@ static void bench_scale(size_t nitems, char **arts, size_t narts)
 		for (size_t k = 0; k < ntouched; k++)
 			seen[touched[k]] = 0;
 		story_cands += ncos;
-		double s2 = cpu();
+		double s2 = bench_clock(CLOCK_THREAD_CPUTIME_ID);
 		tdup += s1 - s0;
 		tstory += s2 - s1;
 		pw_story_vec_free(&v);
@@ -418,7 +393,7 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		free(pragma);
 	}
 	const int64_t t0 = 1735689600, span = 365 * 86400; /* 2025 */
-	double b0 = now();
+	double b0 = bench_clock(CLOCK_MONOTONIC);
 	pw_store_begin(s);
 	/* items name their story before the story row is written: check at commit */
 	sqlite3_exec(db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
@@ -573,7 +548,7 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		fprintf(stderr, "bench_dedup: filling the store failed: %s\n", pw_store_error(s));
 		goto close;
 	}
-	double build = now() - b0;
+	double build = bench_clock(CLOCK_MONOTONIC) - b0;
 
 	/* checks: new items in the middle of the year, each rolled back */
 	struct pw_dedup_conf conf;
@@ -596,11 +571,11 @@ static void bench_store(size_t nitems, char **arts, size_t narts, const char *di
 		if (pw_store_begin(s) < 0 || pw_store_item_insert(s, &it) != 1)
 			break;
 		struct pw_dedup_result res;
-		double c0 = cpu(), w0 = now();
+		double c0 = bench_clock(CLOCK_THREAD_CPUTIME_ID), w0 = bench_clock(CLOCK_MONOTONIC);
 		int rc = pw_dedup_assign(s, it.id, it.title, it.body, it.published, &conf, &res);
-		double c1 = cpu();
+		double c1 = bench_clock(CLOCK_THREAD_CPUTIME_ID);
 		total += c1 - c0;
-		wall += now() - w0;
+		wall += bench_clock(CLOCK_MONOTONIC) - w0;
 		if (rc == 0 && res.dup_of) {
 			tdup += c1 - c0;
 			ndup++;

@@ -15,39 +15,12 @@
 
 #include <libxml/parser.h>
 
+#include "bench_util.h"
 #include "buf.h"
 #include "html_extract.h"
 
-/*
- * CPU time of this process: the machine is shared (builds, other benchmarks), and wall time
- * would charge their load to the extractor.  Wall time is reported alongside.
- */
-static double cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double wall_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int load(const char *path, struct pw_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		pw_buf_append(b, tmp, n);
-	fclose(f);
-	return 0;
-}
+/* CPU time of this process: the machine is shared (builds, other benchmarks), and wall time
+ * would charge their load to the extractor.  Wall time is reported alongside. */
 
 int main(int argc, char **argv)
 {
@@ -72,10 +45,10 @@ int main(int argc, char **argv)
 	const char *worst_name = NULL;
 	size_t worst_len = 0;
 	int loaded = 0, failed = 0;
-	double wall0 = wall_now(), cpu0 = cpu_now();
+	double wall0 = bench_clock(CLOCK_MONOTONIC), cpu0 = bench_clock(CLOCK_PROCESS_CPUTIME_ID);
 	for (int i = optind; i < argc; i++) {
 		struct pw_buf page = PW_BUF_INIT;
-		if (load(argv[i], &page) < 0 || page.len == 0) {
+		if (bench_load(argv[i], &page) < 0 || page.len == 0) {
 			fprintf(stderr, "bench_extract: cannot read %s\n", argv[i]);
 			pw_buf_free(&page);
 			continue;
@@ -83,7 +56,7 @@ int main(int argc, char **argv)
 		loaded++;
 		struct pw_extract_opts o = { NULL, "http://fakehost/test/page.html", 0 };
 		int runs = 0;
-		double t0 = cpu_now(), t;
+		double t0 = bench_clock(CLOCK_PROCESS_CPUTIME_ID), t;
 		do {
 			struct pw_article a;
 			char err[256];
@@ -92,7 +65,7 @@ int main(int argc, char **argv)
 				failed++;
 			pw_article_free(&a);
 			runs++;
-			t = cpu_now() - t0;
+			t = bench_clock(CLOCK_PROCESS_CPUTIME_ID) - t0;
 		} while (t < per_page || runs < 3);
 		double us_per_10k = t / runs * 1e6 / ((double)page.len / 10240.0);
 		if (us_per_10k > worst) {
@@ -112,7 +85,7 @@ int main(int argc, char **argv)
 	printf("throughput: %.0f pages/s, %.1f MB/s, %.1f us per 10 KB of page (each page once, in turn)\n",
 	       loaded / total_time, total_bytes / total_time / 1e6,
 	       total_time * 1e6 / (total_bytes / 10240.0));
-	printf("(CPU time; wall clock %.2f s for %.2f s of CPU)\n", wall_now() - wall0, cpu_now() - cpu0);
+	printf("(CPU time; wall clock %.2f s for %.2f s of CPU)\n", bench_clock(CLOCK_MONOTONIC) - wall0, bench_clock(CLOCK_PROCESS_CPUTIME_ID) - cpu0);
 	printf("slowest per byte: %s (%.1f KB): %.1f us per 10 KB\n", worst_name,
 	       (double)worst_len / 1024, worst);
 	xmlCleanupParser();

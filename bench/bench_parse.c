@@ -21,29 +21,10 @@
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 
+#include "bench_util.h"
 #include "buf.h"
 #include "feed_parse.h"
 #include "log.h"
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int load(const char *path, struct pw_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		pw_buf_append(b, tmp, n);
-	fclose(f);
-	return 0;
-}
 
 static void count_item(struct pw_feed_item *item, void *arg)
 {
@@ -136,7 +117,7 @@ int main(int argc, char **argv)
 	size_t loaded = 0;
 	double bytes = 0;
 	for (size_t i = 0; i < nfiles; i++) {
-		if (load(argv[optind + (int)i], &bufs[loaded]) < 0 || bufs[loaded].len == 0) {
+		if (bench_load(argv[optind + (int)i], &bufs[loaded]) < 0 || bufs[loaded].len == 0) {
 			fprintf(stderr, "bench_parse: cannot read %s\n", argv[optind + (int)i]);
 			pw_buf_free(&bufs[loaded]);
 			continue;
@@ -150,7 +131,7 @@ int main(int argc, char **argv)
 	long items = 0, errors = 0;
 	for (int k = 0; k < passes; k++) {
 		items = errors = 0;
-		double t0 = now();
+		double t0 = bench_clock(CLOCK_MONOTONIC);
 		for (size_t i = 0; i < loaded; i++) {
 			long n = m == 0 ? pass_pw(&bufs[i], chunk) : m == 1 ? pass_reader(&bufs[i]) : pass_html(&bufs[i]);
 			if (n < 0)
@@ -158,7 +139,7 @@ int main(int argc, char **argv)
 			else
 				items += n;
 		}
-		t[k] = now() - t0;
+		t[k] = bench_clock(CLOCK_MONOTONIC) - t0;
 	}
 	qsort(t, (size_t)passes, sizeof *t, cmp_double);
 	double med = passes % 2 ? t[passes / 2] : (t[passes / 2 - 1] + t[passes / 2]) / 2;

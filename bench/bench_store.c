@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "buf.h"
 #include "common.h"
 #include "log.h"
@@ -47,13 +48,6 @@ static void text(struct pw_buf *b, int nwords)
 			pw_buf_putc(b, ' ');
 		pw_buf_puts(b, words[next_rand() % PW_ARRAY_SIZE(words)]);
 	}
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv)
@@ -94,7 +88,7 @@ int main(int argc, char **argv)
 
 	struct pw_buf title = PW_BUF_INIT, summary = PW_BUF_INIT, body = PW_BUF_INIT;
 	int64_t *ids = xcalloc((size_t)n, sizeof *ids);
-	double t0 = now_s();
+	double t0 = bench_clock(CLOCK_MONOTONIC);
 	for (int i = 0; i < n; i += batch) {
 		if (pw_store_begin(s) < 0)
 			return 1;
@@ -116,32 +110,32 @@ int main(int argc, char **argv)
 		if (pw_store_commit(s) < 0)
 			return 1;
 	}
-	double t_insert = now_s() - t0;
+	double t_insert = bench_clock(CLOCK_MONOTONIC) - t0;
 
 	/* Article text for every item, one transaction per article (as the fetcher commits). */
 	int narticles = n < 5000 ? n : 5000;
-	t0 = now_s();
+	t0 = bench_clock(CLOCK_MONOTONIC);
 	for (int k = 0; k < narticles; k++) {
 		text(&body, 400);
 		pw_store_begin(s);
 		pw_store_item_set_article(s, ids[k], "ok", body.data, NULL, NULL, NULL, PW_NOTIME, 1, PW_NOTIME);
 		pw_store_commit(s);
 	}
-	double t_article = now_s() - t0;
+	double t_article = bench_clock(CLOCK_MONOTONIC) - t0;
 
 	int64_t *due;
 	size_t ndue;
-	t0 = now_s();
+	t0 = bench_clock(CLOCK_MONOTONIC);
 	for (int r = 0; r < 100; r++) {
 		pw_store_items_pending_articles(s, 1795000000 + n, 3, 200, &due, &ndue);
 		free(due);
 	}
-	double t_pending = (now_s() - t0) / 100;
+	double t_pending = (bench_clock(CLOCK_MONOTONIC) - t0) / 100;
 
 	static const char *const queries[] = { "zaporizhzhia", "заявила AND выборы", "\"foreign ministry\"" };
 	sqlite3_stmt *st = pw_store_stmt(s, "SELECT count(*) FROM items_fts WHERE items_fts MATCH ?1");
 	int64_t hits = 0;
-	t0 = now_s();
+	t0 = bench_clock(CLOCK_MONOTONIC);
 	for (int r = 0; r < 30; r++) {
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, queries[r % 3], -1, SQLITE_STATIC);
@@ -149,11 +143,11 @@ int main(int argc, char **argv)
 			hits += sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
-	double t_fts = (now_s() - t0) / 30;
+	double t_fts = (bench_clock(CLOCK_MONOTONIC) - t0) / 30;
 
-	t0 = now_s();
+	t0 = bench_clock(CLOCK_MONOTONIC);
 	struct pw_store *ro = pw_store_open(path, PW_STORE_RO, err, sizeof err);
-	double t_ro = now_s() - t0;
+	double t_ro = bench_clock(CLOCK_MONOTONIC) - t0;
 	if (!ro)
 		fprintf(stderr, "%s\n", err);
 	pw_store_close(ro);

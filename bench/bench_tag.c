@@ -12,17 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "buf.h"
 #include "config.h"
 #include "tag.h"
 #include "xmalloc.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *slurp(const char *path)
 {
@@ -59,7 +53,7 @@ int main(int argc, char **argv)
 	if (!cfg)
 		return 1;
 	char err[512];
-	double t0 = now_s();
+	double t0 = bench_clock(CLOCK_MONOTONIC);
 	struct pw_tagger *t = pw_tagger_new(cfg->topics, cfg->ntopics, cfg->speakers, cfg->nspeakers,
 					    err, sizeof(err));
 	if (!t) {
@@ -67,7 +61,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("compile: %zu topics, %zu speakers in %.2f ms\n", cfg->ntopics, cfg->nspeakers,
-	       (now_s() - t0) * 1e3);
+	       (bench_clock(CLOCK_MONOTONIC) - t0) * 1e3);
 	size_t total_bytes = 0, total_items = 0;
 	double total_s = 0;
 	for (int i = optind + 1; i < argc; i++) {
@@ -85,12 +79,12 @@ int main(int argc, char **argv)
 		int ntopics = pw_tag_item(t, all, text, &r);
 		int statement = r.statement;
 		pw_tag_result_clear(&r);
-		double s0 = now_s();
+		double s0 = bench_clock(CLOCK_MONOTONIC);
 		for (int k = 0; k < rounds; k++) {
 			pw_tag_item(t, all, text, &r);
 			pw_tag_result_clear(&r);
 		}
-		double s = now_s() - s0;
+		double s = bench_clock(CLOCK_MONOTONIC) - s0;
 		const char *base = strrchr(argv[i], '/');
 		printf("%-44s %7zu B  %8.1f us/item  %6.1f MB/s  topics %d%s\n", base ? base + 1 : argv[i],
 		       bytes, s / rounds * 1e6, (double)bytes * rounds / s / 1e6, ntopics,

@@ -60,3 +60,8 @@ bench-tag: bench/bench_tag$(EXEEXT)
 	files='$(top_srcdir)/tests/fixtures/tags/'*.txt; \
 	if test -d "$$seeds"; then files="$$files $$seeds/"0*.txt; else echo "bench-tag: $$seeds not found, seeds skipped"; fi; \
 	bench/bench_tag $(top_srcdir)/etc/presswatch.conf $$files
+bench_bench_extract_SOURCES += bench/bench_util.c bench/bench_util.h
+bench_bench_parse_SOURCES += bench/bench_util.c bench/bench_util.h
+bench_bench_store_SOURCES += bench/bench_util.c bench/bench_util.h
+bench_bench_dedup_SOURCES += bench/bench_util.c bench/bench_util.h
+bench_bench_tag_SOURCES += bench/bench_util.c bench/bench_util.h
