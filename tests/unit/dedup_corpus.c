@@ -7,6 +7,8 @@
 
 #include "common.h"
 #include "dedup_corpus.h"
+#include "store.h"
+#include "store_dedup.h"
 #include "xmalloc.h"
 
 char *dc_slurp(const char *path, size_t *len)
@@ -238,4 +240,26 @@ int dc_next_perm(size_t *p, size_t n)
 		p[b] = tmp;
 	}
 	return 1;
+}
+
+int64_t dc_add_item(struct pw_store *s, int64_t feed, const char *guid, const char *title, const char *body,
+		    int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *r)
+{
+	struct pw_item it;
+	memset(&it, 0, sizeof it);
+	it.feed_id = feed;
+	it.guid = guid;
+	it.title = title;
+	it.body = body;
+	it.published = when;
+	it.fetched = when;
+	if (pw_store_begin(s) < 0)
+		return -1;
+	if (pw_store_item_insert(s, &it) != 1 || pw_dedup_assign(s, it.id, title, body, when, conf, r) < 0) {
+		pw_store_rollback(s);
+		return -1;
+	}
+	if (pw_store_commit(s) < 0)
+		return -1;
+	return it.id;
 }

@@ -42,6 +42,15 @@ char *dc_slurp(const char *path, size_t *len);
 /* "$top_srcdir/tests/fixtures/dedup" (or the relative path when top_srcdir is unset). Caller frees. */
 char *dc_default_dir(void);
 
+/* Inserts an item (title, body, time) into feed and assigns its duplicate and story
+ * (pw_dedup_assign with conf, NULL = defaults) in a transaction of its own; the item id, or -1
+ * (rolled back).  r gets the decision. */
+struct pw_store;
+struct pw_dedup_conf;
+struct pw_dedup_result;
+int64_t dc_add_item(struct pw_store *s, int64_t feed, const char *guid, const char *title, const char *body,
+		    int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *r);
+
 /* The numbered seed articles (NNN_*.txt) of $PW_SHARED/seeds (default ../shared/seeds), sorted
  * by name: *dir and names[0..*n) are malloc'd (caller frees).  -1 when the folder is absent
  * (nothing allocated; the caller skips, saying so). */

@@ -37,28 +37,6 @@ static int64_t q_int(struct pw_store *s, const char *sql, int64_t arg)
 	return v;
 }
 
-static int64_t add_item(struct pw_store *s, int64_t feed, const char *guid, const char *title,
-			const char *body, int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *r)
-{
-	struct pw_item it;
-	memset(&it, 0, sizeof it);
-	it.feed_id = feed;
-	it.guid = guid;
-	it.title = title;
-	it.body = body;
-	it.published = when;
-	it.fetched = when;
-	if (pw_store_begin(s) < 0)
-		return -1;
-	if (pw_store_item_insert(s, &it) != 1 || pw_dedup_assign(s, it.id, title, body, when, conf, r) < 0) {
-		pw_store_rollback(s);
-		return -1;
-	}
-	if (pw_store_commit(s) < 0)
-		return -1;
-	return it.id;
-}
-
 static struct dc_corpus corpus;
 
 static int cmp_time(const void *a, const void *b)
@@ -84,7 +62,7 @@ static void test_labelled(struct pw_store *s, int64_t feed)
 	for (size_t k = 0; k < n; k++) {
 		size_t i = order[k];
 		struct pw_dedup_result r;
-		ids[i] = add_item(s, feed, corpus.a[i].name, corpus.a[i].title, corpus.a[i].body, corpus.a[i].published, &conf, &r);
+		ids[i] = dc_add_item(s, feed, corpus.a[i].name, corpus.a[i].title, corpus.a[i].body, corpus.a[i].published, &conf, &r);
 		failed += ids[i] <= 0;
 	}
 	is_int(failed, 0, "all %zu labelled articles stored and assigned", n);
@@ -162,17 +140,17 @@ static void test_short_items(struct pw_store *s, int64_t f1, int64_t f2)
 {
 	struct pw_dedup_result r;
 	int64_t day = 1767225600; /* 2026-01-01 00:00 UTC */
-	int64_t a = add_item(s, f1, "live-1", "LIVE: Parliament votes on the state budget", NULL, day + 3600, NULL, &r);
+	int64_t a = dc_add_item(s, f1, "live-1", "LIVE: Parliament votes on the state budget", NULL, day + 3600, NULL, &r);
 	ok(a > 0 && r.dup_of == 0 && r.story_id > 0, "a title-only item is an original with a story");
-	int64_t b = add_item(s, f2, "live-2", "Live — parliament VOTES on the state budget!", NULL, day + 7200, NULL, &r);
+	int64_t b = dc_add_item(s, f2, "live-2", "Live — parliament VOTES on the state budget!", NULL, day + 7200, NULL, &r);
 	ok(b > 0 && r.dup_of == a && r.by_title, "same normalised title, same day: duplicate by title");
 	ok(r.story_id == q_int(s, "SELECT story_id FROM items WHERE id = ?", a), "and in the original's story");
-	add_item(s, f2, "live-3", "LIVE: Parliament votes on the state budget", NULL, day + 86400 + 60, NULL, &r);
+	dc_add_item(s, f2, "live-3", "LIVE: Parliament votes on the state budget", NULL, day + 86400 + 60, NULL, &r);
 	ok(r.dup_of == 0, "same title the next day: not a duplicate");
-	add_item(s, f2, "live-4", "LIVE: Parliament votes on the health budget", NULL, day + 7300, NULL, &r);
+	dc_add_item(s, f2, "live-4", "LIVE: Parliament votes on the health budget", NULL, day + 7300, NULL, &r);
 	ok(r.dup_of == 0, "a different short title the same day: not a duplicate");
-	add_item(s, f1, "rain-1", "Rain warning", "Heavy rain is expected in Baku on Saturday.", day + 100, NULL, &r);
-	add_item(s, f2, "rain-2", "Storm", "Heavy rain is expected in Baku on Saturday.", day + 200, NULL, &r);
+	dc_add_item(s, f1, "rain-1", "Rain warning", "Heavy rain is expected in Baku on Saturday.", day + 100, NULL, &r);
+	dc_add_item(s, f2, "rain-2", "Storm", "Heavy rain is expected in Baku on Saturday.", day + 200, NULL, &r);
 	ok(r.dup_of == 0, "identical one-line bodies under different titles are too short for MinHash");
 	int64_t shingles = q_int(s, "SELECT shingles FROM items WHERE guid = 'rain-2'", 0);
 	ok(shingles > 0 && shingles < PW_SHINGLE_MIN, "short text: its shingle count is kept (%lld)", (long long)shingles);
@@ -230,12 +208,12 @@ static void test_copy_of_copy(struct pw_store *s, int64_t f1, int64_t f2)
 	char *copy2 = xasprintf("%s\nFollow us on Telegram.\nShare this article.\n", base);
 	struct pw_dedup_result r;
 	int64_t t = 1800000000;
-	int64_t o = add_item(s, f1, "orig", "Original", base, t, NULL, &r);
-	int64_t c1 = add_item(s, f2, "copy1", "Copy", copy1, t + 60, NULL, &r);
+	int64_t o = dc_add_item(s, f1, "orig", "Original", base, t, NULL, &r);
+	int64_t c1 = dc_add_item(s, f2, "copy1", "Copy", copy1, t + 60, NULL, &r);
 	ok(r.dup_of == o, "a copy is a duplicate of the original");
 	copy_orig = o;
 	copy_first = c1;
-	int64_t c2 = add_item(s, f2, "copy2", "Copy of copy", copy2, t + 120, NULL, &r);
+	int64_t c2 = dc_add_item(s, f2, "copy2", "Copy of copy", copy2, t + 120, NULL, &r);
 	ok(r.dup_of == o && c2 > c1, "a copy of the copy names the original too (len %zu)", len);
 	ok(r.dup_candidates >= 1 && r.dup_similarity >= 0.8, "found through LSH (%d candidates, %.3f)",
 	   r.dup_candidates, r.dup_similarity);
@@ -268,7 +246,7 @@ static void test_seeds(struct pw_store *s, int64_t feed)
 		char *body = dc_slurp(path, NULL);
 		free(path);
 		struct pw_dedup_result r;
-		if (body && add_item(s, feed, names[i], NULL, body, t + (int64_t)i * 3600, NULL, &r) > 0) {
+		if (body && dc_add_item(s, feed, names[i], NULL, body, t + (int64_t)i * 3600, NULL, &r) > 0) {
 			story[i] = r.story_id;
 			diag("seed %s: story %lld (%s, cosine %.3f, %d candidates)", names[i], (long long)r.story_id,
 			     r.new_story ? "new" : "joined", r.story_similarity, r.story_candidates);

@@ -43,27 +43,6 @@ static void remove_db(const char *path)
 	free(shm);
 }
 
-/* Inserts and assigns one item in its own transaction; its story id, or -1. */
-static int64_t add(struct pw_store *s, int64_t feed, const char *guid, const char *title, const char *body,
-		   int64_t when, struct pw_dedup_result *r)
-{
-	struct pw_item it;
-	memset(&it, 0, sizeof it);
-	it.feed_id = feed;
-	it.guid = guid;
-	it.title = title;
-	it.body = body;
-	it.published = when;
-	it.fetched = when;
-	if (pw_store_begin(s) < 0)
-		return -1;
-	if (pw_store_item_insert(s, &it) != 1 || pw_dedup_assign(s, it.id, title, body, when, NULL, r) < 0) {
-		pw_store_rollback(s);
-		return -1;
-	}
-	return pw_store_commit(s) < 0 ? -1 : r->story_id;
-}
-
 static void test_seed_orders(void)
 {
 	char *dir, *names[DC_MAX_SEEDS];
@@ -110,7 +89,8 @@ static void test_seed_orders(void)
 				char guid[16];
 				snprintf(guid, sizeof guid, "seed%zu", i);
 				/* within an hour of each other: the window always applies */
-				story[i] = add(s, feed, guid, title[i], body[i], 1694600000 + (int64_t)k * 600, &r);
+				story[i] = dc_add_item(s, feed, guid, title[i], body[i], 1694600000 + (int64_t)k * 600, NULL, &r) > 0 ?
+					   r.story_id : -1;
 				failed += story[i] <= 0;
 				if (k == 0)
 					continue;
@@ -172,7 +152,7 @@ static void test_upgrade(void)
 		feed = pw_store_feed_sync(s, "old", "https://old.example/feed", "Old", 0, 1);
 		pw_store_commit(s);
 	}
-	int64_t sa = add(s, feed, "a", "Journalist Kazimova detained", a, 1741950000, &r);
+	int64_t sa = dc_add_item(s, feed, "a", "Journalist Kazimova detained", a, 1741950000, NULL, &r) > 0 ? r.story_id : -1;
 	ok(sa > 0 && r.new_story, "an item starts a story");
 	pw_store_close(s);
 	/* make it a schema 5 store: no story_vecs, version 5 */
@@ -189,7 +169,7 @@ static void test_upgrade(void)
 	}
 	is_int(q_int(s, "PRAGMA user_version"), pw_store_schema_version(), "and is upgraded to the current schema");
 	is_int(q_int(s, "SELECT count(*) FROM story_vecs"), 0, "story_vecs exists, empty");
-	int64_t sb = add(s, feed, "b", "Court remands Kazimova", b, 1741960000, &r);
+	int64_t sb = dc_add_item(s, feed, "b", "Court remands Kazimova", b, 1741960000, NULL, &r) > 0 ? r.story_id : -1;
 	ok(sb == sa && !r.new_story, "a rewrite joins the old story by its centroid alone (score %.3f)", r.story_similarity);
 	is_int(q_int(s, "SELECT count(*) FROM story_vecs"), 1, "and the new item's vector is kept");
 	pw_store_close(s);
