@@ -9,6 +9,7 @@
 #include "dedup_corpus.h"
 #include "store.h"
 #include "store_dedup.h"
+#include "story.h"
 #include "xmalloc.h"
 
 char *dc_slurp(const char *path, size_t *len)
@@ -262,4 +263,34 @@ int64_t dc_add_item(struct pw_store *s, int64_t feed, const char *guid, const ch
 	if (pw_store_commit(s) < 0)
 		return -1;
 	return it.id;
+}
+
+int dc_before(const struct dc_corpus *c, size_t a, size_t b)
+{
+	int64_t ta = c->a[a].published, tb = c->a[b].published;
+	return ta != tb ? ta < tb : a < b;
+}
+
+void dc_time_order(const struct dc_corpus *c, size_t *order)
+{
+	/* insertion sort: a few dozen articles */
+	for (size_t i = 0; i < c->n; i++) {
+		size_t j = i;
+		for (; j > 0 && dc_before(c, i, order[j - 1]); j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+}
+
+int dc_has_term(const struct pw_doc_terms *d, uint64_t id)
+{
+	size_t lo = 0, hi = d->n;
+	while (lo < hi) {
+		size_t m = (lo + hi) / 2;
+		if (d->v[m].id < id)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo < d->n && d->v[lo].id == id;
 }

@@ -42,6 +42,14 @@ char *dc_slurp(const char *path, size_t *len);
 /* "$top_srcdir/tests/fixtures/dedup" (or the relative path when top_srcdir is unset). Caller frees. */
 char *dc_default_dir(void);
 
+/* Article a comes before b in time (published, then position in the corpus). */
+int dc_before(const struct dc_corpus *c, size_t a, size_t b);
+/* order[0..c->n) = the article indices in time order (dc_before). */
+void dc_time_order(const struct dc_corpus *c, size_t *order);
+/* 1 when the document's terms (sorted by id) contain id: the test's document frequencies. */
+struct pw_doc_terms;
+int dc_has_term(const struct pw_doc_terms *d, uint64_t id);
+
 /* Inserts an item (title, body, time) into feed and assigns its duplicate and story
  * (pw_dedup_assign with conf, NULL = defaults) in a transaction of its own; the item id, or -1
  * (rolled back).  r gets the decision. */

@@ -39,15 +39,6 @@ static int64_t q_int(struct pw_store *s, const char *sql, int64_t arg)
 
 static struct dc_corpus corpus;
 
-static int cmp_time(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int64_t tx = corpus.a[x].published, ty = corpus.a[y].published;
-	if (tx != ty)
-		return tx < ty ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
 static void test_labelled(struct pw_store *s, int64_t feed)
 {
 	size_t n = corpus.n;
@@ -55,9 +46,7 @@ static void test_labelled(struct pw_store *s, int64_t feed)
 	size_t *order = xmalloc(n * sizeof *order);
 	struct pw_dedup_conf conf;
 	pw_dedup_conf_default(&conf);
-	for (size_t i = 0; i < n; i++)
-		order[i] = i;
-	qsort(order, n, sizeof *order, cmp_time);
+	dc_time_order(&corpus, order);
 	int failed = 0;
 	for (size_t k = 0; k < n; k++) {
 		size_t i = order[k];
@@ -88,7 +77,7 @@ static void test_labelled(struct pw_store *s, int64_t feed)
 		if (pr->dup != 1)
 			continue;
 		int a = pr->a, b = pr->b;
-		if (cmp_time(&(size_t){ (size_t)b }, &(size_t){ (size_t)a }) < 0) {
+		if (dc_before(&corpus, (size_t)b, (size_t)a)) {
 			int x = a;
 			a = b;
 			b = x;

@@ -161,14 +161,7 @@ static int bg_lookup(void *arg, const uint64_t *ids, size_t n, int64_t *df)
 	for (size_t i = 0; i < n; i++) {
 		df[i] = 0;
 		for (size_t d = 0; d < bg->n; d++) {
-			const struct pw_doc_terms *x = &bg->docs[d];
-			size_t lo = 0, hi = x->n;
-			while (lo < hi) {
-				size_t m = (lo + hi) / 2;
-				if (x->v[m].id < ids[i]) lo = m + 1;
-				else hi = m;
-			}
-			df[i] += lo < x->n && x->v[lo].id == ids[i];
+			df[i] += dc_has_term(&bg->docs[d], ids[i]);
 		}
 	}
 	return 0;
@@ -269,15 +262,6 @@ static void pairwise(const int *pred, const int *truth, size_t n, double *precis
 static struct dc_corpus corpus;
 static struct background bg;
 
-static int cmp_time(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int64_t tx = corpus.a[x].published, ty = corpus.a[y].published;
-	if (tx != ty)
-		return tx < ty ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
 static void test_labelled(void)
 {
 	size_t n = corpus.n;
@@ -292,10 +276,9 @@ static void test_labelled(void)
 		it[i].nsig = pw_story_signature(&it[i].v, it[i].sig);
 		it[i].t = corpus.a[i].published;
 		truth[i] = corpus.a[i].story;
-		order[i] = i;
 		pw_doc_terms_free(&d);
 	}
-	qsort(order, n, sizeof *order, cmp_time);
+	dc_time_order(&corpus, order);
 
 	/* pairwise cosine: same story vs different story, inside the window */
 	double min_same = 1, max_diff = 0;

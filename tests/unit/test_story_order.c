@@ -40,14 +40,7 @@ static int young_lookup(void *arg, const uint64_t *ids, size_t n, int64_t *df)
 	for (size_t i = 0; i < n; i++) {
 		df[i] = 0;
 		for (size_t d = 0; d < y->n; d++) {
-			const struct pw_doc_terms *x = y->docs[d];
-			size_t lo = 0, hi = x->n;
-			while (lo < hi) {
-				size_t m = (lo + hi) / 2;
-				if (x->v[m].id < ids[i]) lo = m + 1;
-				else hi = m;
-			}
-			df[i] += lo < x->n && x->v[lo].id == ids[i];
+			df[i] += dc_has_term(y->docs[d], ids[i]);
 		}
 	}
 	return 0;
@@ -222,15 +215,6 @@ static void test_seeds(double threshold, int verbose, int with_title)
 
 static struct dc_corpus corpus;
 
-static int cmp_time(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int64_t tx = corpus.a[x].published, ty = corpus.a[y].published;
-	if (tx != ty)
-		return tx < ty ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
 static void test_labelled(double threshold, int verbose)
 {
 	size_t n = corpus.n;
@@ -246,9 +230,8 @@ static void test_labelled(double threshold, int verbose)
 		pw_story_terms(corpus.a[i].title, corpus.a[i].body, &terms[i]);
 		t[i] = corpus.a[i].published;
 		truth[i] = corpus.a[i].story;
-		order[i] = i;
 	}
-	qsort(order, n, sizeof *order, cmp_time);
+	dc_time_order(&corpus, order);
 	struct margin m = { 1, 0 };
 	double p, r;
 	run_order(terms, t, truth, n, order, threshold, pred, &m);
