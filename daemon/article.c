@@ -319,13 +319,7 @@ static int finish(struct pw_articles *a, const struct pw_item *it, const char *f
 		goto fail;
 	if (o->final && it->story_id == 0) {
 		struct pw_dedup_conf dc;
-		pw_dedup_conf_default(&dc);
-		if (cfg->near_duplicate > 0)
-			dc.near_duplicate = cfg->near_duplicate;
-		if (cfg->same_story > 0)
-			dc.same_story = cfg->same_story;
-		if (cfg->story_window_s > 0)
-			dc.window_s = cfg->story_window_s;
+		pw_config_dedup_conf(cfg, &dc);
 		struct pw_dedup_result dr;
 		int64_t when = published != PW_NOTIME ? published : it->fetched;
 		if (pw_dedup_assign(s, it->id, title, o->text, when, &dc, &dr) < 0)

@@ -257,13 +257,7 @@ static int assign_story(const struct pw_config *cfg, struct pw_store *s, struct 
 {
 	struct pw_dedup_conf dc;
 	struct pw_dedup_result dr;
-	pw_dedup_conf_default(&dc);
-	if (cfg->near_duplicate > 0)
-		dc.near_duplicate = cfg->near_duplicate;
-	if (cfg->same_story > 0)
-		dc.same_story = cfg->same_story;
-	if (cfg->story_window_s > 0)
-		dc.window_s = cfg->story_window_s;
+	pw_config_dedup_conf(cfg, &dc);
 	const char *text = it->body && *it->body ? it->body : it->summary;
 	if (pw_dedup_assign(s, it->id, it->title, text, it->published != PW_NOTIME ? it->published : it->fetched,
 			    &dc, &dr) < 0)

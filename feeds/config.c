@@ -22,6 +22,7 @@
 #include "common.h"
 #include "config.h"
 #include "log.h"
+#include "store_dedup.h"
 #include "xmalloc.h"
 
 #ifndef LOCALSTATEDIR
@@ -795,4 +796,15 @@ const struct pw_feed_conf *pw_config_find_feed(const struct pw_config *c, const 
 {
 	void *pos = pw_strmap_get(&c->feed_ids, id);
 	return pos ? &c->feeds[pw_strmap_index(pos)] : NULL;
+}
+
+void pw_config_dedup_conf(const struct pw_config *cfg, struct pw_dedup_conf *out)
+{
+	pw_dedup_conf_default(out);
+	if (cfg->near_duplicate > 0)
+		out->near_duplicate = cfg->near_duplicate;
+	if (cfg->same_story > 0)
+		out->same_story = cfg->same_story;
+	if (cfg->story_window_s > 0)
+		out->window_s = cfg->story_window_s;
 }

@@ -154,5 +154,8 @@ struct pw_config *pw_config_load(const char *path, struct pw_errlist *errs);
 void pw_config_free(struct pw_config *cfg);
 /* The feed with section name id, or NULL (a hash lookup: fine to call per item). */
 const struct pw_feed_conf *pw_config_find_feed(const struct pw_config *cfg, const char *id);
+/* The [dedup] settings as store_dedup.h's conf: its defaults, overridden by the keys set. */
+struct pw_dedup_conf;
+void pw_config_dedup_conf(const struct pw_config *cfg, struct pw_dedup_conf *out);
 
 #endif
