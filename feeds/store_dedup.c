@@ -127,6 +127,11 @@ static int find_near_duplicate(struct pw_store *s, int64_t self, const struct pw
 	if (!st)
 		return -1;
 	for (int b = 0; b < PW_LSH_BANDS && nseen < MAX_DUP_CANDIDATES; b++) {
+		int maybe = pw_dcache_lsh_maybe(s, b, keys[b]);
+		if (maybe < 0)
+			return -1;
+		if (!maybe)
+			continue;
 		sqlite3_bind_int(st, 1, b);
 		sqlite3_bind_int64(st, 2, keys[b]);
 		sqlite3_bind_int(st, 3, MAX_DUP_CANDIDATES);
@@ -423,6 +428,7 @@ static int save_lsh(struct pw_store *s, int64_t item_id, const struct pw_minhash
 		sqlite3_bind_int64(st, 3, item_id);
 		if (pw_store_step_done(s, st, "indexing LSH bands") < 0)
 			return -1;
+		pw_dcache_lsh_added(s, b, keys[b]);
 	}
 	return 0;
 }
