@@ -50,19 +50,21 @@ char *pw_entry_text(const struct pw_item *it, size_t *chars)
 char *pw_entry_final(const struct pw_config *cfg, const struct pw_item *it, const char **why)
 {
 	size_t chars = 0;
-	char *text = pw_entry_text(it, &chars);
-	if (!cfg->fetch_articles)
+	*why = NULL;
+	if (!cfg->fetch_articles) {
 		*why = "[articles] fetch = no";
-	else if (!is_http_url(it->url))
+	} else if (!is_http_url(it->url)) {
 		*why = "no http(s) link";
-	else if (cfg->skip_if_content > 0 && chars >= cfg->skip_if_content && !it->article_status)
-		*why = "the feed entry carries the text";
-	else {
+	} else if (cfg->skip_if_content > 0 && !it->article_status) {
+		/* only this rule needs the text before deciding */
+		char *text = pw_entry_text(it, &chars);
+		if (chars >= cfg->skip_if_content) {
+			*why = "the feed entry carries the text";
+			return text;
+		}
 		free(text);
-		*why = NULL;
-		return NULL;
 	}
-	return text;
+	return *why ? pw_entry_text(it, &chars) : NULL;
 }
 
 int pw_item_finish(const struct pw_finish_ctx *c, struct pw_item *it, const char *feed_name,
