@@ -311,11 +311,6 @@ static void item_end(struct pw_feed_parser *p)
 		p->cb(it, p->cb_arg);
 	else
 		pw_feed_item_free(it);
-	if (p->nitems >= p->opts.max_items) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "more than %zu items: the first %zu were kept", p->opts.max_items, p->opts.max_items);
-		pw_feedp_set_error(p, PW_FEED_TOO_LARGE, msg);
-	}
 }
 
 /* ---- capture ---- */
@@ -798,6 +793,15 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	/* structure */
 	if (!in_item && ((rss && strcmp(local, "item") == 0) || (atom && strcmp(local, "entry") == 0))) {
+		/* the cap bites when one more item begins: a document of exactly max_items is whole */
+		if (p->nitems >= p->opts.max_items) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "more than %zu items: the first %zu were kept", p->opts.max_items,
+			         p->opts.max_items);
+			pw_feedp_set_error(p, PW_FEED_TOO_LARGE, msg);
+			f->ctx = C_SKIP;
+			return;
+		}
 		f->ctx = C_ITEM;
 		item_begin(p);
 		p->item.about = attr_get(attrs, nattrs, "about", NS_RDF);
