@@ -330,6 +330,10 @@ static void cap_start(struct pw_feed_parser *p, enum field f, enum mode m, int f
 
 static void cap_append(struct pw_feed_parser *p, const char *s, size_t n)
 {
+	/* once cut, the field is whole: a later text node (after an entity, a comment, a chunk
+	 * boundary) would otherwise fill the room left by the cut with text from further on */
+	if (p->cap_truncated)
+		return;
 	if (p->cap.len + n > p->opts.max_field) {
 		size_t room = p->opts.max_field > p->cap.len ? p->opts.max_field - p->cap.len : 0;
 		while (room && ((unsigned char)s[room] & 0xc0) == 0x80)
