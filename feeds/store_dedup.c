@@ -377,17 +377,15 @@ static int find_story(struct pw_store *s, const struct pw_story_vec *v, const ui
 		have[i] = 2; /* scored */
 		double link = -1;
 		for (int k = 0; k < h.v[i].nitems; k++) {
-			struct pw_story_vec iv;
-			int found = pw_dedup_read_vec(s, "SELECT vec, 1 FROM story_vecs WHERE item_id = ?1", h.v[i].items[k],
-						      "item", &iv);
+			const struct pw_story_vec *iv;
+			int found = pw_dcache_item_vec(s, h.v[i].items[k], &iv);
 			if (found < 0)
 				goto out;
 			if (found) {
-				double l = pw_story_cosine(v, &iv);
+				double l = pw_story_cosine(v, iv);
 				if (l > link)
 					link = l;
 			}
-			pw_story_vec_free(&iv);
 		}
 		double score = pw_story_score(cs[i], link);
 		if (score > *sim) {
@@ -400,23 +398,6 @@ out:
 	free(h.v);
 	free(h.slots);
 	return rc;
-}
-
-static int save_vector(struct pw_store *s, int64_t item_id, const struct pw_story_vec *v)
-{
-	if (v->n == 0)
-		return 0;
-	uint8_t *blob;
-	size_t len = pw_story_vec_pack(v, &blob);
-	sqlite3_stmt *st = pw_store_stmt(s, "INSERT OR REPLACE INTO story_vecs(item_id, vec) VALUES (?1, ?2)");
-	if (!st) {
-		free(blob);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_TRANSIENT);
-	free(blob);
-	return pw_store_step_done(s, st, "saving an item's story vector");
 }
 
 static int add_postings(struct pw_store *s, int64_t item_id, int64_t story_id, int64_t when,
@@ -583,7 +564,7 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 				goto out;
 			out->new_story = 1;
 		}
-		if (add_postings(s, item_id, out->story_id, when, sig, nsig) < 0 || save_vector(s, item_id, &vec) < 0)
+		if (add_postings(s, item_id, out->story_id, when, sig, nsig) < 0 || pw_dcache_item_vec_save(s, item_id, &vec) < 0)
 			goto out;
 	}
 	if (save_item(s, item_id, &mh, tkey, out->story_id, out->dup_of) < 0)

@@ -13,6 +13,7 @@
 #define DF_BUDGET 65536          /* term_df entries */
 #define POSTINGS_BUDGET 131072   /* cached postings, all terms */
 #define STORIES_BUDGET 4096      /* stories */
+#define ITEM_VECS_BUDGET 2048    /* item vectors; the newest half is kept when over */
 
 #define DF_DIRTY (UINT64_C(1) << 63)
 
@@ -47,6 +48,12 @@ struct pw_dedup_cache {
 	size_t npostings;
 	struct pw_u64map stories; /* id -> struct story_ent * */
 	size_t stories_dirty;
+	struct pw_u64map item_vecs; /* item id -> struct vec_ent * */
+};
+
+struct vec_ent {
+	int exists;
+	struct pw_story_vec v;
 };
 
 /* --- lifecycle ------------------------------------------------------------------------------ */
@@ -67,6 +74,21 @@ static void free_story(void *arg, uint64_t key, uint64_t *val)
 	struct story_ent *e = (struct story_ent *)(uintptr_t)*val;
 	pw_story_vec_free(&e->c);
 	free(e);
+}
+
+static void free_vec_ent(void *arg, uint64_t key, uint64_t *val)
+{
+	(void)arg;
+	(void)key;
+	struct vec_ent *e = (struct vec_ent *)(uintptr_t)*val;
+	pw_story_vec_free(&e->v);
+	free(e);
+}
+
+static void drop_item_vecs(struct pw_dedup_cache *c)
+{
+	pw_u64map_each(&c->item_vecs, free_vec_ent, NULL);
+	pw_u64map_clear(&c->item_vecs);
 }
 
 static void drop_df(struct pw_dedup_cache *c)
@@ -95,6 +117,7 @@ static void drop_all(struct pw_dedup_cache *c)
 	drop_df(c);
 	drop_postings(c);
 	drop_stories(c);
+	drop_item_vecs(c);
 }
 
 void pw_dcache_free(struct pw_dedup_cache *c)
@@ -267,6 +290,44 @@ static int flush_stories(struct pw_store *s, struct pw_dedup_cache *c)
 	return st ? 0 : -1;
 }
 
+struct keys {
+	uint64_t *v;
+	size_t n;
+};
+
+static void collect_key(void *arg, uint64_t key, uint64_t *val)
+{
+	(void)val;
+	struct keys *k = arg;
+	k->v[k->n++] = key;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Keeps the newest half of the item vectors (item ids grow with time, and the items a new
+ * one is compared with are the latest of their stories). */
+static void trim_item_vecs(struct pw_dedup_cache *c)
+{
+	struct keys k = { xreallocarray(NULL, c->item_vecs.n, sizeof *k.v), 0 };
+	pw_u64map_each(&c->item_vecs, collect_key, &k);
+	qsort(k.v, k.n, sizeof *k.v, cmp_u64);
+	struct pw_u64map keep = { 0 };
+	for (size_t i = 0; i < k.n; i++) {
+		uint64_t *v = pw_u64map_get(&c->item_vecs, k.v[i]);
+		if (i < k.n - ITEM_VECS_BUDGET / 2)
+			free_vec_ent(NULL, k.v[i], v);
+		else
+			*pw_u64map_put(&keep, k.v[i], NULL) = *v;
+	}
+	free(k.v);
+	pw_u64map_clear(&c->item_vecs);
+	c->item_vecs = keep;
+}
+
 int pw_dcache_flush(struct pw_store *s)
 {
 	struct pw_dedup_cache **slot = pw_store_dcache_slot(s);
@@ -281,6 +342,8 @@ int pw_dcache_flush(struct pw_store *s)
 		drop_postings(c);
 	if (c->stories.n > STORIES_BUDGET)
 		drop_stories(c);
+	if (c->item_vecs.n > ITEM_VECS_BUDGET)
+		trim_item_vecs(c);
 	return 0;
 }
 
@@ -638,5 +701,64 @@ int pw_dcache_story_join(struct pw_store *s, int64_t story_id, int64_t when, con
 		pw_story_centroid_add(&e->c, v);
 		e->centroid_dirty = 1;
 	}
+	return 0;
+}
+
+/* --- item vectors (story_vecs) -------------------------------------------------------------- */
+
+static struct vec_ent *vec_slot(struct pw_dedup_cache *c, int64_t item_id)
+{
+	int created;
+	uint64_t *slot = pw_u64map_put(&c->item_vecs, (uint64_t)item_id, &created);
+	if (!created)
+		free_vec_ent(NULL, 0, slot);
+	struct vec_ent *e = xcalloc(1, sizeof *e);
+	*slot = (uint64_t)(uintptr_t)e;
+	return e;
+}
+
+int pw_dcache_item_vec(struct pw_store *s, int64_t item_id, const struct pw_story_vec **v)
+{
+	struct pw_dedup_cache *c = cache(s);
+	if (!c)
+		return pw_store_require_tx(s, "reading an item's story vector");
+	uint64_t *slot = pw_u64map_get(&c->item_vecs, (uint64_t)item_id);
+	struct vec_ent *e = slot ? (struct vec_ent *)(uintptr_t)*slot : NULL;
+	if (!e) {
+		struct pw_story_vec tmp;
+		int found = pw_dedup_read_vec(s, "SELECT vec, 1 FROM story_vecs WHERE item_id = ?1", item_id, "item", &tmp);
+		if (found < 0)
+			return -1;
+		e = vec_slot(c, item_id);
+		e->exists = found;
+		e->v = tmp;
+	}
+	*v = &e->v;
+	return e->exists;
+}
+
+int pw_dcache_item_vec_save(struct pw_store *s, int64_t item_id, const struct pw_story_vec *v)
+{
+	struct pw_dedup_cache *c = cache(s);
+	if (!c)
+		return pw_store_require_tx(s, "saving an item's story vector");
+	if (v->n == 0)
+		return 0;
+	uint8_t *blob;
+	size_t len = pw_story_vec_pack(v, &blob);
+	sqlite3_stmt *st = pw_store_stmt(s, "INSERT OR REPLACE INTO story_vecs(item_id, vec) VALUES (?1, ?2)");
+	if (!st) {
+		free(blob);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_TRANSIENT);
+	free(blob);
+	if (pw_store_step_done(s, st, "saving an item's story vector") < 0)
+		return -1;
+	struct vec_ent *e = vec_slot(c, item_id);
+	e->exists = 1;
+	pw_story_vec_copy(&e->v, v);
+	e->v.items = 1;   /* as read back: "SELECT vec, 1" */
 	return 0;
 }

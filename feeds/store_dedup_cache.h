@@ -13,6 +13,7 @@
  *    one per item and term);
  *  - story centroids, counts and times: read through, written back once per transaction
  *    (one UPDATE per story touched instead of one per item, each rewriting the BLOB);
+ *  - item vectors (story_vecs): written through, the newest 1,024..2,048 kept;
  *  - story_terms postings per term: the latest PW_DCACHE_POSTINGS of the term, written
  *    through (the row is inserted at once).  A query whose window reaches below what is
  *    cached goes to SQLite.
@@ -83,6 +84,13 @@ int pw_dcache_story_new(struct pw_store *s, int64_t item_id, const char *title, 
 /* One more item in story_id at time when; v (may be NULL or empty) is added to the centroid.
  * Written back at flush.  0 or -1. */
 int pw_dcache_story_join(struct pw_store *s, int64_t story_id, int64_t when, const struct pw_story_vec *v);
+
+/* --- item vectors (story_vecs) ----------------------------------------------------------- */
+/* The story vector of item_id: 1 with *v pointing into the cache (valid until the transaction
+ * ends), 0 when the item has none, -1 on error. */
+int pw_dcache_item_vec(struct pw_store *s, int64_t item_id, const struct pw_story_vec **v);
+/* Saves the item's vector (an empty one is not stored) and caches it.  0 or -1. */
+int pw_dcache_item_vec_save(struct pw_store *s, int64_t item_id, const struct pw_story_vec *v);
 
 /* Reads a vector BLOB (column 0; column 1: its item count) of row id with sql: 1 found, 0 no
  * row, -1 error.  An unreadable BLOB is logged and read as empty.  The caller frees *v. */

@@ -235,6 +235,50 @@ static void test_stories(struct pw_store *s)
 	pw_story_vec_free(&v2);
 }
 
+/* Item vectors: cached on save, trimmed to the newest after a commit, read back from the table
+ * when trimmed -- the same vector either way. */
+static void test_item_vecs(struct pw_store *s)
+{
+	ok(pw_store_begin(s) == 0, "begin");
+	int fail = 0;
+	/* story_vecs rows need their items: 2,100 of them, ids 1.. in an empty items table */
+	int64_t feed = pw_store_feed_sync(s, "v", "http://127.0.0.1/v.xml", NULL, 3600, 1);
+	sqlite3_exec(pw_store_db(s), "DELETE FROM stories; DELETE FROM items;", NULL, NULL, NULL);
+	for (int64_t id = 1; id <= 3000 && feed > 0; id++) {
+		char guid[32];
+		snprintf(guid, sizeof guid, "v%lld", (long long)id);
+		struct pw_item it;
+		memset(&it, 0, sizeof it);
+		it.feed_id = feed;
+		it.guid = guid;
+		it.fetched = 1000 + id;
+		fail |= pw_store_item_insert(s, &it) != 1 || it.id != id;
+	}
+	ok(feed > 0 && !fail, "3,000 items with ids 1..3000");
+	for (int64_t id = 1; id <= 2100; id++) {
+		struct pw_story_vec v = vec_of((uint64_t)id, 0.6f, (uint64_t)id + 5000, 0.8f);
+		fail |= pw_dcache_item_vec_save(s, id, &v) < 0;
+		pw_story_vec_free(&v);
+	}
+	struct pw_story_vec empty = { NULL, 0, 0 };
+	fail |= pw_dcache_item_vec_save(s, 3000, &empty) < 0;
+	ok(!fail, "2,100 item vectors saved, and an empty one (not stored)");
+	const struct pw_story_vec *v = NULL;
+	ok(pw_dcache_item_vec(s, 7, &v) == 1 && v->n == 2 && v->t[0].id == 7 && v->t[1].id == 5007, "item 7 from the cache");
+	ok(pw_dcache_item_vec(s, 3000, &v) == 0, "the empty vector was not stored");
+	ok(pw_dcache_item_vec(s, 99999, &v) == 0, "no vector for an unknown item");
+	ok(pw_store_commit(s) == 0, "commit (trims the cached vectors to the newest)");
+	ok(pw_store_begin(s) == 0, "begin");
+	int bad = 0;
+	for (int64_t id = 1; id <= 2100; id += 7) {
+		struct pw_story_vec want = vec_of((uint64_t)id, 0.6f, (uint64_t)id + 5000, 0.8f);
+		bad += pw_dcache_item_vec(s, id, &v) != 1 || !vec_equal(v, &want);
+		pw_story_vec_free(&want);
+	}
+	is_int(bad, 0, "every 7th vector reads back equal, trimmed (from the table) or cached");
+	ok(pw_store_rollback(s) == 0, "rollback");
+}
+
 int main(void)
 {
 	if (mkdtemp(tmpdir) == NULL) {
@@ -248,6 +292,7 @@ int main(void)
 		test_postings(s);
 		test_df(s, path);
 		test_stories(s);
+		test_item_vecs(s);
 		pw_store_close(s);
 		char check[512];
 		struct pw_store *r = pw_store_open(path, PW_STORE_RO, check, sizeof check);
