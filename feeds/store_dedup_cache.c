@@ -49,6 +49,20 @@ struct pw_dedup_cache {
 	struct pw_u64map stories; /* id -> struct story_ent * */
 	size_t stories_dirty;
 	struct pw_u64map item_vecs; /* item id -> struct vec_ent * */
+	struct lsh_filter *lsh;   /* NULL until first used */
+};
+
+/* A Bloom filter over the (band, key) pairs of the lsh table, two bits per pair.  Nearly all
+ * of an item's 21 band lookups find nothing; a clear bit answers that without a B-tree probe.
+ * Built by one scan of the table at first use, 16 bits per stored pair (1.4% false positives)
+ * up to LSH_FILTER_MAX_BITS; rebuilt larger when the pairs added outgrow it, up to that size,
+ * after which false positives only cost the probe the filter would have saved. */
+#define LSH_FILTER_MIN_BITS (UINT64_C(1) << 20)   /* 128 KiB */
+#define LSH_FILTER_MAX_BITS (UINT64_C(1) << 25)   /* 4 MiB */
+struct lsh_filter {
+	uint64_t *bits;
+	uint64_t nbits;     /* a power of two */
+	uint64_t pairs;     /* pairs set (scanned + added) */
 };
 
 struct vec_ent {
@@ -91,6 +105,15 @@ static void drop_item_vecs(struct pw_dedup_cache *c)
 	pw_u64map_clear(&c->item_vecs);
 }
 
+static void drop_lsh(struct pw_dedup_cache *c)
+{
+	if (c->lsh) {
+		free(c->lsh->bits);
+		free(c->lsh);
+		c->lsh = NULL;
+	}
+}
+
 static void drop_df(struct pw_dedup_cache *c)
 {
 	pw_u64map_clear(&c->df);
@@ -118,6 +141,7 @@ static void drop_all(struct pw_dedup_cache *c)
 	drop_postings(c);
 	drop_stories(c);
 	drop_item_vecs(c);
+	drop_lsh(c);
 }
 
 void pw_dcache_free(struct pw_dedup_cache *c)
@@ -761,4 +785,90 @@ int pw_dcache_item_vec_save(struct pw_store *s, int64_t item_id, const struct pw
 	pw_story_vec_copy(&e->v, v);
 	e->v.items = 1;   /* as read back: "SELECT vec, 1" */
 	return 0;
+}
+
+/* --- LSH filter ----------------------------------------------------------------------------- */
+
+static void lsh_bits(int band, int64_t key, uint64_t nbits, uint64_t *a, uint64_t *b)
+{
+	uint64_t h = (uint64_t)key * 0x9e3779b97f4a7c15ull + (uint64_t)band;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 29;
+	*a = h & (nbits - 1);
+	*b = (h >> 32 | h << 32) * 0x94d049bb133111ebull >> 20 & (nbits - 1);
+}
+
+static void lsh_set(struct lsh_filter *f, int band, int64_t key)
+{
+	uint64_t a, b;
+	lsh_bits(band, key, f->nbits, &a, &b);
+	f->bits[a >> 6] |= UINT64_C(1) << (a & 63);
+	f->bits[b >> 6] |= UINT64_C(1) << (b & 63);
+	f->pairs++;
+}
+
+/* Builds the filter from the whole table, sized for `want` pairs. */
+static struct lsh_filter *lsh_build(struct pw_store *s, uint64_t want)
+{
+	uint64_t nbits = LSH_FILTER_MIN_BITS;
+	while (nbits < want * 16 && nbits < LSH_FILTER_MAX_BITS)
+		nbits *= 2;
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT band, key FROM lsh");
+	if (!st)
+		return NULL;
+	struct lsh_filter *f = xcalloc(1, sizeof *f);
+	f->nbits = nbits;
+	f->bits = xcalloc(nbits / 64, sizeof *f->bits);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		lsh_set(f, sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(f->bits);
+		free(f);
+		pw_store_fail(s, "reading the LSH index");
+		return NULL;
+	}
+	return f;
+}
+
+static struct lsh_filter *lsh_filter(struct pw_store *s, struct pw_dedup_cache *c)
+{
+	if (c->lsh && c->lsh->pairs * 16 > c->lsh->nbits && c->lsh->nbits < LSH_FILTER_MAX_BITS) {
+		uint64_t pairs = c->lsh->pairs;
+		drop_lsh(c);
+		c->lsh = lsh_build(s, 2 * pairs);
+	} else if (!c->lsh) {
+		sqlite3_stmt *st = pw_store_stmt(s, "SELECT count(*) FROM lsh");
+		if (!st)
+			return NULL;
+		int rc = sqlite3_step(st);
+		uint64_t n = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW) {
+			pw_store_fail(s, "counting the LSH index");
+			return NULL;
+		}
+		c->lsh = lsh_build(s, 2 * n + 65536);
+	}
+	return c->lsh;
+}
+
+int pw_dcache_lsh_maybe(struct pw_store *s, int band, int64_t key)
+{
+	struct pw_dedup_cache *c = cache(s);
+	struct lsh_filter *f = c ? lsh_filter(s, c) : NULL;
+	if (!f)
+		return c ? -1 : 1;
+	uint64_t a, b;
+	lsh_bits(band, key, f->nbits, &a, &b);
+	return (f->bits[a >> 6] >> (a & 63) & 1) && (f->bits[b >> 6] >> (b & 63) & 1);
+}
+
+void pw_dcache_lsh_added(struct pw_store *s, int band, int64_t key)
+{
+	struct pw_dedup_cache *c = cache(s);
+	if (c && c->lsh)
+		lsh_set(c->lsh, band, key);
 }

@@ -14,6 +14,8 @@
  *  - story centroids, counts and times: read through, written back once per transaction
  *    (one UPDATE per story touched instead of one per item, each rewriting the BLOB);
  *  - item vectors (story_vecs): written through, the newest 1,024..2,048 kept;
+ *  - the lsh table's (band, key) pairs, as a Bloom filter: most band lookups find nothing,
+ *    and a clear bit says so without a B-tree probe;
  *  - story_terms postings per term: the latest PW_DCACHE_POSTINGS of the term, written
  *    through (the row is inserted at once).  A query whose window reaches below what is
  *    cached goes to SQLite.
@@ -91,6 +93,14 @@ int pw_dcache_story_join(struct pw_store *s, int64_t story_id, int64_t when, con
 int pw_dcache_item_vec(struct pw_store *s, int64_t item_id, const struct pw_story_vec **v);
 /* Saves the item's vector (an empty one is not stored) and caches it.  0 or -1. */
 int pw_dcache_item_vec_save(struct pw_store *s, int64_t item_id, const struct pw_story_vec *v);
+
+/* --- LSH bands (lsh) ---------------------------------------------------------------------- */
+/* 0 when no stored item has key in band (certain), 1 when one may have: a Bloom filter over
+ * the table, built by one scan at first use.  -1 on error.  Outside a read-write
+ * transaction always 1. */
+int pw_dcache_lsh_maybe(struct pw_store *s, int band, int64_t key);
+/* Records a row just inserted into lsh (the filter must hold every stored pair). */
+void pw_dcache_lsh_added(struct pw_store *s, int band, int64_t key);
 
 /* Reads a vector BLOB (column 0; column 1: its item count) of row id with sql: 1 found, 0 no
  * row, -1 error.  An unreadable BLOB is logged and read as empty.  The caller frees *v. */

@@ -43,3 +43,5 @@ TESTS += tests/integration/fetchqueue.sh
 EXTRA_DIST += tests/integration/fetchqueue.sh
 TESTS += tests/integration/commitcaps.sh
 EXTRA_DIST += tests/integration/commitcaps.sh
+TESTS += tests/integration/pollfinish.sh
+EXTRA_DIST += tests/integration/pollfinish.sh tests/fixtures/pollfinish

@@ -279,6 +279,62 @@ static void test_item_vecs(struct pw_store *s)
 	ok(pw_store_rollback(s) == 0, "rollback");
 }
 
+/* The LSH filter never says "absent" for a stored pair -- rows there before it was built,
+ * rows added since, after it grew and was rebuilt -- and says it for most absent pairs. */
+static void test_lsh_filter(struct pw_store *s)
+{
+	sqlite3_stmt *ins;
+	ok(pw_store_begin(s) == 0, "begin");
+	sqlite3_prepare_v2(pw_store_db(s), "INSERT OR IGNORE INTO lsh(band, key, item_id) VALUES (?1, ?2, ?3)", -1, &ins, NULL);
+	enum { BEFORE = 5000, AFTER = 140000 };
+	static int64_t keys[BEFORE + AFTER];
+	for (int i = 0; i < BEFORE + AFTER; i++)
+		keys[i] = (int64_t)next_rand();
+	for (int i = 0; i < BEFORE; i++) {
+		sqlite3_bind_int(ins, 1, i % 21);
+		sqlite3_bind_int64(ins, 2, keys[i]);
+		sqlite3_bind_int64(ins, 3, i + 1);
+		sqlite3_step(ins);
+		sqlite3_reset(ins);
+	}
+	int missed = 0;
+	for (int i = 0; i < BEFORE; i++)
+		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
+	is_int(missed, 0, "5,000 pairs stored before the filter was built: all maybe");
+	/* 140,000 more, each noted as the store does: the filter outgrows its first size */
+	for (int i = BEFORE; i < BEFORE + AFTER; i++) {
+		sqlite3_bind_int(ins, 1, i % 21);
+		sqlite3_bind_int64(ins, 2, keys[i]);
+		sqlite3_bind_int64(ins, 3, i + 1);
+		sqlite3_step(ins);
+		sqlite3_reset(ins);
+		pw_dcache_lsh_added(s, i % 21, keys[i]);
+		if (i % 10000 == 0)
+			missed += pw_dcache_lsh_maybe(s, 0, 12345) < 0;  /* lets it grow mid-way */
+	}
+	for (int i = 0; i < BEFORE + AFTER; i++)
+		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
+	is_int(missed, 0, "145,000 pairs, most added after the filter was built and grown: all maybe");
+	int fp = 0;
+	for (int i = 0; i < 10000; i++)
+		fp += pw_dcache_lsh_maybe(s, i % 21, (int64_t)next_rand()) == 1;
+	ok(fp < 500, "10,000 absent pairs: %d false positives (under 5%%)", fp);
+	sqlite3_finalize(ins);
+	ok(pw_store_commit(s) == 0, "commit");
+	ok(pw_store_begin(s) == 0, "begin");
+	missed = 0;
+	for (int i = 0; i < BEFORE + AFTER; i += 13)
+		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
+	is_int(missed, 0, "in the next transaction: stored pairs still maybe");
+	ok(pw_store_rollback(s) == 0, "rollback (drops the filter)");
+	ok(pw_store_begin(s) == 0, "begin");
+	missed = 0;
+	for (int i = 0; i < BEFORE + AFTER; i += 13)
+		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
+	is_int(missed, 0, "rebuilt from the table after a rollback: stored pairs maybe");
+	ok(pw_store_rollback(s) == 0, "rollback");
+}
+
 int main(void)
 {
 	if (mkdtemp(tmpdir) == NULL) {
@@ -293,6 +349,7 @@ int main(void)
 		test_df(s, path);
 		test_stories(s);
 		test_item_vecs(s);
+		test_lsh_filter(s);
 		pw_store_close(s);
 		char check[512];
 		struct pw_store *r = pw_store_open(path, PW_STORE_RO, check, sizeof check);
