@@ -119,58 +119,71 @@ static uint64_t fnv(const char *w, size_t len)
 	return h;
 }
 
-struct wslot {
-	uint64_t h;
-	const char *w;        /* NULL: empty slot; else points at a word that outlives the table */
+struct wentry {
+	const char *w;        /* points at a word that outlives the table */
 	size_t len;
 	size_t a, n;          /* payload: term keys k[a .. a+n), or WC_* bits for word classes */
 };
 
-/* Open addressing, linear probing; the owner sizes it to stay at most half full. */
+/*
+ * Open addressing, linear probing, at most half full (the owner sizes it).  A slot is 8 bytes
+ * -- the hash's high half and the entry's index + 1, 0 when empty -- so that a lookup, which
+ * usually misses, touches one cache line: the tables are cold by the time the daemon tags the
+ * next item.
+ */
 struct wtab {
-	struct wslot *s;
-	size_t mask;              /* number of slots - 1; the number is a power of two */
+	uint64_t *s;
+	struct wentry *e;         /* nslots / 2 entries */
+	size_t mask;              /* nslots - 1; nslots is a power of two */
+	size_t n;
 	size_t minlen, maxlen;    /* bytes, over the words in the table: most misses end here */
 };
 
-static void wtab_init(struct wtab *t, struct wslot *slots, size_t nslots)
+static void wtab_init(struct wtab *t, uint64_t *slots, struct wentry *entries, size_t nslots)
 {
 	t->s = slots;
+	t->e = entries;
 	t->mask = nslots - 1;
+	t->n = 0;
 	t->minlen = SIZE_MAX;
 	t->maxlen = 0;
 }
 
-static const struct wslot *wtab_find(const struct wtab *t, const char *w, size_t len, uint64_t h)
+static const struct wentry *wtab_find(const struct wtab *t, const char *w, size_t len, uint64_t h)
 {
 	if (len < t->minlen || len > t->maxlen)
 		return NULL;
 	for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
-		const struct wslot *e = &t->s[i];
-		if (!e->w)
+		uint64_t v = t->s[i];
+		if (!v)
 			return NULL;
-		if (e->h == h && e->len == len && memcmp(e->w, w, len) == 0)
-			return e;
+		if (v >> 32 == h >> 32) {
+			const struct wentry *e = &t->e[(v & UINT32_MAX) - 1];
+			if (e->len == len && memcmp(e->w, w, len) == 0)
+				return e;
+		}
 	}
 }
 
-/* The slot of word w[0..len), added (payload zeroed) when absent. */
-static struct wslot *wtab_insert(struct wtab *t, const char *w, size_t len)
+/* The entry of word w[0..len), added (payload zeroed) when absent. */
+static struct wentry *wtab_insert(struct wtab *t, const char *w, size_t len)
 {
 	uint64_t h = fnv(w, len);
+	struct wentry *e = (struct wentry *)wtab_find(t, w, len, h);
+	if (e)
+		return e;
 	size_t i = (size_t)h & t->mask;
-	while (t->s[i].w && !(t->s[i].h == h && t->s[i].len == len && memcmp(t->s[i].w, w, len) == 0))
+	while (t->s[i])
 		i = (i + 1) & t->mask;
-	if (!t->s[i].w) {
-		t->s[i].h = h;
-		t->s[i].w = w;
-		t->s[i].len = len;
-		if (len < t->minlen)
-			t->minlen = len;
-		if (len > t->maxlen)
-			t->maxlen = len;
-	}
-	return &t->s[i];
+	e = &t->e[t->n++];
+	e->w = w;
+	e->len = len;
+	t->s[i] = (h >> 32 << 32) | t->n;
+	if (len < t->minlen)
+		t->minlen = len;
+	if (len > t->maxlen)
+		t->maxlen = len;
+	return e;
 }
 
 /* Word classes: membership of the built-in lists above, one lookup for all of them. */
@@ -180,7 +193,8 @@ enum { WC_ABBREV = 1, WC_CLAUSE = 2, WC_ARTICLE = 4, WC_AFTER = 8 };
 _Static_assert(2 * (PW_ARRAY_SIZE(abbrevs) + PW_ARRAY_SIZE(clause_words) + PW_ARRAY_SIZE(articles) +
 		    PW_ARRAY_SIZE(after_speaker)) <= WORD_CLASS_SLOTS, "word class table over half full");
 
-static struct wslot word_class_slots[WORD_CLASS_SLOTS];
+static uint64_t word_class_slots[WORD_CLASS_SLOTS];
+static struct wentry word_class_entries[WORD_CLASS_SLOTS / 2];
 static struct wtab word_classes;    /* built once by tables_init(), read-only afterwards */
 
 static void word_classes_add(const char *const *list, size_t n, size_t wc)
@@ -191,7 +205,7 @@ static void word_classes_add(const char *const *list, size_t n, size_t wc)
 
 static void word_classes_init(void)
 {
-	wtab_init(&word_classes, word_class_slots, WORD_CLASS_SLOTS);
+	wtab_init(&word_classes, word_class_slots, word_class_entries, WORD_CLASS_SLOTS);
 	word_classes_add(abbrevs, PW_ARRAY_SIZE(abbrevs), WC_ABBREV);
 	word_classes_add(clause_words, PW_ARRAY_SIZE(clause_words), WC_CLAUSE);
 	word_classes_add(articles, PW_ARRAY_SIZE(articles), WC_ARTICLE);
@@ -201,7 +215,7 @@ static void word_classes_init(void)
 /* Is normalised word w[0..len) in the lists of class wc? */
 static int word_is(const char *w, size_t len, size_t wc)
 {
-	const struct wslot *e = wtab_find(&word_classes, w, len, fnv(w, len));
+	const struct wentry *e = wtab_find(&word_classes, w, len, fnv(w, len));
 	return e && (e->a & wc);
 }
 
@@ -517,6 +531,20 @@ static const char *tok_word(const struct doc *d, size_t i)
 	return d->norm.data + d->t[i].norm;
 }
 
+/*
+ * An empty doc with room for a text of textlen bytes: one allocation each for the words and
+ * their folded forms, instead of a string of reallocations for every item the daemon tags.  A
+ * word and the space after it take about six bytes; folded words about as many bytes as
+ * written.  Both still grow when a text needs more.
+ */
+static void doc_init(struct doc *d, size_t textlen)
+{
+	memset(d, 0, sizeof(*d));
+	d->cap = textlen / 6 + 16;
+	d->t = xreallocarray(NULL, d->cap, sizeof(*d->t));
+	pw_buf_reserve(&d->norm, textlen + 16);
+}
+
 /* Is word i in the built-in lists of class wc (WC_*)? */
 static int tok_is(const struct doc *d, size_t i, size_t wc)
 {
@@ -572,7 +600,7 @@ struct topic {
 };
 
 /* First words of terms: keys sorted by word then term, and a hash of the distinct words whose
- * slots give the run of keys with that word. */
+ * entries give the run of keys with that word. */
 struct keytab {
 	struct key *k;
 	size_t n;
@@ -662,11 +690,12 @@ static void keytab_index(struct keytab *kt)
 	size_t nslots = 16;
 	while (nslots < 2 * kt->n)
 		nslots *= 2;
-	wtab_init(&kt->words, xcalloc(nslots, sizeof(struct wslot)), nslots);
+	wtab_init(&kt->words, xcalloc(nslots, sizeof(uint64_t)), xcalloc(nslots / 2, sizeof(struct wentry)),
+		  nslots);
 	if (kt->n)
 		qsort(kt->k, kt->n, sizeof(*kt->k), key_cmp);
 	for (size_t i = 0; i < kt->n; i++) {
-		struct wslot *e = wtab_insert(&kt->words, kt->k[i].w, strlen(kt->k[i].w));
+		struct wentry *e = wtab_insert(&kt->words, kt->k[i].w, strlen(kt->k[i].w));
 		if (e->n == 0)
 			e->a = i;
 		e->n++;
@@ -677,7 +706,7 @@ static void keytab_index(struct keytab *kt)
 static const struct key *keytab_find(const struct keytab *kt, const char *w, size_t len, uint64_t h,
 				     size_t *count)
 {
-	const struct wslot *e = wtab_find(&kt->words, w, len, h);
+	const struct wentry *e = wtab_find(&kt->words, w, len, h);
 	*count = e ? e->n : 0;
 	return e ? &kt->k[e->a] : NULL;
 }
@@ -718,8 +747,10 @@ void pw_tagger_free(struct pw_tagger *t)
 	free(t->terms);
 	free(t->exact.k);
 	free(t->exact.words.s);
+	free(t->exact.words.e);
 	free(t->prefix.k);
 	free(t->prefix.words.s);
+	free(t->prefix.words.e);
 	free(t->pf_bits);
 	for (size_t i = 0; i < t->ntopics; i++)
 		free(t->topics[i].name);
@@ -1302,7 +1333,7 @@ int pw_tag_item(const struct pw_tagger *t, const char *title, const char *text,
 	*out = zero;
 	if (!title && !text)
 		return -1;
-	memset(&d, 0, sizeof(d));
+	doc_init(&d, (title ? strlen(title) : 0) + (text ? strlen(text) : 0));
 	doc_add_source(&d, SRC_TITLE, title);
 	doc_add_source(&d, SRC_TEXT, text);
 	find_hits(t, &d, &h);
