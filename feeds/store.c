@@ -16,6 +16,7 @@
 #include "common.h"
 #include "log.h"
 #include "store.h"
+#include "store_dedup_cache.h"
 #include "store_int.h"
 #include "xmalloc.h"
 
@@ -215,6 +216,7 @@ struct pw_store {
 	int code;           /* primary SQLite result code of the last failure */
 	struct stmt_slot *stmts;
 	size_t nstmts;
+	struct pw_dedup_cache *dcache;  /* store_dedup_cache.c; NULL until first used */
 	char err[1024];
 };
 
@@ -227,6 +229,7 @@ sqlite3 *pw_store_db(struct pw_store *s) { return s->db; }
 const char *pw_store_error(const struct pw_store *s) { return s->err; }
 const char *pw_store_path(const struct pw_store *s) { return s->path; }
 int pw_store_in_tx(const struct pw_store *s) { return s->in_tx; }
+struct pw_dedup_cache **pw_store_dcache_slot(struct pw_store *s) { return s->mode == PW_STORE_RW ? &s->dcache : NULL; }
 
 /* --- errors ------------------------------------------------------------------------- */
 
@@ -436,6 +439,7 @@ static void store_free(struct pw_store *s)
 		free(s->stmts[i].sql);
 	}
 	free(s->stmts);
+	pw_dcache_free(s->dcache);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -755,6 +759,10 @@ int pw_store_begin(struct pw_store *s)
 	if (exec(s, s->mode == PW_STORE_RW ? "BEGIN IMMEDIATE" : "BEGIN", "begin") < 0)
 		return -1;
 	s->in_tx = 1;
+	if (pw_dcache_begin(s) < 0) {
+		pw_store_rollback(s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -762,11 +770,12 @@ int pw_store_commit(struct pw_store *s)
 {
 	if (!s->in_tx)
 		return pw_store_failf(s, "commit: no transaction is open");
-	if ((s->mode == PW_STORE_RW && fts_flush(s) < 0) || exec(s, "COMMIT", "commit") < 0) {
+	if ((s->mode == PW_STORE_RW && (pw_dcache_flush(s) < 0 || fts_flush(s) < 0)) || exec(s, "COMMIT", "commit") < 0) {
 		/* A failed COMMIT (e.g. disk full) may leave the transaction open: end it. */
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		s->in_tx = 0;
+		pw_dcache_drop(s);
 		return -1;
 	}
 	s->in_tx = 0;
@@ -778,6 +787,7 @@ int pw_store_rollback(struct pw_store *s)
 	if (!s->in_tx)
 		return 0;
 	s->in_tx = 0;
+	pw_dcache_drop(s);
 	if (sqlite3_get_autocommit(s->db))
 		return 0;  /* SQLite already rolled back (after an I/O error, say) */
 	return exec(s, "ROLLBACK", "rollback");

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "shingle.h"
 #include "store_dedup.h"
+#include "store_dedup_cache.h"
 #include "store_int.h"
 #include "story.h"
 #include "text.h"
@@ -23,66 +24,30 @@ void pw_dedup_conf_default(struct pw_dedup_conf *c)
 }
 
 /* --- document frequencies --------------------------------------------------------------- */
+/* Through the dedup cache (store_dedup_cache.h): the counts of this transaction's items are
+ * there before they are written back at commit. */
 static int df_lookup(void *arg, const uint64_t *ids, size_t n, int64_t *df)
 {
-	struct pw_store *s = arg;
-	sqlite3_stmt *st = pw_store_stmt(s, "SELECT df FROM term_df WHERE term = ?1");
-	if (!st)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)ids[i]);
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			df[i] = sqlite3_column_int64(st, 0);
-		} else if (rc == SQLITE_DONE) {
-			df[i] = 0;
-		} else {
-			sqlite3_reset(st);
-			return pw_store_fail(s, "reading document frequencies");
-		}
-		sqlite3_reset(st);
-	}
-	return 0;
+	return pw_dcache_df(arg, ids, n, df);
 }
 
 int pw_dedup_df_source(struct pw_store *s, struct pw_df_source *out)
 {
-	sqlite3_stmt *st = pw_store_stmt(s, "SELECT value FROM dedup_stats WHERE name = 'documents'");
-	if (!st)
+	if (pw_dcache_ndocs(s, &out->ndocs) < 0)
 		return -1;
-	int rc = sqlite3_step(st);
-	out->ndocs = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return pw_store_fail(s, "reading the document count");
 	out->lookup = df_lookup;
 	out->arg = s;
 	return 0;
 }
 
-/* Counts the document's terms into term_df and the document count; returns N after it.  (The
- * frequencies are read back by df_lookup: an upsert with RETURNING costs more than the upsert
- * and a separate read -- bench_dedup: 1235 vs 875 us per story check.) */
+/* Counts the document's terms into term_df and the document count; returns N after it. */
 static int64_t df_add(struct pw_store *s, const struct pw_doc_terms *d)
 {
-	sqlite3_stmt *st = pw_store_stmt(s, "INSERT INTO term_df(term, df) VALUES (?1, 1) "
-					    "ON CONFLICT(term) DO UPDATE SET df = df + 1");
-	if (!st)
-		return -1;
-	for (size_t i = 0; i < d->n; i++) {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)d->v[i].id);
-		if (pw_store_step_done(s, st, "counting document frequencies") < 0)
-			return -1;
-	}
-	st = pw_store_stmt(s, "UPDATE dedup_stats SET value = value + 1 WHERE name = 'documents' RETURNING value");
-	if (!st)
-		return -1;
-	int64_t n = -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (n < 0)
-		return pw_store_fail(s, "counting documents");
+	uint64_t *ids = xreallocarray(NULL, d->n ? d->n : 1, sizeof *ids);
+	for (size_t i = 0; i < d->n; i++)
+		ids[i] = d->v[i].id;
+	int64_t n = pw_dcache_df_add(s, ids, d->n);
+	free(ids);
 	return n;
 }
 
@@ -162,6 +127,11 @@ static int find_near_duplicate(struct pw_store *s, int64_t self, const struct pw
 	if (!st)
 		return -1;
 	for (int b = 0; b < PW_LSH_BANDS && nseen < MAX_DUP_CANDIDATES; b++) {
+		int maybe = pw_dcache_lsh_maybe(s, b, keys[b]);
+		if (maybe < 0)
+			return -1;
+		if (!maybe)
+			continue;
 		sqlite3_bind_int(st, 1, b);
 		sqlite3_bind_int64(st, 2, keys[b]);
 		sqlite3_bind_int(st, 3, MAX_DUP_CANDIDATES);
@@ -336,37 +306,32 @@ static size_t top_hits(struct story_hit *v, size_t n, size_t k)
 	return m;
 }
 
-/* Reads a vector BLOB: 1 found, 0 none, -1 error. */
-static int load_vec(struct pw_store *s, const char *sql, int64_t id, const char *what, struct pw_story_vec *c)
-{
-	sqlite3_stmt *st = pw_store_stmt(s, sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st), found = 0;
-	c->t = NULL;
-	c->n = 0;
-	c->items = 0;
-	if (rc == SQLITE_ROW) {
-		const void *blob = sqlite3_column_blob(st, 0);
-		int len = sqlite3_column_bytes(st, 0);
-		int64_t items = sqlite3_column_int64(st, 1);
-		if (pw_story_vec_unpack(blob, (size_t)len, (uint32_t)(items > 0 ? items : 0), c) < 0) {
-			pw_warn("%s: %s %lld: unreadable vector, treated as empty", pw_store_path(s), what, (long long)id);
-			pw_story_vec_free(c);
-		}
-		found = 1;
-	} else if (rc != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return pw_store_failf(s, "reading the vector of %s %lld", what, (long long)id);
-	}
-	sqlite3_reset(st);
-	return found;
-}
+struct postings_arg {
+	struct hit_set *h;
+	size_t k;            /* 1 + index of the signature term */
+	int64_t last;
+	struct story_hit *x;
+};
 
-static int load_centroid(struct pw_store *s, int64_t story_id, struct pw_story_vec *c)
+/* One posting of signature term k: a hit for its story (once per term), and its item among
+ * the story's LINK_ITEMS first found. */
+static void on_posting(void *arg, int64_t sid, int64_t item)
 {
-	return load_vec(s, "SELECT centroid, centroid_items FROM stories WHERE id = ?1", story_id, "story", c);
+	struct postings_arg *pa = arg;
+	struct story_hit *x = pa->x;
+	if (sid != pa->last || x == NULL) { /* rows of one story are often adjacent */
+		x = pa->x = hit_get(pa->h, sid);
+		pa->last = sid;
+		if (x->last_term != pa->k) { /* one hit per story and term */
+			x->last_term = pa->k;
+			x->hits++;
+		}
+	}
+	int known = 0;
+	for (int i = 0; i < x->nitems; i++)
+		known |= x->items[i] == item;
+	if (!known && x->nitems < LINK_ITEMS)
+		x->items[x->nitems++] = item;
 }
 
 /*
@@ -374,49 +339,19 @@ static int load_centroid(struct pw_store *s, int64_t story_id, struct pw_story_v
  * whose signature shares a term with sig inside the window (story_terms); the
  * MAX_STORY_CANDIDATES sharing most terms are scored by pw_story_score -- cosine with the
  * centroid, and with up to LINK_ITEMS of the items that matched (their stored vectors).
- * best_centroid gets the centroid of *story_id (caller frees; empty when none).
  */
 static int find_story(struct pw_store *s, const struct pw_story_vec *v, const uint64_t *sig, size_t nsig,
-		      int64_t when, int64_t window, int64_t *story_id, double *sim, int *ncand,
-		      struct pw_story_vec *best_centroid)
+		      int64_t when, int64_t window, int64_t *story_id, double *sim, int *ncand)
 {
 	struct hit_set h = { 0 };
 	int rc = -1;
 	*story_id = 0;
 	*sim = 0;
 	*ncand = 0;
-	sqlite3_stmt *st = pw_store_stmt(s, "SELECT story_id, item_id FROM story_terms "
-					    "WHERE term = ?1 AND t BETWEEN ?2 AND ?3 ORDER BY t DESC LIMIT ?4");
-	if (!st)
-		return -1;
 	for (size_t k = 0; k < nsig; k++) {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)sig[k]);
-		sqlite3_bind_int64(st, 2, when - window);
-		sqlite3_bind_int64(st, 3, when + window);
-		sqlite3_bind_int(st, 4, POSTINGS_PER_TERM);
-		int64_t last = 0;
-		struct story_hit *x = NULL;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			int64_t sid = sqlite3_column_int64(st, 0), item = sqlite3_column_int64(st, 1);
-			if (sid != last || x == NULL) { /* rows of one story are often adjacent */
-				x = hit_get(&h, sid);
-				last = sid;
-				if (x->last_term != k + 1) { /* one hit per story and term */
-					x->last_term = k + 1;
-					x->hits++;
-				}
-			}
-			int known = 0;
-			for (int i = 0; i < x->nitems; i++)
-				known |= x->items[i] == item;
-			if (!known && x->nitems < LINK_ITEMS)
-				x->items[x->nitems++] = item;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			rc = pw_store_fail(s, "looking up candidate stories");
+		struct postings_arg pa = { &h, k + 1, 0, NULL };
+		if (pw_dcache_postings(s, sig[k], when - window, when + window, POSTINGS_PER_TERM, on_posting, &pa) < 0)
 			goto out;
-		}
 	}
 	size_t n = top_hits(h.v, h.n, MAX_STORY_CANDIDATES);
 	/* Pass 1: centroid cosine of every candidate.  Pass 2: the LINK_STORIES best of those are
@@ -424,26 +359,19 @@ static int find_story(struct pw_store *s, const struct pw_story_vec *v, const ui
 	 * ~15% of a cold ingestion's CPU, and a story whose centroid ranks below the fourth is
 	 * not the one an item joins (the seeds in all 120 orders and the labelled set decide the
 	 * same with 2..32). */
-	struct pw_story_vec cents[MAX_STORY_CANDIDATES];
 	double cs[MAX_STORY_CANDIDATES];
 	int have[MAX_STORY_CANDIDATES];
-	rc = -1;
 	for (size_t i = 0; i < n; i++) {
-		have[i] = 0;
-		cents[i].t = NULL;
-		cents[i].n = 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		int found = load_centroid(s, h.v[i].story_id, &cents[i]);
+		const struct pw_story_vec *cent;
+		int found = pw_dcache_centroid(s, h.v[i].story_id, &cent);
 		if (found < 0)
-			goto free_cents;
+			goto out;
+		have[i] = found;
 		if (found == 0)
 			continue;
-		have[i] = 1;
-		cs[i] = pw_story_cosine(v, &cents[i]);
+		cs[i] = pw_story_cosine(v, cent);
 		(*ncand)++;
 	}
-	size_t best = n;
 	for (int pick = 0; pick < LINK_STORIES; pick++) {
 		size_t i = n;
 		for (size_t j = 0; j < n; j++)
@@ -454,36 +382,22 @@ static int find_story(struct pw_store *s, const struct pw_story_vec *v, const ui
 		have[i] = 2; /* scored */
 		double link = -1;
 		for (int k = 0; k < h.v[i].nitems; k++) {
-			struct pw_story_vec iv;
-			int found = load_vec(s, "SELECT vec, 1 FROM story_vecs WHERE item_id = ?1", h.v[i].items[k], "item", &iv);
+			const struct pw_story_vec *iv;
+			int found = pw_dcache_item_vec(s, h.v[i].items[k], &iv);
 			if (found < 0)
-				goto free_cents;
+				goto out;
 			if (found) {
-				double l = pw_story_cosine(v, &iv);
+				double l = pw_story_cosine(v, iv);
 				if (l > link)
 					link = l;
 			}
-			pw_story_vec_free(&iv);
 		}
 		double score = pw_story_score(cs[i], link);
 		if (score > *sim) {
 			*sim = score;
 			*story_id = h.v[i].story_id;
-			best = i;
 		}
 	}
-	if (best < n) {
-		pw_story_vec_free(best_centroid);
-		*best_centroid = cents[best];
-		cents[best].t = NULL;
-		cents[best].n = 0;
-	}
-	rc = 0;
-free_cents:
-	for (size_t i = 0; i < n; i++)
-		pw_story_vec_free(&cents[i]);
-	if (rc < 0)
-		goto out;
 	rc = 0;
 out:
 	free(h.v);
@@ -491,101 +405,12 @@ out:
 	return rc;
 }
 
-static int story_new(struct pw_store *s, int64_t item_id, const char *title, int64_t when,
-		     const struct pw_story_vec *v, int64_t *story_id)
-{
-	uint8_t *blob;
-	size_t len = pw_story_vec_pack(v, &blob);
-	sqlite3_stmt *st = pw_store_stmt(s, "INSERT INTO stories(first_item, first_seen, last_seen, item_count, "
-					    "title, centroid, centroid_items) VALUES (?1, ?2, ?2, 1, ?3, ?4, ?5)");
-	if (!st) {
-		free(blob);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_int64(st, 2, when);
-	pw_store_bind_str(st, 3, title && *title ? title : NULL);
-	sqlite3_bind_blob(st, 4, blob, (int)len, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 5, v->n ? 1 : 0);
-	free(blob);
-	if (pw_store_step_done(s, st, "creating a story") < 0)
-		return -1;
-	*story_id = sqlite3_last_insert_rowid(pw_store_db(s));
-	return 0;
-}
-
-/* Adds an item to a story: counts, times, and (when v is given) the centroid -- cent when the
- * caller has it loaded already (it is consumed), else read here. */
-static int story_join(struct pw_store *s, int64_t story_id, int64_t when, const struct pw_story_vec *v,
-		      struct pw_story_vec *cent)
-{
-	uint8_t *blob = NULL;
-	size_t len = 0;
-	uint32_t items = 0;
-	if (v && v->n) {
-		struct pw_story_vec c;
-		if (cent && cent->t) {
-			c = *cent;
-			memset(cent, 0, sizeof *cent);
-		} else if (load_centroid(s, story_id, &c) < 0) {
-			return -1;
-		}
-		pw_story_centroid_add(&c, v);
-		items = c.items;
-		len = pw_story_vec_pack(&c, &blob);
-		pw_story_vec_free(&c);
-	}
-	sqlite3_stmt *st = pw_store_stmt(s,
-		"UPDATE stories SET item_count = item_count + 1, first_seen = MIN(first_seen, ?2), "
-		"last_seen = MAX(last_seen, ?2), centroid = CASE WHEN ?3 IS NULL THEN centroid ELSE ?3 END, "
-		"centroid_items = CASE WHEN ?3 IS NULL THEN centroid_items ELSE ?4 END WHERE id = ?1");
-	if (!st) {
-		free(blob);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, story_id);
-	sqlite3_bind_int64(st, 2, when);
-	if (blob)
-		sqlite3_bind_blob(st, 3, blob, (int)len, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_int64(st, 4, items);
-	free(blob);
-	return pw_store_step_done(s, st, "adding an item to a story");
-}
-
-static int save_vector(struct pw_store *s, int64_t item_id, const struct pw_story_vec *v)
-{
-	if (v->n == 0)
-		return 0;
-	uint8_t *blob;
-	size_t len = pw_story_vec_pack(v, &blob);
-	sqlite3_stmt *st = pw_store_stmt(s, "INSERT OR REPLACE INTO story_vecs(item_id, vec) VALUES (?1, ?2)");
-	if (!st) {
-		free(blob);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_TRANSIENT);
-	free(blob);
-	return pw_store_step_done(s, st, "saving an item's story vector");
-}
-
 static int add_postings(struct pw_store *s, int64_t item_id, int64_t story_id, int64_t when,
 			const uint64_t *sig, size_t nsig)
 {
-	sqlite3_stmt *st = pw_store_stmt(s, "INSERT OR IGNORE INTO story_terms(term, t, item_id, story_id) "
-					    "VALUES (?1, ?2, ?3, ?4)");
-	if (!st)
-		return -1;
-	for (size_t k = 0; k < nsig; k++) {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)sig[k]);
-		sqlite3_bind_int64(st, 2, when);
-		sqlite3_bind_int64(st, 3, item_id);
-		sqlite3_bind_int64(st, 4, story_id);
-		if (pw_store_step_done(s, st, "indexing story terms") < 0)
+	for (size_t k = 0; k < nsig; k++)
+		if (pw_dcache_posting_add(s, sig[k], when, item_id, story_id) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -603,18 +428,25 @@ static int save_lsh(struct pw_store *s, int64_t item_id, const struct pw_minhash
 		sqlite3_bind_int64(st, 3, item_id);
 		if (pw_store_step_done(s, st, "indexing LSH bands") < 0)
 			return -1;
+		pw_dcache_lsh_added(s, b, keys[b]);
 	}
 	return 0;
 }
 
 /* The decision and the signature in the items row, in one UPDATE: the row holds the article
- * body, and every UPDATE rewrites all of it (two UPDATEs cost ~70 us more per 10 KB item). */
+ * body, and every UPDATE rewrites all of it (two UPDATEs cost ~70 us more per 10 KB item).
+ * dup_of is set only when it changes: it references items(id), and with foreign keys on, an
+ * UPDATE of a self-referencing column costs ~20 us against ~5 us without it (SQLite cannot
+ * update the row in one pass).  row_dup_of: the row's dup_of before (0 for NULL). */
 static int save_item(struct pw_store *s, int64_t item_id, const struct pw_minhash *mh, int64_t tkey,
-		     int64_t story_id, int64_t dup_of)
+		     int64_t story_id, int64_t dup_of, int64_t row_dup_of)
 {
 	uint8_t blob[PW_MINHASH_BYTES];
-	sqlite3_stmt *st = pw_store_stmt(s, "UPDATE items SET minhash = ?2, shingles = ?3, title_key = ?4, "
-					    "story_id = ?5, dup_of = ?6 WHERE id = ?1");
+	sqlite3_stmt *st = dup_of != row_dup_of ?
+		pw_store_stmt(s, "UPDATE items SET minhash = ?2, shingles = ?3, title_key = ?4, "
+				 "story_id = ?5, dup_of = ?6 WHERE id = ?1") :
+		pw_store_stmt(s, "UPDATE items SET minhash = ?2, shingles = ?3, title_key = ?4, "
+				 "story_id = ?5 WHERE id = ?1");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, item_id);
@@ -627,7 +459,8 @@ static int save_item(struct pw_store *s, int64_t item_id, const struct pw_minhas
 	sqlite3_bind_int64(st, 3, mh->nshingles);
 	pw_store_bind_id(st, 4, tkey);
 	pw_store_bind_id(st, 5, story_id);
-	pw_store_bind_id(st, 6, dup_of);
+	if (dup_of != row_dup_of)
+		pw_store_bind_id(st, 6, dup_of);
 	if (pw_store_step_done(s, st, "saving an item's signature and story") < 0)
 		return -1;
 	if (sqlite3_changes(pw_store_db(s)) != 1)
@@ -666,12 +499,13 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 		return pw_store_fail(s, "reading an item's story");
 	if (out->story_id)
 		return 0;
+	int64_t row_dup_of = out->dup_of;
 	out->dup_of = 0;
 
 	int rc = -1;
 	struct pw_tokens t = PW_TOKENS_INIT;
 	struct pw_doc_terms terms = { 0 };
-	struct pw_story_vec vec = { NULL, 0, 0 }, best_centroid = { NULL, 0, 0 };
+	struct pw_story_vec vec = { NULL, 0, 0 };
 	struct pw_minhash mh;
 	int64_t keys[PW_LSH_BANDS];
 	struct cand_item dup;
@@ -710,7 +544,7 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 		out->dup_of = dup.dup_of ? dup.dup_of : dup.id;
 		if (dup.story_id) {
 			out->story_id = dup.story_id;
-			if (story_join(s, dup.story_id, when, NULL, NULL) < 0)
+			if (pw_dcache_story_join(s, dup.story_id, when, NULL) < 0)
 				goto out;
 		}
 	}
@@ -722,45 +556,37 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 		if (ndocs < 0)
 			goto out;
 		struct pw_df_source df = { ndocs, df_lookup, s };
-		if (out->dup_of) {
-			/* a copy whose original has no story: documents are counted once, by the
-			 * original, so read N without adding */
-			st = pw_store_stmt(s, "SELECT value FROM dedup_stats WHERE name = 'documents'");
-			if (!st)
-				goto out;
-			if (sqlite3_step(st) == SQLITE_ROW)
-				df.ndocs = sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
-		}
+		/* a copy whose original has no story: documents are counted once, by the
+		 * original, so read N without adding */
+		if (out->dup_of && pw_dcache_ndocs(s, &df.ndocs) < 0)
+			goto out;
 		if (pw_story_vector(&terms, &df, &vec) < 0)
 			goto out;
 		uint64_t sig[PW_STORY_SIG_TERMS];
 		size_t nsig = pw_story_signature(&vec, sig);
 		int64_t best = 0;
 		double sim = 0;
-		if (nsig && find_story(s, &vec, sig, nsig, when, conf->window_s, &best, &sim, &out->story_candidates,
-				       &best_centroid) < 0)
+		if (nsig && find_story(s, &vec, sig, nsig, when, conf->window_s, &best, &sim, &out->story_candidates) < 0)
 			goto out;
 		out->story_similarity = sim;
 		if (best && sim >= conf->same_story) {
 			out->story_id = best;
-			if (story_join(s, best, when, &vec, &best_centroid) < 0)
+			if (pw_dcache_story_join(s, best, when, &vec) < 0)
 				goto out;
 		} else {
-			if (story_new(s, item_id, title, when, &vec, &out->story_id) < 0)
+			if (pw_dcache_story_new(s, item_id, title, when, &vec, &out->story_id) < 0)
 				goto out;
 			out->new_story = 1;
 		}
-		if (add_postings(s, item_id, out->story_id, when, sig, nsig) < 0 || save_vector(s, item_id, &vec) < 0)
+		if (add_postings(s, item_id, out->story_id, when, sig, nsig) < 0 || pw_dcache_item_vec_save(s, item_id, &vec) < 0)
 			goto out;
 	}
-	if (save_item(s, item_id, &mh, tkey, out->story_id, out->dup_of) < 0)
+	if (save_item(s, item_id, &mh, tkey, out->story_id, out->dup_of, row_dup_of) < 0)
 		goto out;
 	rc = 0;
 out:
 	pw_tokens_free(&t);
 	pw_doc_terms_free(&terms);
 	pw_story_vec_free(&vec);
-	pw_story_vec_free(&best_centroid);
 	return rc;
 }

@@ -53,6 +53,10 @@ int pw_store_in_tx(const struct pw_store *s);
 /* -1 (with error "what: called outside a transaction") unless in a transaction. */
 int pw_store_require_tx(struct pw_store *s, const char *what);
 
+/* Where a read-write handle keeps its dedup cache (store_dedup_cache.h); NULL for a read-only
+ * handle, which never caches. */
+struct pw_dedup_cache **pw_store_dcache_slot(struct pw_store *s);
+
 /* Binding helpers: NULL for PW_NOTIME / 0 id / NULL string. */
 int pw_store_bind_time(sqlite3_stmt *st, int idx, int64_t t);
 int pw_store_bind_id(sqlite3_stmt *st, int idx, int64_t id);
