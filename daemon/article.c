@@ -10,14 +10,12 @@
 
 #include <event2/event.h>
 
-#include "alert.h"
 #include "batch.h"
 #include "buf.h"
-#include "feed_text.h"
 #include "fetch.h"
 #include "html_extract.h"
+#include "item_finish.h"
 #include "log.h"
-#include "store_dedup.h"
 #include "xmalloc.h"
 
 #define ARTICLE_ACCEPT "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
@@ -179,11 +177,6 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-static int is_http_url(const char *u)
-{
-	return u && (strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0);
-}
-
 /* Content types that are certainly not a page (anything else goes to the extractor, which
  * sniffs: servers label HTML as text/plain or application/octet-stream often enough). */
 static int surely_not_html(const char *ctype)
@@ -220,39 +213,7 @@ static char *ctype_charset(const char *ct)
 	return n ? xstrndup(p, n) : NULL;
 }
 
-/* The feed entry's text (owned): its content, else its summary.  Before the article stage
- * body holds the feed's content as HTML; after a failed attempt it is already plain text. */
-static char *entry_text(const struct pw_item *it, size_t *chars)
-{
-	char *body = NULL, *sum = NULL;
-	if (it->body && *it->body)
-		body = it->article_status ? xstrdup(it->body) : pw_html_blocks_to_text(it->body, "\n\n");
-	if (it->summary && *it->summary)
-		sum = pw_html_blocks_to_text(it->summary, "\n\n");
-	size_t nb = body ? utf8_chars(body) : 0, ns = sum ? utf8_chars(sum) : 0;
-	char *t;
-	if (nb >= ns && body) {
-		t = body;
-		free(sum);
-		*chars = nb;
-	} else {
-		t = sum ? sum : xstrdup("");
-		free(body);
-		*chars = ns;
-	}
-	return t;
-}
-
 /* --- finishing an item: one unit of the batch ----------------------------------------------- */
-
-struct outcome {
-	const char *status;          /* "ok", "skipped", or the error kind */
-	const char *text;            /* the body to store (plain text) */
-	const struct pw_article *art; /* extraction result, or NULL */
-	int attempts;
-	int64_t next_attempt;        /* PW_NOTIME: no retry */
-	int final;                   /* group and alert now (else: tags only, retry later) */
-};
 
 enum kind { K_OK, K_SKIPPED, K_FAILED, K_RETRYING };
 
@@ -282,75 +243,29 @@ static void item_committed(void *arg, int committed)
 	free(u);
 }
 
-/* Writes an item (article, story, tags, alert) as one unit of the daemon's transaction
- * (batch.h).  A failed write rolls the whole batch back: the item stays pending. */
-static int finish(struct pw_articles *a, const struct pw_item *it, const char *feed_name, const struct outcome *o,
-		  enum kind kind)
+/* Writes an item (article, story, tags, alert: item_finish.h) as one unit of the daemon's
+ * transaction (batch.h).  A failed write rolls the whole batch back: the item stays pending. */
+static int finish(struct pw_articles *a, struct pw_item *it, const char *feed_name,
+		  const struct pw_finish_outcome *o, enum kind kind)
 {
-	struct pw_store *s = a->ctx.store;
-	const struct pw_config *cfg = a->cfg;
-	const struct pw_article *art = o->art;
-	int64_t now = now_s();
-	int64_t published = it->published;
-	int64_t art_published = PW_NOTIME;
-	if (published == PW_NOTIME && art && art->published != PW_NOTIME)
-		published = art_published = art->published;
-
-	struct pw_item v = *it;      /* a view: strings stay owned by *it or the outcome */
-	v.article_status = o->status;
-	v.body = o->text;
-	if (art && art->lang)
-		v.lang = art->lang;
-	if (art && art->canonical_url)
-		v.canonical_url = art->canonical_url;
-	v.published = published;
-	const char *title = it->title && *it->title ? it->title : art ? art->title : NULL;
-	v.title = title;
-
+	struct pw_finish_ctx fc = { a->ctx.store, a->cfg, a->ctx.alerter };
+	struct pw_finish_result res;
 	struct item_unit *u = xcalloc(1, sizeof *u);
 	struct pw_batch_unit unit = { 1, 0, item_committed, u };
 	u->a = a;
 	u->kind = kind;
-	if (pw_batch_begin(a->ctx.batch) < 0)
-		goto fail;
-	if (pw_store_item_set_article(s, it->id, o->status, o->text, art ? art->canonical_url : NULL,
-				      art ? art->author : NULL, art ? art->lang : NULL, art_published,
-				      o->attempts, o->next_attempt) < 0)
-		goto fail;
-	if (o->final && it->story_id == 0) {
-		struct pw_dedup_conf dc;
-		pw_config_dedup_conf(cfg, &dc);
-		struct pw_dedup_result dr;
-		int64_t when = published != PW_NOTIME ? published : it->fetched;
-		if (pw_dedup_assign(s, it->id, title, o->text, when, &dc, &dr) < 0)
-			goto fail;
-		v.story_id = dr.story_id;
-		v.dup_of = dr.dup_of;
-		u->new_story = dr.new_story;
-		pw_debug("item %" PRId64 ": story %" PRId64 " (%s, similarity %.3f, %d candidates)%s",
-			 it->id, dr.story_id, dr.new_story ? "new" : "joined", dr.story_similarity,
-			 dr.story_candidates, dr.dup_of ? ", near-duplicate" : "");
-		if (dr.dup_of)
-			pw_debug("item %" PRId64 ": near-duplicate of item %" PRId64 " (%.3f%s)", it->id, dr.dup_of,
-				 dr.dup_similarity, dr.by_title ? ", by title" : "");
+	if (pw_batch_begin(a->ctx.batch) < 0 ||
+	    pw_item_finish(&fc, it, feed_name, o, PW_FINISH_UPDATE, now_s(), &res) < 0) {
+		pw_err("feed %s: item %" PRId64 " (%s): storing the article failed, it stays pending: %s", feed_name,
+		       it->id, it->url ? it->url : "no link", pw_store_error(a->ctx.store));
+		pw_batch_end(a->ctx.batch, 0, &unit);
+		return -1;
 	}
-	/* not final: story_id stays 0, so this tags from the feed text and records no alert */
-	int alerted = 0;
-	if (a->ctx.alerter) {
-		alerted = pw_alert_item(a->ctx.alerter, s, &v, feed_name, now);
-		if (alerted < 0)
-			goto fail;
-	}
-	u->alerted = alerted > 0;
+	u->new_story = res.new_story;
+	u->alerted = res.alerted;
 	unit.alerts = u->alerted;   /* emitted by the batch's on_commit hook */
 	pw_batch_end(a->ctx.batch, 1, &unit);
 	return 0;
-
-fail:
-	pw_err("feed %s: item %" PRId64 " (%s): storing the article failed, it stays pending: %s", feed_name, it->id,
-	       it->url ? it->url : "no link", pw_store_error(s));
-	pw_batch_end(a->ctx.batch, 0, &unit);
-	return -1;
 }
 
 /* Loads an item and its feed name; 1 when it still needs the article stage, 0 when not. */
@@ -381,28 +296,27 @@ static int load(struct pw_articles *a, int64_t id, struct pw_item *it, char **fe
 	return 1;
 }
 
-/* Finishes an item without a page fetch (status "skipped", body = the feed entry's text). */
-static void finish_skipped(struct pw_articles *a, const struct pw_item *it, const char *feed_name, const char *why)
+/* Finishes an item without a page fetch (status "skipped", body = text: the feed entry's, from
+ * pw_entry_text()). */
+static void finish_skipped(struct pw_articles *a, struct pw_item *it, const char *feed_name, const char *text,
+			   const char *why)
 {
-	size_t chars;
-	char *text = entry_text(it, &chars);
-	struct outcome o = { "skipped", text, NULL, it->article_attempts, PW_NOTIME, 1 };
+	struct pw_finish_outcome o = { "skipped", text, NULL, it->article_attempts, PW_NOTIME, 1 };
 	pw_debug("feed %s: item %" PRId64 " (%s): no page fetch: %s", feed_name, it->id,
 		 it->url ? it->url : "no link", why);
 	finish(a, it, feed_name, &o, K_SKIPPED);
-	free(text);
 }
 
 /* A failed attempt: feed text as body, retry or give up (see article.h). */
-static void finish_failed(struct pw_articles *a, const struct pw_item *it, const char *feed_name,
+static void finish_failed(struct pw_articles *a, struct pw_item *it, const char *feed_name,
 			  const char *status, const char *reason)
 {
 	const struct pw_config *cfg = a->cfg;
 	size_t chars;
-	char *text = entry_text(it, &chars);
+	char *text = pw_entry_text(it, &chars);
 	int attempts = it->article_attempts + 1;
 	int again = retryable(status) && attempts < max_attempts(cfg);
-	struct outcome o = { status, text, NULL, attempts, PW_NOTIME, !again };
+	struct pw_finish_outcome o = { status, text, NULL, attempts, PW_NOTIME, !again };
 	char when[64] = "giving up";
 	if (again) {
 		int64_t d = retry_delay(cfg, attempts);
@@ -514,7 +428,7 @@ static void on_done(void *arg, const struct pw_fetch_result *r)
 	}
 
 	if (strcmp(status, "ok") == 0) {
-		struct outcome o = { "ok", art.text, &art, it.article_attempts + 1, PW_NOTIME, 1 };
+		struct pw_finish_outcome o = { "ok", art.text, &art, it.article_attempts + 1, PW_NOTIME, 1 };
 		finish(a, &it, feed_name, &o, K_OK);
 		pw_debug("feed %s: article %s: ok, %zu bytes -> %zu characters (%.2fs)", feed_name, it.url,
 			 j->body.len, utf8_chars(art.text), r->seconds);
@@ -540,17 +454,12 @@ static void start_item(struct pw_articles *a, int64_t id)
 		pw_store_item_clear(&it);
 		return;
 	}
-	size_t chars = 0;
-	free(entry_text(&it, &chars));
-	if (!cfg->fetch_articles) {
+	const char *why;
+	char *text = pw_entry_final(cfg, &it, &why);
+	if (text) {
 		idset_del(&a->ids, id);
-		finish_skipped(a, &it, feed_name, "[articles] fetch = no");
-	} else if (!is_http_url(it.url)) {
-		idset_del(&a->ids, id);
-		finish_skipped(a, &it, feed_name, "no http(s) link");
-	} else if (cfg->skip_if_content > 0 && chars >= cfg->skip_if_content && !it.article_status) {
-		idset_del(&a->ids, id);
-		finish_skipped(a, &it, feed_name, "the feed entry carries the text");
+		finish_skipped(a, &it, feed_name, text, why);
+		free(text);
 	} else {
 		struct job *j = xcalloc(1, sizeof *j);
 		j->a = a;
@@ -661,8 +570,12 @@ void pw_articles_add(struct pw_articles *a, const int64_t *ids, size_t n)
 			struct pw_item it;
 			char *feed_name = NULL;
 			int tls_verify;
-			if (load(a, ids[i], &it, &feed_name, &tls_verify))
-				finish_skipped(a, &it, feed_name, "article queue full");
+			if (load(a, ids[i], &it, &feed_name, &tls_verify)) {
+				size_t chars;
+				char *text = pw_entry_text(&it, &chars);
+				finish_skipped(a, &it, feed_name, text, "article queue full");
+				free(text);
+			}
 			pw_store_item_clear(&it);
 			free(feed_name);
 			over++;
@@ -751,6 +664,13 @@ void pw_articles_stop(struct pw_articles *a)
 int pw_articles_idle(const struct pw_articles *a)
 {
 	return a->qlen == 0 && a->nrunning == 0;
+}
+
+void pw_articles_count_skipped(struct pw_articles *a, int64_t items, int64_t stories, int64_t alerts)
+{
+	a->st.skipped += items;
+	a->st.stories += stories;
+	a->st.alerts += alerts;
 }
 
 void pw_articles_stats(const struct pw_articles *a, struct pw_articles_stats *st)

@@ -1,19 +1,23 @@
 /*
  * article.h -- the article stage: page fetch, extraction, dedup/story, tags and alert per item.
  *
- * After a poll commits its new items (article_status NULL), their ids are handed to
- * pw_articles_add().  Each item then goes through:
+ * After a poll commits its new items that need their page (article_status NULL), their ids
+ * are handed to pw_articles_add().  Each item then goes through:
  *
  *   page fetch (the daemon's pw_fetcher: Accept text/html, [fetch] max_article_body, the feed's
  *   tls_verify, the fetcher's per-host and global limits) -> pw_html_extract() ->
- *   ONE unit of the daemon's transaction (batch.h): pw_store_item_set_article() ->
- *   pw_dedup_assign() (dup_of, story) -> pw_alert_item() (tags from the full text, the story's
- *   alert when due) -> the batch's COMMIT -> pw_alert_flush() (the batch's on_commit hook).
+ *   ONE unit of the daemon's transaction (batch.h): pw_item_finish() (item_finish.h:
+ *   pw_store_item_set_article() -> pw_dedup_assign() (dup_of, story) -> pw_alert_item() (tags
+ *   from the full text, the story's alert when due)) -> the batch's COMMIT -> pw_alert_flush()
+ *   (the batch's on_commit hook).
  *
  * No page fetch ("skipped"): [articles] fetch = no, the feed entry already carries
- * skip_if_content characters of text, the item has no http(s) link, or the queue is full
- * ([limits] max_queue counts waiting + running fetches).  The body is then the feed entry's
- * text, and the item is grouped, tagged and alerted at once.
+ * skip_if_content characters of text, the item has no http(s) link (pw_entry_final()), or the
+ * queue is full ([limits] max_queue counts waiting + running fetches).  The body is then the
+ * feed entry's text, and the item is grouped, tagged and alerted at once.  A new item of the
+ * first three kinds never comes here: the poll finishes it inside its own transaction
+ * (pipeline.c) and counts it here once committed (pw_articles_count_skipped()); the stage
+ * meets them only as items pending from an earlier run (pw_articles_resume()).
  *
  * A failed fetch (http-error, timeout, not-html, too-large, extract-failed) keeps the item with
  * the feed entry's text as body, logs one line (feed, URL, reason), and:
@@ -97,5 +101,9 @@ struct pw_articles_stats {
 	int64_t stories, alerts;                /* stories started, alerts recorded */
 };
 void pw_articles_stats(const struct pw_articles *a, struct pw_articles_stats *st);
+/* Items the poll finished itself, committed (their feed entry's text was final: pipeline.c,
+ * item_finish.h): counted as skipped here too, so the stats and the summary line cover every
+ * new item as when each went through the stage. */
+void pw_articles_count_skipped(struct pw_articles *a, int64_t items, int64_t stories, int64_t alerts);
 
 #endif

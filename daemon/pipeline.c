@@ -7,10 +7,12 @@
  *   pw_poll_finish: parser finished, feed info (title, ttl) available to the scheduler
  *   pw_poll_store:  one unit of the daemon's open transaction (batch.h): new (feed, guid)
  *                   items INSERTed oldest first, then the feed state
- *                   SEAM 1 (inside that transaction): tags from the feed entry, only when no
- *                   article stage is attached
+ *                   SEAM 1 (inside that transaction): an item whose feed entry holds its final
+ *                   text (no page will replace it: pw_entry_final()) is inserted finished --
+ *                   status "skipped", its text as body, story, tags, alert (pw_item_finish(),
+ *                   the article stage's own writer)
  *                   SEAM 2 (after the batch's COMMIT, in poll_committed): the article stage
- *                   (article.h), fed the poll's new ids
+ *                   (article.h), fed the new ids that need their page
  *
  * The stages themselves stay pure (parser, store, dedup, tagger know nothing of batching);
  * when the transaction is committed is the batch's business.
@@ -21,6 +23,7 @@
 #include "pipeline.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,8 +33,7 @@
 #include "article.h"
 #include "batch.h"
 #include "feed_parse.h"
-#include "feed_text.h"
-#include "store_dedup.h"
+#include "item_finish.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -59,8 +61,10 @@ struct pw_poll {
 /* A stored poll waiting for the batch's COMMIT (the unit's arg). */
 struct poll_unit {
 	struct pw_pipeline *pl;
-	int64_t *new_ids;                /* ids inserted, owned */
+	int64_t *new_ids;                /* ids inserted that need the article stage, owned */
 	size_t nnew;
+	size_t nstored;                  /* items inserted, those finished here included */
+	int64_t finished, stories, alerts; /* finished here (item_finish.h), their new stories, alerts */
 	pw_batch_done_fn done;           /* the caller's, with its arg */
 	void *arg;
 };
@@ -224,7 +228,8 @@ static void item_from_entry(const struct pw_poll *p, const struct pw_feed_item *
 	it->author = e->author;
 	it->summary = e->summary;
 	/* the feed's full content (HTML as published) until the article stage replaces it with
-	 * the extracted text of the page -- so an item whose page cannot be fetched keeps it */
+	 * the extracted text of the page -- so an item whose page cannot be fetched keeps it
+	 * (an item finished at the poll stores the entry's text instead: pw_entry_final()) */
 	it->body = e->content;
 	it->lang = e->language ? e->language : p->parse.language ? p->parse.language : p->feed_lang;
 	it->article_status = NULL;   /* not fetched yet: the article stage picks these up */
@@ -232,48 +237,16 @@ static void item_from_entry(const struct pw_poll *p, const struct pw_feed_item *
 	it->fetched = now;
 }
 
-/*
- * Is the feed entry's text final, i.e. will no article page replace it?  True with
- * [articles] fetch = no, or when the feed content is at least skip_if_content characters
- * (the rule SEAM 2 states for the article stage).  Then the item is deduplicated and put in
- * its story right here, so it can alert; otherwise that waits for the article stage.
- */
-static int entry_text_final(const struct pw_config *cfg, const struct pw_item *it)
-{
-	if (!cfg->fetch_articles)
-		return 1;
-	if (cfg->skip_if_content == 0 || !it->body || strlen(it->body) < cfg->skip_if_content)
-		return 0;
-	char *text = pw_html_to_text(it->body);
-	size_t chars = 0;
-	for (const char *c = text; *c; c++)
-		chars += ((unsigned char)*c & 0xC0) != 0x80;
-	free(text);
-	return chars >= cfg->skip_if_content;
-}
-
-/* Inside the poll's transaction: dup_of and story of an item whose text is final. */
-static int assign_story(const struct pw_config *cfg, struct pw_store *s, struct pw_item *it)
-{
-	struct pw_dedup_conf dc;
-	struct pw_dedup_result dr;
-	pw_config_dedup_conf(cfg, &dc);
-	const char *text = it->body && *it->body ? it->body : it->summary;
-	if (pw_dedup_assign(s, it->id, it->title, text, it->published != PW_NOTIME ? it->published : it->fetched,
-			    &dc, &dr) < 0)
-		return -1;
-	it->story_id = dr.story_id;
-	it->dup_of = dr.dup_of;
-	return 0;
-}
-
 /* After the batch's COMMIT (or its rollback): counters and SEAM 2, then the caller's hook. */
 static void poll_committed(void *arg, int committed)
 {
 	struct poll_unit *u = arg;
 	if (committed) {
-		u->pl->items_stored += (int64_t)u->nnew;
-		/* SEAM 2: the article stage (daemon/article.c) takes the committed new items */
+		u->pl->items_stored += (int64_t)u->nstored;
+		/* SEAM 2: the article stage (daemon/article.c) takes the committed new items that
+		 * need their page, and counts those finished here with its own */
+		if (u->pl->articles && u->finished)
+			pw_articles_count_skipped(u->pl->articles, u->finished, u->stories, u->alerts);
 		if (u->pl->articles && u->nnew)
 			pw_articles_add(u->pl->articles, u->new_ids, u->nnew);
 	}
@@ -321,40 +294,54 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 
 	/* inserted oldest first, so item ids follow publication order within a feed */
 	pu->new_ids = npick ? xcalloc(npick, sizeof *pu->new_ids) : NULL;
+	struct pw_finish_ctx fc = { s, cfg, p->pl->alerter };
 	for (size_t i = p->nitems; i-- > 0; ) {
 		if (!pick[i])
 			continue;
 		struct pw_item it;
 		item_from_entry(p, p->items[i], now, &it);
+		/*
+		 * SEAM 1 -- an entry whose text no page will replace (pw_entry_final(): the article
+		 * stage's own rule) is finished here: inserted with its final text and status,
+		 * grouped, tagged and its story's alert recorded, in this transaction, exactly as
+		 * the article stage would a moment later (pw_item_finish()) -- without the commit,
+		 * queue, read-back and second write of the row that the detour cost.
+		 */
+		const char *why;
+		char *text = pw_entry_final(cfg, &it, &why);
+		if (text) {
+			struct pw_finish_outcome o = { "skipped", text, NULL, 0, PW_NOTIME, 1 };
+			struct pw_finish_result res;
+			int r = pw_item_finish(&fc, &it, p->feed_name, &o, PW_FINISH_INSERT, now, &res);
+			free(text);
+			if (r < 0)
+				goto fail;
+			if (r == 0)
+				continue;  /* same guid twice in one document (or in an earlier poll of the batch) */
+			pw_debug("feed %s: item %" PRId64 " (%s): finished at the poll: %s", p->feed_name, it.id,
+				 it.url ? it.url : "no link", why);
+			pu->nstored++;
+			pu->finished++;
+			pu->stories += res.new_story;
+			pu->alerts += res.alerted;
+			unit.alerts += res.alerted;   /* emitted by the batch's on_commit hook */
+			continue;
+		}
 		int r = pw_store_item_insert(s, &it);
 		if (r < 0)
 			goto fail;
 		if (r == 0)
-			continue;  /* same guid twice in one document (or in an earlier poll of the batch) */
-		pu->new_ids[pu->nnew++] = it.id;
-		/*
-		 * SEAM 1 -- tags known from the feed entry (tags work, DESIGN "Topics and alerts").
-		 * Here, inside the poll's transaction, `it` (id set) and p->items[i] (categories,
-		 * language) are at hand, and the feed's config (tags = ..., lang) is reachable
-		 * through the scheduler's feed.  Tags that need only these ("feed:<name>",
-		 * "lang:xx", the feed's configured tags) belong here via pw_store_tag_add(), so an
-		 * item is never visible without them.  Topic and statement tags need the article
-		 * text and belong to the article stage (SEAM 2).
-		 * Until then, the feed entry's own text gives the first topic tags (and the item's
-		 * feed:/lang: tags); alerts wait for the story (alert.h), which is assigned here
-		 * when no article page will replace the entry's text (entry_text_final()).
-		 */
-		/* With the article stage attached, it does this for each item once, from the best
-		 * text it gets (the page's, or the entry's when no page is fetched): tags are only
-		 * ever added and a story is decided once, so doing it here from the feed teaser as
-		 * well would keep whatever the teaser alone suggested. */
-		if (!p->pl->articles && entry_text_final(cfg, &it) && assign_story(cfg, s, &it) < 0)
-			goto fail;
-		if (p->pl->alerter && !p->pl->articles) {
-			int r2 = pw_alert_item(p->pl->alerter, s, &it, p->feed_name, now);
-			if (r2 < 0)
+			continue;
+		pu->nstored++;
+		if (p->pl->articles) {
+			/* SEAM 2: its page, story, tags and alert come from the article stage after the
+			 * commit; tagging here from the feed teaser would keep whatever the teaser alone
+			 * suggested (tags are only ever added) */
+			pu->new_ids[pu->nnew++] = it.id;
+		} else if (p->pl->alerter) {
+			/* no article stage: tags from the entry; no story, so no alert */
+			if (pw_alert_item(p->pl->alerter, s, &it, p->feed_name, now) < 0)
 				goto fail;
-			unit.alerts += r2 > 0;   /* emitted by the batch's on_commit hook */
 		}
 	}
 
@@ -371,8 +358,8 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 	if (over > 0)
 		pw_warn("feed %s: %zu more new items than max_items_per_poll (%d); the rest come with the next poll",
 			p->feed_name, over, cfg->max_items_per_poll);
-	*new_items = pu->nnew;
-	unit.items = pu->nnew;
+	*new_items = pu->nstored;
+	unit.items = pu->nstored;
 	free(pick);
 	pw_batch_end(p->pl->batch, 1, &unit);
 	return 0;
@@ -380,7 +367,7 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 fail:
 	pw_err("feed %s: storing the poll failed: %s", p->feed_name, pw_store_error(s));
 	free(pick);
-	pu->nnew = 0;
+	pu->nnew = pu->nstored = 0;
 	pw_batch_end(p->pl->batch, 0, &unit);
 	return -1;
 }

@@ -31,11 +31,13 @@ struct pw_articles;
 struct pw_pipeline *pw_pipeline_new(struct pw_store *store, struct pw_batch *batch, const struct pw_config *cfg);
 void pw_pipeline_free(struct pw_pipeline *pl);
 void pw_pipeline_set_config(struct pw_pipeline *pl, const struct pw_config *cfg);
-/* Tags every new item from its feed entry inside the poll's transaction (alert.h); the alerts
- * recorded are emitted by the batch's on_commit hook.  NULL (the default): no tagging. */
+/* Tags and alerts (alert.h) for the items finished inside the poll's transaction (their feed
+ * entry's text is final: item_finish.h), and without an article stage tags for the others; the
+ * alerts recorded are emitted by the batch's on_commit hook.  NULL (the default): none. */
 void pw_pipeline_set_alerter(struct pw_pipeline *pl, struct pw_alerter *a);
-/* The article stage (article.h): each poll's new ids go to it after the commit, and it tags
- * them (from the best text it gets) instead of the poll's transaction.  NULL: none. */
+/* The article stage (article.h): each poll's new ids that need their page go to it after the
+ * commit, and it finishes them (from the best text it gets); it also counts the items the poll
+ * finished itself.  NULL: none. */
 void pw_pipeline_set_articles(struct pw_pipeline *pl, struct pw_articles *a);
 /* Items stored (committed) since the daemon started (for STATUS= and logs). */
 int64_t pw_pipeline_items_stored(const struct pw_pipeline *pl);
@@ -76,8 +78,12 @@ const struct pw_poll_parse *pw_poll_finish(struct pw_poll *p, int complete);
  * When max_items_per_poll left new items out, state->etag and state->last_modified are freed
  * and set to NULL (also in the store), so the next poll cannot be answered with a 304.
  *
+ * New items whose feed entry's text is final (pw_entry_final(): [articles] fetch = no, no
+ * http(s) link, skip_if_content) are written finished (article_status "skipped", the entry's
+ * text as body, story, tags, alert: pw_item_finish()) in this same unit.
+ *
  * done(arg, committed) runs exactly once: after the batch's COMMIT (committed = 1; the new
- * ids have gone to the article stage), or after a rollback of the batch (0: nothing of this
+ * ids that need their page have gone to the article stage), or after a rollback of the batch (0: nothing of this
  * poll is in the store).  It may run before pw_poll_store() returns (a failed write, the
  * batch's size cap), and otherwise later from the event loop -- so it must not rely on p.
  * Returns 0 when the poll is in the transaction, -1 when a write failed (logged; the batch was

@@ -1,0 +1,139 @@
+/* item_finish.c -- an item's article outcome into the store (see item_finish.h). */
+#include "item_finish.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alert.h"
+#include "feed_text.h"
+#include "html_extract.h"
+#include "log.h"
+#include "store_dedup.h"
+#include "xmalloc.h"
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static int is_http_url(const char *u)
+{
+	return u && (strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0);
+}
+
+char *pw_entry_text(const struct pw_item *it, size_t *chars)
+{
+	char *body = NULL, *sum = NULL;
+	if (it->body && *it->body)
+		body = it->article_status ? xstrdup(it->body) : pw_html_blocks_to_text(it->body, "\n\n");
+	if (it->summary && *it->summary)
+		sum = pw_html_blocks_to_text(it->summary, "\n\n");
+	size_t nb = body ? utf8_chars(body) : 0, ns = sum ? utf8_chars(sum) : 0;
+	char *t;
+	if (nb >= ns && body) {
+		t = body;
+		free(sum);
+		*chars = nb;
+	} else {
+		t = sum ? sum : xstrdup("");
+		free(body);
+		*chars = ns;
+	}
+	return t;
+}
+
+char *pw_entry_final(const struct pw_config *cfg, const struct pw_item *it, const char **why)
+{
+	size_t chars = 0;
+	*why = NULL;
+	if (!cfg->fetch_articles) {
+		*why = "[articles] fetch = no";
+	} else if (!is_http_url(it->url)) {
+		*why = "no http(s) link";
+	} else if (cfg->skip_if_content > 0 && !it->article_status) {
+		/* only this rule needs the text before deciding */
+		char *text = pw_entry_text(it, &chars);
+		if (chars >= cfg->skip_if_content) {
+			*why = "the feed entry carries the text";
+			return text;
+		}
+		free(text);
+	}
+	return *why ? pw_entry_text(it, &chars) : NULL;
+}
+
+int pw_item_finish(const struct pw_finish_ctx *c, struct pw_item *it, const char *feed_name,
+		   const struct pw_finish_outcome *o, enum pw_finish_mode mode, int64_t now,
+		   struct pw_finish_result *res)
+{
+	struct pw_store *s = c->store;
+	const struct pw_article *art = o->art;
+	int64_t published = it->published;
+	int64_t art_published = PW_NOTIME;
+	if (published == PW_NOTIME && art && art->published != PW_NOTIME)
+		published = art_published = art->published;
+	memset(res, 0, sizeof *res);
+
+	struct pw_item v = *it;      /* a view: strings stay owned by *it or the outcome */
+	v.article_status = o->status;
+	v.body = o->text;
+	if (art && art->lang)
+		v.lang = art->lang;
+	if (art && art->canonical_url)
+		v.canonical_url = art->canonical_url;
+	v.published = published;
+
+	if (mode == PW_FINISH_INSERT) {
+		if (o->attempts != 0 || o->next_attempt != PW_NOTIME) {
+			/* an insert stores no attempts: a caller bug, never half a row */
+			pw_err("feed %s: item %s: a new item cannot be stored with %d attempts", feed_name,
+			       it->guid ? it->guid : "(no guid)", o->attempts);
+			return -1;
+		}
+		/* the row as pw_store_item_set_article() would leave the pending one */
+		if (art && art->author)
+			v.author = art->author;
+		int r = pw_store_item_insert(s, &v);
+		if (r <= 0)
+			return r;
+		it->id = v.id;
+		v.author = it->author;
+	} else if (pw_store_item_set_article(s, it->id, o->status, o->text, art ? art->canonical_url : NULL,
+					     art ? art->author : NULL, art ? art->lang : NULL, art_published,
+					     o->attempts, o->next_attempt) < 0) {
+		return -1;
+	}
+
+	const char *title = it->title && *it->title ? it->title : art ? art->title : NULL;
+	v.title = title;
+	if (o->final && it->story_id == 0) {
+		struct pw_dedup_conf dc;
+		pw_config_dedup_conf(c->cfg, &dc);
+		struct pw_dedup_result dr;
+		int64_t when = published != PW_NOTIME ? published : it->fetched;
+		if (pw_dedup_assign(s, it->id, title, o->text, when, &dc, &dr) < 0)
+			return -1;
+		v.story_id = dr.story_id;
+		v.dup_of = dr.dup_of;
+		res->new_story = dr.new_story;
+		pw_debug("item %" PRId64 ": story %" PRId64 " (%s, similarity %.3f, %d candidates)%s",
+			 it->id, dr.story_id, dr.new_story ? "new" : "joined", dr.story_similarity,
+			 dr.story_candidates, dr.dup_of ? ", near-duplicate" : "");
+		if (dr.dup_of)
+			pw_debug("item %" PRId64 ": near-duplicate of item %" PRId64 " (%.3f%s)", it->id, dr.dup_of,
+				 dr.dup_similarity, dr.by_title ? ", by title" : "");
+	}
+	/* not final: story_id stays 0, so this tags from the feed text and records no alert */
+	if (c->alerter) {
+		int alerted = pw_alert_item(c->alerter, s, &v, feed_name, now);
+		if (alerted < 0)
+			return -1;
+		res->alerted = alerted > 0;
+	}
+	return 1;
+}
