@@ -14,4 +14,5 @@ daemon_presswatchd_SOURCES += daemon/alert.c daemon/alert.h
 daemon_presswatchd_SOURCES += daemon/daemonize.c daemon/daemonize.h
 daemon_presswatchd_SOURCES += daemon/article.c daemon/article.h
 daemon_presswatchd_SOURCES += daemon/batch.c daemon/batch.h
+daemon_presswatchd_SOURCES += daemon/workq.c daemon/workq.h
 daemon_presswatchd_SOURCES += daemon/item_finish.c daemon/item_finish.h

@@ -202,8 +202,13 @@ void pw_dcache_drop(struct pw_store *s)
 {
 	struct pw_dedup_cache **slot = pw_store_dcache_slot(s);
 	if (slot && *slot) {
-		pw_dcache_free(*slot);
-		*slot = NULL;
+		struct pw_dedup_cache *c = *slot;
+		/* The LSH filter stays: bits of rolled-back rows are only false positives, and a
+		 * rebuild scans the whole table (bench_dedup -s rolls back after every item). */
+		drop_df(c);
+		drop_postings(c);
+		drop_stories(c);
+		drop_item_vecs(c);
 	}
 }
 

@@ -26,7 +26,8 @@
  * Invariants:
  *  - Dirty entries exist only inside a transaction; pw_dcache_flush() writes them before
  *    COMMIT (store.c), inside the same transaction, so a crash loses them with it.
- *  - A rollback (pw_dcache_drop) forgets everything: the tables are the truth again.
+ *  - A rollback (pw_dcache_drop) forgets everything but the LSH filter (whose extra bits for
+ *    rolled-back rows are false positives only): the tables are the truth again.
  *  - Another connection's commit (PRAGMA data_version changed, checked at every begin) drops
  *    everything too: the cache never serves rows someone else changed.
  *  - Memory is bounded: after a flush, a part over its budget is dropped whole (all clean).
@@ -52,7 +53,7 @@ struct pw_dedup_cache;
 int pw_dcache_begin(struct pw_store *s);
 /* Before COMMIT: writes the dirty term_df and stories rows, then trims to the budgets. */
 int pw_dcache_flush(struct pw_store *s);
-/* After a rollback (or a failed commit): forgets everything. */
+/* After a rollback (or a failed commit): forgets all but the LSH filter. */
 void pw_dcache_drop(struct pw_store *s);
 /* Frees the cache (pw_store_close). */
 void pw_dcache_free(struct pw_dedup_cache *c);

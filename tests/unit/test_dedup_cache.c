@@ -281,7 +281,7 @@ static void test_item_vecs(struct pw_store *s)
 
 /* The LSH filter never says "absent" for a stored pair -- rows there before it was built,
  * rows added since, after it grew and was rebuilt -- and says it for most absent pairs. */
-static void test_lsh_filter(struct pw_store *s)
+static void test_lsh_filter(struct pw_store *s, const char *path)
 {
 	sqlite3_stmt *ins;
 	ok(pw_store_begin(s) == 0, "begin");
@@ -326,12 +326,38 @@ static void test_lsh_filter(struct pw_store *s)
 	for (int i = 0; i < BEFORE + AFTER; i += 13)
 		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
 	is_int(missed, 0, "in the next transaction: stored pairs still maybe");
-	ok(pw_store_rollback(s) == 0, "rollback (drops the filter)");
+	ok(pw_store_rollback(s) == 0, "rollback (keeps the filter)");
 	ok(pw_store_begin(s) == 0, "begin");
 	missed = 0;
 	for (int i = 0; i < BEFORE + AFTER; i += 13)
 		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
-	is_int(missed, 0, "rebuilt from the table after a rollback: stored pairs maybe");
+	is_int(missed, 0, "after a rollback: stored pairs maybe");
+	ok(pw_store_rollback(s) == 0, "rollback");
+
+	/* another connection adds pairs: this handle's filter must not say they are absent */
+	char err[256];
+	struct pw_store *o = pw_store_open(path, PW_STORE_RW, err, sizeof err);
+	ok(o != NULL, "second handle");
+	if (!o)
+		return;
+	int64_t fresh[50];
+	ok(pw_store_begin(o) == 0, "begin on the second handle");
+	sqlite3_prepare_v2(pw_store_db(o), "INSERT INTO lsh(band, key, item_id) VALUES (?1, ?2, 1)", -1, &ins, NULL);
+	for (int i = 0; i < 50; i++) {
+		fresh[i] = (int64_t)next_rand();
+		sqlite3_bind_int(ins, 1, 3);
+		sqlite3_bind_int64(ins, 2, fresh[i]);
+		sqlite3_step(ins);
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	ok(pw_store_commit(o) == 0, "50 pairs committed by the other handle");
+	pw_store_close(o);
+	ok(pw_store_begin(s) == 0, "begin");
+	missed = 0;
+	for (int i = 0; i < 50; i++)
+		missed += pw_dcache_lsh_maybe(s, 3, fresh[i]) != 1;
+	is_int(missed, 0, "the other handle's pairs: all maybe (filter rebuilt after data_version changed)");
 	ok(pw_store_rollback(s) == 0, "rollback");
 }
 
@@ -349,7 +375,7 @@ int main(void)
 		test_df(s, path);
 		test_stories(s);
 		test_item_vecs(s);
-		test_lsh_filter(s);
+		test_lsh_filter(s, path);
 		pw_store_close(s);
 		char check[512];
 		struct pw_store *r = pw_store_open(path, PW_STORE_RO, check, sizeof check);
