@@ -24,29 +24,46 @@ int pw_store_speaker_add(struct pw_store *s, int64_t item_id, const char *name)
 	return pw_store_step_done(s, st, "add speaker");
 }
 
+/*
+ * Inserts tag PREFIX NAME with statement st, whose ?1 is bound to the item.  The tag is put
+ * together in a stack buffer when it fits (nearly always) and bound without a copy; the caller
+ * clears the bindings before the buffer goes away.
+ */
+static int tag_insert(struct pw_store *s, sqlite3_stmt *st, const char *prefix, const char *name)
+{
+	char small[256];
+	size_t a = strlen(prefix), b = strlen(name);
+	char *tag = a + b < sizeof(small) ? small : xmalloc(a + b + 1);
+	memcpy(tag, prefix, a);
+	memcpy(tag + a, name, b + 1);
+	sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+	int rc = pw_store_step_done(s, st, "tagging an item");
+	sqlite3_bind_null(st, 2);
+	if (tag != small)
+		free(tag);
+	return rc;
+}
+
+/* Every item is tagged once or twice as it is stored, so this is on the ingestion path: one
+ * statement for all of the item's tags, no formatting or allocation per tag. */
 int pw_store_item_tags_save(struct pw_store *s, int64_t item_id, const struct pw_tag_result *r,
 			    const char *feed_name, const char *lang)
 {
+	if (pw_store_require_tx(s, "tagging an item") < 0)
+		return -1;
+	sqlite3_stmt *st = pw_store_stmt(s, "INSERT OR IGNORE INTO tags(item_id, tag) VALUES (?1, ?2)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, item_id);
 	int rc = 0;
-	char *tag;
-
-	for (size_t i = 0; rc == 0 && i < r->ntopics; i++) {
-		tag = xasprintf("topic:%s", r->topics[i]);
-		rc = pw_store_tag_add(s, item_id, tag);
-		free(tag);
-	}
+	for (size_t i = 0; rc == 0 && i < r->ntopics; i++)
+		rc = tag_insert(s, st, "topic:", r->topics[i]);
 	if (rc == 0 && r->statement)
-		rc = pw_store_tag_add(s, item_id, "statement");
-	if (rc == 0 && feed_name && *feed_name) {
-		tag = xasprintf("feed:%s", feed_name);
-		rc = pw_store_tag_add(s, item_id, tag);
-		free(tag);
-	}
-	if (rc == 0 && lang && *lang) {
-		tag = xasprintf("lang:%s", lang);
-		rc = pw_store_tag_add(s, item_id, tag);
-		free(tag);
-	}
+		rc = tag_insert(s, st, "", "statement");
+	if (rc == 0 && feed_name && *feed_name)
+		rc = tag_insert(s, st, "feed:", feed_name);
+	if (rc == 0 && lang && *lang)
+		rc = tag_insert(s, st, "lang:", lang);
 	for (size_t i = 0; rc == 0 && i < r->nspeakers; i++)
 		rc = pw_store_speaker_add(s, item_id, r->speakers[i]);
 	return rc < 0 ? -1 : 0;

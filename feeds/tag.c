@@ -2,12 +2,15 @@
  * tag.c -- topic rules -> tags; statement detection.  Contract and matching rules in tag.h.
  *
  * One pass splits title and text into words (with byte offsets into the original, so snippets
- * and speaker phrases come out as written) and sentences; every word is looked up in two sorted
+ * and speaker phrases come out as written) and sentences; every word is looked up in two hash
  * tables of first words (exact and prefix); a candidate term is then verified word by word.
  * The resulting hits feed topic evaluation and statement detection.  Cost is linear in the text
- * (times the number of code points of each word for the prefix lookups), independent of how many
- * items the store holds.
+ * (times the number of code points of each word for the prefix lookups, which a filter skips for
+ * most words), independent of how many items the store holds.  The daemon tags every item it
+ * stores, so the per-word work avoids string compares, utf8proc calls for common letters and
+ * allocations; results are pinned by tests/unit/test_tag_exact.c.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,12 +96,129 @@ static const char *const after_speaker[] = {
 	"під", "після", "сьогодні", "напередодні",
 };
 
-static int in_list(const char *w, const char *const *list, size_t n)
+/* ---------------------------------------------------------------------------------------- */
+/* Word hash tables                                                                           */
+
+/*
+ * Every word of every text is looked up in the term tables (and, for prefix terms, every
+ * prefix of it), and words near an attribution verb in the lists above: this is the tagger's
+ * inner loop, so words are found by hash, not by comparing strings.  FNV-1a, because the hash
+ * of a prefix is a step on the way to the hash of the word: find_hits() gets the hashes of all
+ * the prefixes of a word in one pass over its bytes.
+ */
+#define FNV_INIT UINT64_C(14695981039346656037)
+
+static uint64_t fnv_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * UINT64_C(1099511628211);
+}
+
+static uint64_t fnv(const char *w, size_t len)
+{
+	uint64_t h = FNV_INIT;
+	for (size_t i = 0; i < len; i++)
+		h = fnv_step(h, (unsigned char)w[i]);
+	return h;
+}
+
+struct wentry {
+	const char *w;        /* points at a word that outlives the table */
+	size_t len;
+	size_t a, n;          /* payload: term keys k[a .. a+n), or WC_* bits for word classes */
+};
+
+/*
+ * Open addressing, linear probing, at most half full (the owner sizes it).  A slot is 8 bytes
+ * -- the hash's high half and the entry's index + 1, 0 when empty -- so that a lookup, which
+ * usually misses, touches one cache line: the tables are cold by the time the daemon tags the
+ * next item.
+ */
+struct wtab {
+	uint64_t *s;
+	struct wentry *e;         /* nslots / 2 entries */
+	size_t mask;              /* nslots - 1; nslots is a power of two */
+	size_t n;
+	size_t minlen, maxlen;    /* bytes, over the words in the table: most misses end here */
+};
+
+static void wtab_init(struct wtab *t, uint64_t *slots, struct wentry *entries, size_t nslots)
+{
+	t->s = slots;
+	t->e = entries;
+	t->mask = nslots - 1;
+	t->n = 0;
+	t->minlen = SIZE_MAX;
+	t->maxlen = 0;
+}
+
+static const struct wentry *wtab_find(const struct wtab *t, const char *w, size_t len, uint64_t h)
+{
+	if (len < t->minlen || len > t->maxlen)
+		return NULL;
+	for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
+		uint64_t v = t->s[i];
+		if (!v)
+			return NULL;
+		if (v >> 32 == h >> 32) {
+			const struct wentry *e = &t->e[(v & UINT32_MAX) - 1];
+			if (e->len == len && memcmp(e->w, w, len) == 0)
+				return e;
+		}
+	}
+}
+
+/* The entry of word w[0..len), added (payload zeroed) when absent. */
+static struct wentry *wtab_insert(struct wtab *t, const char *w, size_t len)
+{
+	uint64_t h = fnv(w, len);
+	struct wentry *e = (struct wentry *)wtab_find(t, w, len, h);
+	if (e)
+		return e;
+	size_t i = (size_t)h & t->mask;
+	while (t->s[i])
+		i = (i + 1) & t->mask;
+	e = &t->e[t->n++];
+	e->w = w;
+	e->len = len;
+	t->s[i] = (h >> 32 << 32) | t->n;
+	if (len < t->minlen)
+		t->minlen = len;
+	if (len > t->maxlen)
+		t->maxlen = len;
+	return e;
+}
+
+/* Word classes: membership of the built-in lists above, one lookup for all of them. */
+enum { WC_ABBREV = 1, WC_CLAUSE = 2, WC_ARTICLE = 4, WC_AFTER = 8 };
+
+#define WORD_CLASS_SLOTS 256
+_Static_assert(2 * (PW_ARRAY_SIZE(abbrevs) + PW_ARRAY_SIZE(clause_words) + PW_ARRAY_SIZE(articles) +
+		    PW_ARRAY_SIZE(after_speaker)) <= WORD_CLASS_SLOTS, "word class table over half full");
+
+static uint64_t word_class_slots[WORD_CLASS_SLOTS];
+static struct wentry word_class_entries[WORD_CLASS_SLOTS / 2];
+static struct wtab word_classes;    /* built once by tables_init(), read-only afterwards */
+
+static void word_classes_add(const char *const *list, size_t n, size_t wc)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(w, list[i]) == 0)
-			return 1;
-	return 0;
+		wtab_insert(&word_classes, list[i], strlen(list[i]))->a |= wc;
+}
+
+static void word_classes_init(void)
+{
+	wtab_init(&word_classes, word_class_slots, word_class_entries, WORD_CLASS_SLOTS);
+	word_classes_add(abbrevs, PW_ARRAY_SIZE(abbrevs), WC_ABBREV);
+	word_classes_add(clause_words, PW_ARRAY_SIZE(clause_words), WC_CLAUSE);
+	word_classes_add(articles, PW_ARRAY_SIZE(articles), WC_ARTICLE);
+	word_classes_add(after_speaker, PW_ARRAY_SIZE(after_speaker), WC_AFTER);
+}
+
+/* Is normalised word w[0..len) in the lists of class wc? */
+static int word_is(const char *w, size_t len, size_t wc)
+{
+	const struct wentry *e = wtab_find(&word_classes, w, len, fnv(w, len));
+	return e && (e->a & wc);
 }
 
 /* Statement window, in words: speaker before the verb / after it. */
@@ -116,6 +236,7 @@ enum { SRC_TITLE = 0, SRC_TEXT = 1 };
 struct tok {
 	size_t s, e;      /* bytes [s, e) in src[src] */
 	size_t norm;      /* offset of the NUL-terminated normalised word in doc.norm */
+	size_t len;       /* its length in bytes */
 	int sent;         /* sentence index (over title and text) */
 	int src;
 	int upper;        /* first letter is uppercase */
@@ -180,22 +301,108 @@ static void put_folded(struct pw_buf *b, utf8proc_int32_t cp)
 	}
 }
 
-static int is_abbrev(const char *w)
+/*
+ * What the functions above say about each code point of one or two UTF-8 bytes (Latin,
+ * Greek, Cyrillic, Armenian, ...: nearly every letter of the texts we tag), computed once per
+ * process: asking utf8proc per code point -- category, case, decomposition -- was most of the
+ * cost of splitting a text into words.  Longer code points still ask utf8proc.
+ */
+#define CPINFO_MAX 0x800
+enum { CP_WORD = 1, CP_IGNORABLE = 2, CP_UPPER = 4, CP_LOWER = 8, CP_FOLDED = 16 };
+
+struct cpinfo {
+	unsigned char flags;
+	unsigned char len;    /* CP_FOLDED: put_folded() writes fold[0 .. len) */
+	char fold[6];
+};
+
+static struct cpinfo cpinfo[CPINFO_MAX];    /* built once by tables_init(), read-only afterwards */
+
+static void cpinfo_init(void)
 {
-	size_t n = strlen(w);
+	struct pw_buf b = PW_BUF_INIT;
+	for (utf8proc_int32_t cp = 0; cp < CPINFO_MAX; cp++) {
+		struct cpinfo *ci = &cpinfo[cp];
+		utf8proc_category_t c = utf8proc_category(cp);
+		ci->flags = (unsigned char)((is_word_cp(cp) ? CP_WORD : 0) | (is_ignorable(cp) ? CP_IGNORABLE : 0) |
+			    (c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT ? CP_UPPER : 0) |
+			    (utf8proc_islower(cp) ? CP_LOWER : 0));
+		pw_buf_reset(&b);
+		put_folded(&b, cp);
+		if (b.len <= sizeof(ci->fold)) {    /* at most 5 bytes (U+00BC ¼ -> 1⁄4) */
+			ci->flags |= CP_FOLDED;
+			ci->len = (unsigned char)b.len;
+			if (b.len)
+				memcpy(ci->fold, b.data, b.len);
+		}
+	}
+	pw_buf_free(&b);
+}
+
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void tables_build(void)
+{
+	cpinfo_init();
+	word_classes_init();
+}
+
+/* The process-wide tables; cheap after the first call, safe from any thread. */
+static void tables_init(void)
+{
+	pthread_once(&tables_once, tables_build);
+}
+
+/* The code point at p[i] (i < len): its length in bytes, or < 0 on invalid UTF-8, exactly as
+ * utf8proc_iterate(), which decodes all but the one- and two-byte sequences. */
+static utf8proc_ssize_t next_cp(const utf8proc_uint8_t *p, size_t i, size_t len, utf8proc_int32_t *cp)
+{
+	utf8proc_uint8_t c = p[i];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
+		*cp = ((utf8proc_int32_t)(c & 0x1F) << 6) | (p[i + 1] & 0x3F);
+		return 2;
+	}
+	return utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), cp);
+}
+
+static int cp_is_word(utf8proc_int32_t cp)
+{
+	return cp < CPINFO_MAX ? cpinfo[cp].flags & CP_WORD : is_word_cp(cp);
+}
+
+/* Appends the folded form of word character cp < CPINFO_MAX. */
+static void put_word_cp(struct pw_buf *b, utf8proc_int32_t cp)
+{
+	const struct cpinfo *ci = &cpinfo[cp];
+	if (!(ci->flags & CP_FOLDED)) {
+		put_folded(b, cp);
+		return;
+	}
+	/* the whole fold array: a copy of constant size is a single move; only len bytes count */
+	if (b->len + sizeof(ci->fold) + 1 > b->cap)
+		pw_buf_reserve(b, sizeof(ci->fold));
+	memcpy(b->data + b->len, ci->fold, sizeof(ci->fold));
+	b->len += ci->len;
+	b->data[b->len] = '\0';
+}
+
+static int is_abbrev(const char *w, size_t n)
+{
 	/* one letter: an initial ("V. Putin", "U.S.") */
 	utf8proc_int32_t cp;
 	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)w, (utf8proc_ssize_t)n, &cp);
 	if (k > 0 && (size_t)k == n)
 		return 1;
-	for (size_t i = 0; i < PW_ARRAY_SIZE(abbrevs); i++)
-		if (strcmp(w, abbrevs[i]) == 0)
-			return 1;
-	return 0;
+	return word_is(w, n, WC_ABBREV);
 }
 
 /* Does the gap text between two words end a sentence, given the words around it? */
-static int gap_ends_sentence(const char *gap, size_t len, const char *prevnorm, int next_lower)
+static int gap_ends_sentence(const char *gap, size_t len, const char *prevnorm, size_t prevlen,
+			     int next_lower)
 {
 	int term = 0, dot = 0, space = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -220,9 +427,37 @@ static int gap_ends_sentence(const char *gap, size_t len, const char *prevnorm, 
 		return 0;
 	if (term)
 		return 1;
-	if (dot && space && !is_abbrev(prevnorm))
+	if (dot && space && !is_abbrev(prevnorm, prevlen))
 		return 1;
 	return 0;
+}
+
+/*
+ * The word starting at p[i] (its first code point is a word character): appends its folded
+ * form to norm and returns where it ends.  Ignorable characters inside it vanish; anything
+ * else that is not a word character, or invalid UTF-8, ends it.
+ */
+static size_t scan_word(const utf8proc_uint8_t *p, size_t i, size_t len, struct pw_buf *norm)
+{
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = next_cp(p, i, len, &cp);
+		if (k < 0)
+			break;
+		if (cp < CPINFO_MAX) {
+			unsigned char f = cpinfo[cp].flags;
+			if (f & CP_WORD)
+				put_word_cp(norm, cp);
+			else if (!(f & CP_IGNORABLE))
+				break;
+		} else if (is_word_cp(cp)) {
+			put_folded(norm, cp);
+		} else if (!is_ignorable(cp)) {
+			break;
+		}
+		i += (size_t)k;
+	}
+	return i;
 }
 
 static void doc_add_source(struct doc *d, int src, const char *s)
@@ -232,16 +467,17 @@ static void doc_add_source(struct doc *d, int src, const char *s)
 	size_t i = 0, prev_e = 0;
 	int first = 1;
 
+	tables_init();
 	d->src[src] = s;
 	d->srclen[src] = len;
 	while (i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		utf8proc_ssize_t k = next_cp(p, i, len, &cp);
 		if (k < 0) {            /* invalid UTF-8: a separator */
 			i++;
 			continue;
 		}
-		if (!is_word_cp(cp)) {
+		if (!cp_is_word(cp)) {
 			i += (size_t)k;
 			continue;
 		}
@@ -251,26 +487,25 @@ static void doc_add_source(struct doc *d, int src, const char *s)
 		tk.s = i;
 		tk.src = src;
 		tk.norm = d->norm.len;
-		tk.upper = utf8proc_category(cp) == UTF8PROC_CATEGORY_LU ||
-			   utf8proc_category(cp) == UTF8PROC_CATEGORY_LT;
-		int next_lower = utf8proc_islower(cp);
-		while (i < len) {
-			k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
-			if (k < 0)
-				break;
-			if (is_word_cp(cp))
-				put_folded(&d->norm, cp);
-			else if (!is_ignorable(cp))
-				break;
-			i += (size_t)k;
+		int next_lower;
+		if (cp < CPINFO_MAX) {
+			tk.upper = (cpinfo[cp].flags & CP_UPPER) != 0;
+			next_lower = (cpinfo[cp].flags & CP_LOWER) != 0;
+		} else {
+			tk.upper = utf8proc_category(cp) == UTF8PROC_CATEGORY_LU ||
+				   utf8proc_category(cp) == UTF8PROC_CATEGORY_LT;
+			next_lower = utf8proc_islower(cp);
 		}
+		i = scan_word(p, i, len, &d->norm);
 		tk.e = i;
+		tk.len = d->norm.len - tk.norm;
 		pw_buf_putc(&d->norm, '\0');
 
 		int newsent = first;
 		if (!first) {
-			const char *prevnorm = d->norm.data + d->t[d->n - 1].norm;
-			newsent = gap_ends_sentence(s + prev_e, tk.s - prev_e, prevnorm, next_lower);
+			const struct tok *prev = &d->t[d->n - 1];
+			newsent = gap_ends_sentence(s + prev_e, tk.s - prev_e, d->norm.data + prev->norm,
+						    prev->len, next_lower);
 		}
 		if (newsent) {
 			if (d->nsent == d->sentcap) {
@@ -296,6 +531,26 @@ static void doc_add_source(struct doc *d, int src, const char *s)
 static const char *tok_word(const struct doc *d, size_t i)
 {
 	return d->norm.data + d->t[i].norm;
+}
+
+/*
+ * An empty doc with room for a text of textlen bytes: one allocation each for the words and
+ * their folded forms, instead of a string of reallocations for every item the daemon tags.  A
+ * word and the space after it take about six bytes; folded words about as many bytes as
+ * written.  Both still grow when a text needs more.
+ */
+static void doc_init(struct doc *d, size_t textlen)
+{
+	memset(d, 0, sizeof(*d));
+	d->cap = textlen / 6 + 16;
+	d->t = xreallocarray(NULL, d->cap, sizeof(*d->t));
+	pw_buf_reserve(&d->norm, textlen + 16);
+}
+
+/* Is word i in the built-in lists of class wc (WC_*)? */
+static int tok_is(const struct doc *d, size_t i, size_t wc)
+{
+	return word_is(tok_word(d, i), d->t[i].len, wc);
 }
 
 static void doc_free(struct doc *d)
@@ -327,6 +582,7 @@ enum kind { K_TOPIC, K_NONE, K_VERB, K_ROLE, K_NAME };
 
 struct term {
 	char **w;             /* normalised words */
+	size_t *wlen;         /* their lengths in bytes */
 	unsigned char *pfx;   /* pfx[i]: w[i] is a prefix */
 	size_t nw;
 	enum kind kind;
@@ -345,18 +601,29 @@ struct topic {
 	size_t ngroups;
 };
 
-/* A sorted key table with an index on the first byte (most words miss at once). */
+/* First words of terms: keys sorted by word then term, and a hash of the distinct words whose
+ * entries give the run of keys with that word. */
 struct keytab {
 	struct key *k;
 	size_t n;
-	size_t lo[256], hi[256];  /* keys starting with byte b are k[lo[b] .. hi[b]) */
-	size_t minlen, maxlen;    /* bytes */
+	struct wtab words;
 };
+
+/*
+ * Most words begin no prefix term, yet a word has several prefixes to look up (one per code
+ * point boundary within the prefix keys' lengths).  The filter has a bit set for the first
+ * PF_LEN_MAX bytes (fewer if a prefix key is shorter) of every prefix key: a word whose bit is
+ * clear skips them all.
+ */
+#define PF_LEN_MAX 4
+#define PF_BITS 65536
 
 struct pw_tagger {
 	struct term *terms;
 	size_t nterms;
 	struct keytab exact, prefix;
+	uint64_t *pf_bits;        /* PF_BITS bits, indexed by the top 16 bits of the hash */
+	size_t pf_len;            /* bytes hashed for the filter; 0: no filter */
 	struct topic *topics;
 	size_t ntopics;
 };
@@ -389,8 +656,10 @@ static int add_term(struct pw_tagger *t, const char *raw, enum kind kind, int to
 		doc_add_source(&d, SRC_TEXT, piece);
 		for (size_t i = 0; i < d.n; i++) {
 			tm.w = xreallocarray(tm.w, tm.nw + 1, sizeof(*tm.w));
+			tm.wlen = xreallocarray(tm.wlen, tm.nw + 1, sizeof(*tm.wlen));
 			tm.pfx = xreallocarray(tm.pfx, tm.nw + 1, 1);
 			tm.w[tm.nw] = xstrdup(tok_word(&d, i));
+			tm.wlen[tm.nw] = d.t[i].len;
 			tm.pfx[tm.nw] = star && i + 1 == d.n;
 			tm.nw++;
 		}
@@ -400,6 +669,7 @@ static int add_term(struct pw_tagger *t, const char *raw, enum kind kind, int to
 	}
 	if (tm.nw == 0) {
 		free(tm.w);
+		free(tm.wlen);
 		free(tm.pfx);
 		return -1;
 	}
@@ -419,20 +689,49 @@ static int key_cmp(const void *a, const void *b)
 
 static void keytab_index(struct keytab *kt)
 {
+	size_t nslots = 16;
+	while (nslots < 2 * kt->n)
+		nslots *= 2;
+	wtab_init(&kt->words, xcalloc(nslots, sizeof(uint64_t)), xcalloc(nslots / 2, sizeof(struct wentry)),
+		  nslots);
 	if (kt->n)
 		qsort(kt->k, kt->n, sizeof(*kt->k), key_cmp);
-	kt->minlen = SIZE_MAX;
-	kt->maxlen = 0;
 	for (size_t i = 0; i < kt->n; i++) {
-		unsigned char b = (unsigned char)kt->k[i].w[0];
-		if (kt->hi[b] == 0)
-			kt->lo[b] = i;
-		kt->hi[b] = i + 1;
-		size_t len = strlen(kt->k[i].w);
-		if (len < kt->minlen)
-			kt->minlen = len;
-		if (len > kt->maxlen)
-			kt->maxlen = len;
+		struct wentry *e = wtab_insert(&kt->words, kt->k[i].w, strlen(kt->k[i].w));
+		if (e->n == 0)
+			e->a = i;
+		e->n++;
+	}
+}
+
+/* The keys whose word is w[0..len) (w need not be terminated there), given its hash h. */
+static const struct key *keytab_find(const struct keytab *kt, const char *w, size_t len, uint64_t h,
+				     size_t *count)
+{
+	const struct wentry *e = wtab_find(&kt->words, w, len, h);
+	*count = e ? e->n : 0;
+	return e ? &kt->k[e->a] : NULL;
+}
+
+static size_t pf_bit(uint64_t h)
+{
+	return (size_t)(h >> 48);
+}
+
+static int prefix_filter_pass(const struct pw_tagger *t, uint64_t h)
+{
+	size_t b = pf_bit(h);
+	return (t->pf_bits[b / 64] >> (b % 64)) & 1;
+}
+
+static void prefix_filter_build(struct pw_tagger *t)
+{
+	size_t minlen = t->prefix.words.minlen;
+	t->pf_len = minlen < PF_LEN_MAX ? minlen : PF_LEN_MAX;
+	t->pf_bits = xcalloc(PF_BITS / 64, sizeof(*t->pf_bits));
+	for (size_t i = 0; i < t->prefix.n; i++) {
+		size_t b = pf_bit(fnv(t->prefix.k[i].w, t->pf_len));
+		t->pf_bits[b / 64] |= (uint64_t)1 << (b % 64);
 	}
 }
 
@@ -444,11 +743,17 @@ void pw_tagger_free(struct pw_tagger *t)
 		for (size_t j = 0; j < t->terms[i].nw; j++)
 			free(t->terms[i].w[j]);
 		free(t->terms[i].w);
+		free(t->terms[i].wlen);
 		free(t->terms[i].pfx);
 	}
 	free(t->terms);
 	free(t->exact.k);
+	free(t->exact.words.s);
+	free(t->exact.words.e);
 	free(t->prefix.k);
+	free(t->prefix.words.s);
+	free(t->prefix.words.e);
+	free(t->pf_bits);
 	for (size_t i = 0; i < t->ntopics; i++)
 		free(t->topics[i].name);
 	free(t->topics);
@@ -522,6 +827,7 @@ struct pw_tagger *pw_tagger_new(const struct pw_topic_conf *topics, size_t n,
 	}
 	keytab_index(&t->exact);
 	keytab_index(&t->prefix);
+	prefix_filter_build(t);
 	return t;
 fail:
 	pw_tagger_free(t);
@@ -541,37 +847,12 @@ struct hits {
 	size_t n, cap;
 };
 
-/* First key whose word equals w[0..len) (w need not be terminated there); NULL if none. */
-static const struct key *key_find(const struct keytab *kt, const char *w, size_t len, size_t *count)
+/* Does token word w[0..len) match term word pat[0..plen) (a prefix when pfx)? */
+static int word_matches(const char *pat, size_t plen, int pfx, const char *w, size_t len)
 {
-	unsigned char b = (unsigned char)w[0];
-	const struct key *keys = kt->k;
-	size_t lo = kt->lo[b], hi = kt->hi[b], n = hi;
-	*count = 0;
-	if (lo == hi || len < kt->minlen || len > kt->maxlen)
-		return NULL;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strncmp(keys[mid].w, w, len);
-		if (c == 0 && keys[mid].w[len] != '\0')
-			c = 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t i = lo;
-	while (i < n && strncmp(keys[i].w, w, len) == 0 && keys[i].w[len] == '\0')
-		i++;
-	*count = i - lo;
-	return *count ? &keys[lo] : NULL;
-}
-
-static int word_matches(const char *pat, int pfx, const char *w)
-{
-	if (pfx)
-		return strncmp(w, pat, strlen(pat)) == 0;
-	return strcmp(w, pat) == 0;
+	if (pfx ? len < plen : len != plen)
+		return 0;
+	return memcmp(w, pat, plen) == 0;
 }
 
 /* Words of a phrase may be separated only by spaces, hyphens and apostrophes. */
@@ -600,7 +881,7 @@ static void try_term(const struct pw_tagger *t, const struct doc *d, size_t i, s
 	for (size_t k = 1; k < tm->nw; k++) {
 		if (!gap_is_tight(d, i + k - 1))
 			return;
-		if (!word_matches(tm->w[k], tm->pfx[k], tok_word(d, i + k)))
+		if (!word_matches(tm->w[k], tm->wlen[k], tm->pfx[k], tok_word(d, i + k), d->t[i + k].len))
 			return;
 	}
 	if (out->n == out->cap) {
@@ -613,23 +894,39 @@ static void try_term(const struct pw_tagger *t, const struct doc *d, size_t i, s
 	out->n++;
 }
 
+static void try_keys(const struct pw_tagger *t, const struct doc *d, size_t i,
+		     const struct keytab *kt, const char *w, size_t len, uint64_t h, struct hits *out)
+{
+	size_t cnt;
+	const struct key *k = keytab_find(kt, w, len, h, &cnt);
+	for (size_t j = 0; j < cnt; j++)
+		try_term(t, d, i, k[j].term, out);
+}
+
+/*
+ * Every term whose first word is word i (exact) or begins it (prefix), tried at i.  One pass
+ * over the word's bytes hashes it; the hash so far at each code point boundary is the hash of
+ * that prefix.  (An empty prefix term -- a word of nothing but marks, with a '*' -- matches
+ * only empty words, as it always has.)
+ */
 static void find_hits(const struct pw_tagger *t, const struct doc *d, struct hits *out)
 {
+	size_t pmin = t->prefix.words.minlen, pmax = t->prefix.words.maxlen;
 	for (size_t i = 0; i < d->n; i++) {
 		const char *w = tok_word(d, i);
-		size_t len = strlen(w), cnt;
-		const struct key *k = key_find(&t->exact, w, len, &cnt);
-		for (size_t j = 0; j < cnt; j++)
-			try_term(t, d, i, k[j].term, out);
-		/* prefix terms: every code point boundary of w within the prefixes' lengths */
-		size_t maxl = len < t->prefix.maxlen ? len : t->prefix.maxlen;
-		for (size_t l = t->prefix.minlen; l <= maxl; l++) {
-			if (l < len && ((unsigned char)w[l] & 0xC0) == 0x80)
-				continue;
-			k = key_find(&t->prefix, w, l, &cnt);
-			for (size_t j = 0; j < cnt; j++)
-				try_term(t, d, i, k[j].term, out);
+		size_t len = d->t[i].len;
+		uint64_t h = FNV_INIT;
+		int pfx = 1;
+		if (len == 0 && pmin == 0)
+			try_keys(t, d, i, &t->prefix, w, 0, h, out);
+		for (size_t l = 1; l <= len; l++) {
+			h = fnv_step(h, (unsigned char)w[l - 1]);
+			if (l == t->pf_len && !prefix_filter_pass(t, h))
+				pfx = 0;
+			if (pfx && l >= pmin && l <= pmax && (l == len || ((unsigned char)w[l] & 0xC0) != 0x80))
+				try_keys(t, d, i, &t->prefix, w, l, h, out);
 		}
+		try_keys(t, d, i, &t->exact, w, len, h, out);
 	}
 }
 
@@ -727,7 +1024,7 @@ static int ends_clause(const struct doc *d, const unsigned char *mark, size_t j,
 	}
 	if (j > last || !gap_is_tight(d, j - 1))
 		return 1;
-	return in_list(tok_word(d, j), after_speaker, PW_ARRAY_SIZE(after_speaker));
+	return tok_is(d, j, WC_AFTER);
 }
 
 /* Speaker span nearest to the verb [va, vb) on one side, or kind 0. */
@@ -742,7 +1039,7 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 	for (size_t i = va; !forward && i > first && va - i < SPEAKER_BEFORE + 1; i--) {
 		size_t k = i - 1;
 		if (mark[k] == MARK_NONE) {
-			if (in_list(tok_word(d, k), clause_words, PW_ARRAY_SIZE(clause_words)))
+			if (tok_is(d, k, WC_CLAUSE))
 				break;
 			continue;
 		}
@@ -766,7 +1063,7 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 		if (mark[k] == MARK_NONE) {
 			/* skippable: articles, "by", a capitalised word ("said Russian Foreign Ministry
 			 * spokesperson") and the "s" of a possessive ("said Azerbaijan's president") */
-			if (!forward && !in_list(tok_word(d, k), articles, PW_ARRAY_SIZE(articles)) &&
+			if (!forward && !tok_is(d, k, WC_ARTICLE) &&
 			    !d->t[k].upper && !(k > vb && is_possessive(d, k - 1)))
 				break;
 			continue;
@@ -917,18 +1214,17 @@ static int phrase_within(const char *in, const char *out)
 }
 
 /* Adds a speaker unless it is already there; "ministry" after "Foreign Ministry" is the same
- * speaker (and "Foreign Ministry" after "ministry" replaces it). */
-static void add_speaker(struct pw_tag_result *r, char *name)
+ * speaker (and "Foreign Ministry" after "ministry" replaces it).  norms[i] is speaker i
+ * normalised and space-padded (owned, kept in step with r->speakers), so that each name is
+ * normalised once however many statements a text has. */
+static void add_speaker(struct pw_tag_result *r, char ***norms, char *name)
 {
 	char *raw = pw_tag_normalize(name);
 	char *norm = xasprintf(" %s ", raw);
 	free(raw);
 	for (size_t i = 0; i < r->nspeakers; i++) {
-		raw = pw_tag_normalize(r->speakers[i]);
-		char *old = xasprintf(" %s ", raw);
-		free(raw);
+		char *old = (*norms)[i];
 		int dup = phrase_within(norm, old), wider = !dup && phrase_within(old, norm);
-		free(old);
 		if (dup) {
 			free(name);
 			free(norm);
@@ -937,21 +1233,34 @@ static void add_speaker(struct pw_tag_result *r, char *name)
 		if (wider) {
 			free(r->speakers[i]);
 			r->speakers[i] = name;
-			free(norm);
+			free(old);
+			(*norms)[i] = norm;
 			return;
 		}
 	}
-	free(norm);
 	r->speakers = xreallocarray(r->speakers, r->nspeakers + 1, sizeof(*r->speakers));
+	*norms = xreallocarray(*norms, r->nspeakers + 1, sizeof(**norms));
+	(*norms)[r->nspeakers] = norm;
 	r->speakers[r->nspeakers++] = name;
+}
+
+static int has_verb(const struct pw_tagger *t, const struct hits *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (t->terms[h->h[i].term].kind == K_VERB)
+			return 1;
+	return 0;
 }
 
 static void find_statements(const struct pw_tagger *t, const struct doc *d, const struct hits *h,
 			    const unsigned char *matched, struct pw_tag_result *r)
 {
+	if (!has_verb(t, h))    /* most texts: nothing below can find a statement */
+		return;
 	unsigned char *mark = xcalloc(d->n + 1, 1);
 	size_t *name_end = xcalloc(d->n + 1, sizeof(*name_end));
 	unsigned char *topic_sent = xcalloc(d->nsent + 1, 1);   /* 2 alerting topic, 1 other */
+	char **norms = NULL;                                     /* see add_speaker() */
 	size_t best_sent = SIZE_MAX;
 	int best_score = -1;
 
@@ -986,7 +1295,7 @@ static void find_statements(const struct pw_tagger *t, const struct doc *d, cons
 				who = name;
 		}
 		r->statement = 1;
-		add_speaker(r, span_text(d, who));
+		add_speaker(r, &norms, span_text(d, who));
 		size_t s = (size_t)d->t[h->h[i].a].sent;
 		int score = topic_sent[s] * 2 + (d->t[h->h[i].a].src == SRC_TEXT);
 		if (score > best_score || (score == best_score && s < best_sent)) {
@@ -996,6 +1305,9 @@ static void find_statements(const struct pw_tagger *t, const struct doc *d, cons
 	}
 	if (r->statement)
 		r->snippet = sentence_text(d, best_sent);
+	for (size_t i = 0; i < r->nspeakers; i++)
+		free(norms[i]);
+	free(norms);
 	free(topic_sent);
 	free(name_end);
 	free(mark);
@@ -1023,7 +1335,7 @@ int pw_tag_item(const struct pw_tagger *t, const char *title, const char *text,
 	*out = zero;
 	if (!title && !text)
 		return -1;
-	memset(&d, 0, sizeof(d));
+	doc_init(&d, (title ? strlen(title) : 0) + (text ? strlen(text) : 0));
 	doc_add_source(&d, SRC_TITLE, title);
 	doc_add_source(&d, SRC_TEXT, text);
 	find_hits(t, &d, &h);
@@ -1031,7 +1343,8 @@ int pw_tag_item(const struct pw_tagger *t, const char *title, const char *text,
 		qsort(h.h, h.n, sizeof(*h.h), hit_cmp);
 
 	unsigned char *matched = xcalloc(t->ntopics ? t->ntopics : 1, 1);
-	match_topics(t, &d, &h, matched);
+	if (h.n)                /* no hits, no topics */
+		match_topics(t, &d, &h, matched);
 	for (size_t i = 0; i < t->ntopics; i++) {
 		if (!matched[i])
 			continue;
