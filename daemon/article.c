@@ -16,6 +16,7 @@
 #include "html_extract.h"
 #include "item_finish.h"
 #include "log.h"
+#include "workq.h"
 #include "xmalloc.h"
 
 #define ARTICLE_ACCEPT "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
@@ -46,6 +47,8 @@ struct pw_articles {
 	struct idset ids;
 	struct job *running;
 	size_t nrunning;
+	struct pw_workq *workq;      /* text extraction off the loop; NULL: extract inline */
+	size_t nextracting;          /* pages fetched, text being extracted on a worker */
 	int stopping;
 	struct event *kick_ev, *idle_ev, *rescan_ev;
 	int overflow_warned;
@@ -344,6 +347,8 @@ static void job_free(struct job *j)
 	free(j);
 }
 
+/* The fetch is over: the job leaves the running list (and frees its fetch slot).  Its id
+ * stays in the set until the item is finished, so it cannot be queued again meanwhile. */
 static void job_unlink(struct pw_articles *a, struct job *j)
 {
 	if (j->prev)
@@ -353,7 +358,13 @@ static void job_unlink(struct pw_articles *a, struct job *j)
 	if (j->next)
 		j->next->prev = j->prev;
 	a->nrunning--;
+}
+
+/* The job is over: its id may be queued again. */
+static void job_done(struct pw_articles *a, struct job *j)
+{
 	idset_del(&a->ids, j->id);
+	job_free(j);
 }
 
 static int on_data(void *arg, const struct pw_fetch_result *r, const char *data, size_t len)
@@ -364,6 +375,73 @@ static int on_data(void *arg, const struct pw_fetch_result *r, const char *data,
 	return 0;
 }
 
+/*
+ * A fetched page on its way to the store.  The text is extracted on a worker thread
+ * (workq.h) when there is one: everything here is owned by the extraction while it runs, and
+ * the worker touches only page, charset, url, max_text and the results.
+ */
+struct extraction {
+	struct pw_articles *a;
+	struct job *j;               /* the page: j->body */
+	struct pw_item it;           /* loaded before the extraction */
+	char *feed_name;
+	char *charset, *url;
+	size_t max_text;
+	double seconds;              /* the fetch's */
+	int rc;                      /* results */
+	struct pw_article art;
+	char err[256];
+};
+
+static void extract_work(void *arg)
+{
+	struct extraction *x = arg;
+	struct pw_extract_opts eo = { x->charset, x->url, x->max_text };
+	x->rc = pw_html_extract(x->j->body.data ? x->j->body.data : "", x->j->body.len, &eo, &x->art, x->err,
+				sizeof x->err);
+}
+
+static void extraction_free(struct extraction *x)
+{
+	struct pw_articles *a = x->a;
+	pw_article_free(&x->art);
+	pw_store_item_clear(&x->it);
+	free(x->feed_name);
+	free(x->charset);
+	free(x->url);
+	job_done(a, x->j);
+	free(x);
+}
+
+/* The page's outcome into the store: the article, or the failure and its retry. */
+static void conclude(struct extraction *x)
+{
+	struct pw_articles *a = x->a;
+	if (x->rc == PW_EXTRACT_OK && x->art.text && *x->art.text) {
+		struct pw_finish_outcome o = { "ok", x->art.text, &x->art, x->it.article_attempts + 1, PW_NOTIME, 1 };
+		finish(a, &x->it, x->feed_name, &o, K_OK);
+		pw_debug("feed %s: article %s: ok, %zu bytes -> %zu characters (%.2fs)", x->feed_name, x->it.url,
+			 x->j->body.len, utf8_chars(x->art.text), x->seconds);
+	} else {
+		const char *status = x->rc == PW_EXTRACT_OK ? "extract-failed" : pw_extract_status_name(x->rc);
+		finish_failed(a, &x->it, x->feed_name, status, *x->err ? x->err : "no article text found");
+	}
+}
+
+/* Loop thread, after extract_work: cancelled when the stage is being freed (shutdown): then
+ * nothing is written and the item stays pending for the next start. */
+static void extract_done(void *arg, int cancelled)
+{
+	struct extraction *x = arg;
+	struct pw_articles *a = x->a;
+	a->nextracting--;
+	if (!cancelled)
+		conclude(x);
+	extraction_free(x);
+	if (!cancelled)
+		kick(a);
+}
+
 static void on_done(void *arg, const struct pw_fetch_result *r)
 {
 	struct job *j = arg;
@@ -371,26 +449,24 @@ static void on_done(void *arg, const struct pw_fetch_result *r)
 	job_unlink(a, j);
 	if (r->error == PW_FETCH_CANCELLED) {
 		/* shutdown: nothing written, the item stays pending for the next start */
-		job_free(j);
+		job_done(a, j);
 		kick(a);
 		return;
 	}
 
-	struct pw_item it;
-	char *feed_name = NULL;
+	struct extraction *x = xcalloc(1, sizeof *x);
+	x->a = a;
+	x->j = j;
+	x->art.published = PW_NOTIME;
+	x->seconds = r->seconds;
 	int tls_verify;
-	if (!load(a, j->id, &it, &feed_name, &tls_verify)) {
-		pw_store_item_clear(&it);
-		job_free(j);
+	if (!load(a, j->id, &x->it, &x->feed_name, &tls_verify)) {
+		extraction_free(x);
 		kick(a);
 		return;
 	}
-	char reason[512] = "";
 	const char *status = NULL;
-	struct pw_article art;
-	memset(&art, 0, sizeof art);
-	art.published = PW_NOTIME;
-
+	char reason[512] = "";
 	switch (r->error) {
 	case PW_FETCH_OK:
 		if (r->status < 200 || r->status >= 300) {
@@ -400,17 +476,20 @@ static void on_done(void *arg, const struct pw_fetch_result *r)
 			status = "not-html";
 			snprintf(reason, sizeof reason, "Content-Type %s", r->content_type);
 		} else {
-			char *cs = ctype_charset(r->content_type);
-			struct pw_extract_opts eo = { cs, r->effective_url, a->cfg->max_article_body };
-			char err[256] = "";
-			int rc = pw_html_extract(j->body.data ? j->body.data : "", j->body.len, &eo, &art, err, sizeof err);
-			free(cs);
-			if (rc == PW_EXTRACT_OK && art.text && *art.text) {
-				status = "ok";
-			} else {
-				status = rc == PW_EXTRACT_OK ? "extract-failed" : pw_extract_status_name(rc);
-				snprintf(reason, sizeof reason, "%s", *err ? err : "no article text found");
+			x->charset = ctype_charset(r->content_type);
+			x->url = r->effective_url ? xstrdup(r->effective_url) : NULL;
+			x->max_text = a->cfg->max_article_body;
+			if (a->workq) {
+				a->nextracting++;
+				pw_workq_submit(a->workq, extract_work, extract_done, x);
+				kick(a);   /* the fetch slot is free again */
+				return;
 			}
+			extract_work(x);
+			conclude(x);
+			extraction_free(x);
+			kick(a);
+			return;
 		}
 		break;
 	case PW_FETCH_TIMEOUT:
@@ -426,19 +505,8 @@ static void on_done(void *arg, const struct pw_fetch_result *r)
 		snprintf(reason, sizeof reason, "%s", r->reason);
 		break;
 	}
-
-	if (strcmp(status, "ok") == 0) {
-		struct pw_finish_outcome o = { "ok", art.text, &art, it.article_attempts + 1, PW_NOTIME, 1 };
-		finish(a, &it, feed_name, &o, K_OK);
-		pw_debug("feed %s: article %s: ok, %zu bytes -> %zu characters (%.2fs)", feed_name, it.url,
-			 j->body.len, utf8_chars(art.text), r->seconds);
-	} else {
-		finish_failed(a, &it, feed_name, status, reason);
-	}
-	pw_article_free(&art);
-	pw_store_item_clear(&it);
-	free(feed_name);
-	job_free(j);
+	finish_failed(a, &x->it, x->feed_name, status, reason);
+	extraction_free(x);
 	kick(a);
 }
 
@@ -502,7 +570,7 @@ static size_t max_running(const struct pw_articles *a)
 
 static void check_idle(struct pw_articles *a)
 {
-	if (a->qlen == 0 && a->nrunning == 0) {
+	if (pw_articles_idle(a)) {
 		static const struct timeval zero = { 0, 0 };
 		evtimer_add(a->idle_ev, &zero);
 	}
@@ -513,7 +581,9 @@ static void on_kick(evutil_socket_t fd, short what, void *arg)
 	struct pw_articles *a = arg;
 	(void)fd;
 	(void)what;
-	while (!a->stopping && a->qlen > 0 && a->nrunning < max_running(a))
+	/* pages waiting for extraction count against the fetches too: each holds its body, so
+	 * memory stays within twice the fetch slots' worth of pages when extraction lags */
+	while (!a->stopping && a->qlen > 0 && a->nrunning < max_running(a) && a->nextracting < max_running(a))
 		start_item(a, queue_pop(a));
 	check_idle(a);
 }
@@ -642,6 +712,13 @@ struct pw_articles *pw_articles_new(const struct pw_articles_ctx *ctx, const str
 		pw_articles_free(a);
 		return NULL;
 	}
+	char err[256];
+	int nthreads = pw_workq_default_threads();
+	a->workq = pw_workq_new(ctx->base, nthreads, err, sizeof err);
+	if (a->workq)
+		pw_debug("articles: text extraction on %d worker thread%s", nthreads, nthreads == 1 ? "" : "s");
+	else
+		pw_warn("articles: %s; extracting on the main thread", err);
 	return a;
 }
 
@@ -663,7 +740,7 @@ void pw_articles_stop(struct pw_articles *a)
 
 int pw_articles_idle(const struct pw_articles *a)
 {
-	return a->qlen == 0 && a->nrunning == 0;
+	return a->qlen == 0 && a->nrunning == 0 && a->nextracting == 0;
 }
 
 void pw_articles_count_skipped(struct pw_articles *a, int64_t items, int64_t stories, int64_t alerts)
@@ -684,6 +761,9 @@ void pw_articles_free(struct pw_articles *a)
 {
 	if (!a)
 		return;
+	/* first: undelivered extractions are cancelled (nothing written, items stay pending) and
+	 * give their ids back to the set below */
+	pw_workq_free(a->workq);
 	/* fetches are over by now (the fetcher cancelled them); a job left means a bug upstream */
 	while (a->running) {
 		struct job *j = a->running;
