@@ -20,6 +20,7 @@ struct pw_batch {
 	int alerts;
 	struct timespec opened;      /* when BEGIN was done */
 	int window_ms;
+	size_t max_items;
 	void (*on_commit)(void *arg);
 	void *on_commit_arg;
 	void (*after_commit)(void *arg);
@@ -72,6 +73,7 @@ struct pw_batch *pw_batch_new(struct event_base *base, struct pw_store *s)
 	struct pw_batch *b = xcalloc(1, sizeof *b);
 	b->store = s;
 	b->window_ms = PW_BATCH_WINDOW_MS;
+	b->max_items = PW_BATCH_MAX_ITEMS;
 	b->timer = evtimer_new(base, on_timer, b);
 	if (!b->timer) {
 		pw_err("batch: cannot create the commit timer");
@@ -100,6 +102,11 @@ void pw_batch_set_on_commit(struct pw_batch *b, void (*fn)(void *arg), void *arg
 void pw_batch_set_window_ms(struct pw_batch *b, int ms)
 {
 	b->window_ms = ms > 0 ? ms : PW_BATCH_WINDOW_MS;
+}
+
+void pw_batch_set_max_items(struct pw_batch *b, int n)
+{
+	b->max_items = n > 0 ? (size_t)n : PW_BATCH_MAX_ITEMS;
 }
 
 void pw_batch_set_after_commit(struct pw_batch *b, void (*fn)(void *arg), void *arg)
@@ -162,7 +169,7 @@ void pw_batch_end(struct pw_batch *b, int ok, const struct pw_batch_unit *u)
 		b->alerts |= u->alerts > 0;
 		/* the timer cannot fire while one callback ends many units (a poll's items all
 		 * skipped by the article stage): the window is checked here too */
-		if (b->items >= PW_BATCH_MAX_ITEMS || ms_since(&b->opened) >= b->window_ms)
+		if (b->items >= b->max_items || ms_since(&b->opened) >= b->window_ms)
 			pw_batch_flush(b);
 		return;
 	}

@@ -11,18 +11,22 @@
  * Why: each COMMIT rewrites every index page the transaction touched (the dedup indexes and
  * the FTS index are written at random keys) and costs an fsync (synchronous = FULL).  One
  * transaction per poll / per article callback wrote ~4 GB of WAL for a 33 MB database on a
- * cold start of 10,000 items; one per PW_BATCH_WINDOW_MS writes each hot page once per window.
+ * cold start of 10,000 items; one per window (PW_BATCH_WINDOW_MS by default) writes each hot page
+ * once per window.
  * There is no per-unit savepoint: FTS5 flushes its pending terms as a new index segment at
  * every savepoint, which is what a savepoint per item cost.
  *
  * The transaction is committed
- *   - PW_BATCH_WINDOW_MS after it was opened (a libevent timer, and checked at each unit's
+ *   - the window after it was opened (a libevent timer, and checked at each unit's
  *     end, since the timer cannot fire while one callback ends many units), so a new item is
  *     visible to readers (the CLI) that long after it was parsed, plus the commit itself and
  *     at most the one unit of work running when the window closes;
- *   - at once when it holds PW_BATCH_MAX_ITEMS items (bounds the WAL and the lock hold time);
+ *   - at once when it holds the item cap's number of items (bounds the WAL and the lock hold
+ *     time);
  *   - by pw_batch_flush(): before anything that needs committed state or its own transaction
  *     (config apply / SIGHUP, shutdown, --once completion).
+ * The window and the item cap are presswatch.conf's [store] commit_interval and commit_items
+ * (pw_batch_set_window_ms / pw_batch_set_max_items; a SIGHUP commits, then sets the new ones).
  * After a COMMIT the batch calls the on_commit hook (alert emission: an alert is written to
  * the log only once its row is committed) if any unit recorded an alert, then every unit's
  * done(arg, 1) in the order the units ended.
@@ -47,19 +51,21 @@
 struct event_base;
 struct pw_batch;
 
-/* How long a transaction stays open after its first unit.  250 ms: ingestion at full speed
- * commits four times a second (each commit writes the hot index pages and fsyncs once), while
- * a new item still shows up in the CLI well within a second.  Not a config key: there is no
- * trade-off a deployment would want to move (longer saves little; shorter is per-poll again). */
+/* How long a transaction stays open after its first unit, by default ([store] commit_interval
+ * sets it).  250 ms: ingestion at full speed commits four times a second (each commit writes
+ * the hot index pages and fsyncs once), while a new item still shows up in the CLI well within
+ * a second.  A slow disk (fsync in tens of ms) may want longer; a desk that reads the store
+ * as items arrive, shorter. */
 #define PW_BATCH_WINDOW_MS 250
-/* Items in one transaction at most: a cold start of thousands of feeds otherwise grows one
- * transaction (and the WAL) for as long as the window; 2,000 items are ~8 MB of WAL. */
+/* Items in one transaction at most, by default ([store] commit_items sets it): a cold start of
+ * thousands of feeds otherwise grows one transaction (and the WAL) for as long as the window;
+ * 2,000 items are ~8 MB of WAL. */
 #define PW_BATCH_MAX_ITEMS 2000
 
 typedef void (*pw_batch_done_fn)(void *arg, int committed);
 
 struct pw_batch_unit {
-	size_t items;            /* items written, counted against PW_BATCH_MAX_ITEMS */
+	size_t items;            /* items written, counted against the item cap */
 	int alerts;              /* alerts recorded: on_commit runs after the commit */
 	pw_batch_done_fn done;   /* may be NULL; called exactly once */
 	void *arg;               /* owned by the caller; done() usually frees it */
@@ -72,9 +78,14 @@ void pw_batch_free(struct pw_batch *b);
 /* Called after each COMMIT that included a unit with alerts > 0, before the units' done()
  * (which may open the next transaction: the alerts of that one must wait for its commit). */
 void pw_batch_set_on_commit(struct pw_batch *b, void (*fn)(void *arg), void *arg);
-/* The window (default PW_BATCH_WINDOW_MS); tests set a long one where they decide when the
- * transaction is committed.  Takes effect at the next BEGIN. */
+/* The window (ms <= 0: PW_BATCH_WINDOW_MS); the daemon sets [store] commit_interval, tests a
+ * long one where they decide when the transaction is committed.  Takes effect at the next
+ * BEGIN. */
 void pw_batch_set_window_ms(struct pw_batch *b, int ms);
+/* The item cap (n <= 0: PW_BATCH_MAX_ITEMS); the daemon sets [store] commit_items.  Checked
+ * at each unit's end, so a lower cap commits at the next unit's end.  A unit is never split:
+ * with a cap of 1, every unit (a poll's new items, one finished article) is a transaction. */
+void pw_batch_set_max_items(struct pw_batch *b, int n);
 /* Called after each successful COMMIT, after the units' done() (counters are current then). */
 void pw_batch_set_after_commit(struct pw_batch *b, void (*fn)(void *arg), void *arg);
 

@@ -181,6 +181,8 @@ int pw_poll_data(struct pw_poll *p, const char *content_type, const char *base_u
 			/* the fetcher enforces max_body on the wire; the parser's cap is the same
 			 * number so a document can never outgrow what the config allows */
 			.max_bytes = cfg->max_body,
+			.max_field = cfg->max_field_size,
+			.max_items = (size_t)cfg->max_items_per_document,
 		};
 		p->parser = pw_feed_parser_new(&o, on_item, p);
 		p->parse.parsed = 1;

@@ -185,6 +185,13 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
 	begin_stop(arg, (int)sig);
 }
 
+/* [store] commit_interval and commit_items (at most 60000 ms and 100000 items: config.c). */
+static void batch_config(struct pw_batch *b, const struct pw_config *cfg)
+{
+	pw_batch_set_window_ms(b, (int)cfg->commit_interval_ms);
+	pw_batch_set_max_items(b, cfg->commit_items);
+}
+
 static void reload(struct daemon *d)
 {
 	char err[512];
@@ -218,6 +225,7 @@ static void reload(struct daemon *d)
 	}
 	struct pw_config *old = d->cfg;
 	d->cfg = cfg;
+	batch_config(d->batch, cfg);  /* flushed above: the next transaction has the new ones */
 	pw_pipeline_set_config(d->pipeline, cfg);
 	pw_articles_set_config(d->articles, cfg);
 	char *ua;
@@ -414,6 +422,7 @@ static int run(struct daemon *d)
 		return 1;
 	pw_batch_set_on_commit(d->batch, on_commit, d);
 	pw_batch_set_after_commit(d->batch, after_commit, d);
+	batch_config(d->batch, d->cfg);
 	d->pipeline = pw_pipeline_new(d->store, d->batch, d->cfg);
 	d->alerter = pw_alerter_new(d->cfg, err, sizeof err);
 	if (!d->alerter) {

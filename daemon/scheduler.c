@@ -155,9 +155,10 @@ static struct sfeed *find_feed(struct pw_scheduler *s, const char *name);
  * nothing of the poll reached the store.  Forget the validators, or the next poll would be
  * answered 304 and the items of this one lost; retry with backoff.  The feed is looked up by
  * name: the hook may run after the poll (the batch commits later), and a reload may have
- * removed the feed meanwhile (a reload commits the batch first, so that is the rare case).  A
- * feed's next poll cannot have started yet: polls are at least [poll] min_interval (>= 1 s)
- * apart, the batch is committed within PW_BATCH_WINDOW_MS.
+ * removed the feed meanwhile (a reload commits the batch first, so that is the rare case).
+ * Usually the feed's next poll has not started yet ([store] commit_interval, 250 ms by default,
+ * is shorter than [poll] min_interval); when it has (f->fetch), it is not armed again here:
+ * that poll's own end schedules the feed.
  */
 static void poll_stored(void *arg, int committed)
 {

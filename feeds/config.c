@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "common.h"
 #include "config.h"
+#include "feed_parse.h"
 #include "log.h"
 #include "store_dedup.h"
 #include "xmalloc.h"
@@ -158,20 +159,24 @@ static void sort_by_line(struct pw_errlist *errs, size_t from, const char *path)
 
 /* --- presswatch.conf ----------------------------------------------------------------- */
 
-enum kind { K_PATH, K_STR, K_INT, K_DUR, K_SIZE, K_BOOL, K_REAL, K_LEVEL, K_FACILITY, K_LIST, K_INCLUDE };
+enum kind { K_PATH, K_STR, K_INT, K_DUR, K_DUR_MS, K_SIZE, K_BOOL, K_REAL, K_LEVEL, K_FACILITY, K_LIST, K_INCLUDE };
 
 struct keydef {
 	const char *section, *key;
 	enum kind kind;
 	size_t off;          /* into struct pw_config; for K_LIST the char ** (count follows at off2) */
 	size_t off2;
-	double min, max;     /* bounds for numbers (durations in seconds, sizes in bytes) */
+	double min, max;     /* bounds for numbers (durations in seconds, K_DUR_MS in ms, sizes in bytes) */
 };
 
 #define F(field) offsetof(struct pw_config, field)
 #define BIG 1e18
 static const struct keydef keydefs[] = {
 	{ "store", "path", K_PATH, F(store_path), 0, 0, 0 },
+	/* a minute bounds how long new items stay invisible to the CLI and the WAL's growth */
+	{ "store", "commit_interval", K_DUR_MS, F(commit_interval_ms), 0, 1, 60000 },
+	/* 100,000 items are ~400 MB of WAL in one transaction */
+	{ "store", "commit_items", K_INT, F(commit_items), 0, 1, 100000 },
 	{ "log", "level", K_LEVEL, F(log_level), 0, 0, 0 },
 	{ "log", "syslog_facility", K_FACILITY, F(syslog_facility), 0, 0, 0 },
 	{ "fetch", "concurrency", K_INT, F(concurrency), 0, 1, 4096 },
@@ -194,6 +199,8 @@ static const struct keydef keydefs[] = {
 	{ "articles", "retries", K_INT, F(article_retries), 0, 0, 100 },
 	{ "limits", "max_items_per_poll", K_INT, F(max_items_per_poll), 0, 1, 1000000 },
 	{ "limits", "max_queue", K_INT, F(max_queue), 0, 1, 100000000 },
+	{ "limits", "max_items_per_document", K_INT, F(max_items_per_document), 0, 1, 1000000 },
+	{ "limits", "max_field_size", K_SIZE, F(max_field_size), 0, 1024, 1024.0 * 1024 * 1024 },
 	{ "dedup", "near_duplicate", K_REAL, F(near_duplicate), 0, 0.01, 1 },
 	{ "dedup", "same_story", K_REAL, F(same_story), 0, 0.01, 1 },
 	{ "dedup", "story_window", K_DUR, F(story_window_s), 0, 60, BIG },
@@ -214,6 +221,8 @@ static const char *const sections[] = {
 static void set_defaults(struct pw_config *c)
 {
 	c->store_path = xstrdup(LOCALSTATEDIR "/lib/presswatch/presswatch.db");
+	c->commit_interval_ms = 250;   /* daemon/batch.h's defaults; test_batch checks they agree */
+	c->commit_items = 2000;
 	c->log_level = LOG_INFO;
 	c->syslog_facility = LOG_DAEMON;
 	c->concurrency = 32;
@@ -236,6 +245,8 @@ static void set_defaults(struct pw_config *c)
 	c->article_retries = 3;
 	c->max_items_per_poll = 500;
 	c->max_queue = 10000;
+	c->max_items_per_document = PW_FEED_DEFAULT_MAX_ITEMS;
+	c->max_field_size = PW_FEED_DEFAULT_MAX_FIELD;
 	c->near_duplicate = 0.8;
 	c->same_story = 0.40;
 	c->story_window_s = 72 * 3600;
@@ -251,6 +262,15 @@ static const struct keydef *find_key(const char *section, const char *key)
 		if (strcmp(keydefs[i].section, section) == 0 && strcmp(keydefs[i].key, key) == 0)
 			return &keydefs[i];
 	return NULL;
+}
+
+/* A bound in milliseconds as the config would write it: "60s", "250ms". */
+static void format_ms(char *out, size_t size, int64_t ms)
+{
+	if (ms % 1000 == 0)
+		snprintf(out, size, "%llds", (long long)(ms / 1000));
+	else
+		snprintf(out, size, "%lldms", (long long)ms);
 }
 
 /* Applies one presswatch.conf entry; errors reported against its line. */
@@ -319,6 +339,23 @@ static void apply_key(struct pw_config *c, const struct pw_ini *ini, const struc
 			return;
 		}
 		*(int64_t *)(base + k->off) = s;
+		break;
+	}
+	case K_DUR_MS: {
+		int64_t ms;
+		if (pw_parse_duration_ms(v, &ms) < 0) {
+			pw_errlist_add(errs, file, e->line,
+				       "'%s': bad duration '%s' (use e.g. 250ms, 1s, 1s500ms)", e->key, v);
+			return;
+		}
+		if (ms < k->min || (double)ms > k->max) {
+			char lo[32], hi[32];
+			format_ms(lo, sizeof lo, (int64_t)k->min);
+			format_ms(hi, sizeof hi, (int64_t)k->max);
+			pw_errlist_add(errs, file, e->line, "'%s' must be from %s to %s, not '%s'", e->key, lo, hi, v);
+			return;
+		}
+		*(int64_t *)(base + k->off) = ms;
 		break;
 	}
 	case K_SIZE: {

@@ -3,7 +3,8 @@
  *
  * Format (see presswatch.conf(5)): INI sections, `key = value`, `#` comments (a `#` preceded by
  * whitespace starts a comment inside a line too), durations `90s` `10m` `2h` `1d` (bare number =
- * seconds), sizes `512K` `8M` `1G` (bare = bytes), booleans yes/no/true/false/on/off/1/0.
+ * seconds; keys kept in milliseconds also take `250ms`), sizes `512K` `8M` `1G` (bare = bytes),
+ * booleans yes/no/true/false/on/off/1/0.
  * Relative paths resolve against the directory of the file that names them.
  *
  * Errors: every bad line yields "FILE:LINE: reason" through the error list; unknown sections
@@ -51,6 +52,8 @@ void pw_ini_free(struct pw_ini *ini);
 
 /* Value parsers: 0 on success, -1 on a malformed value. */
 int pw_parse_duration(const char *s, int64_t *seconds);
+/* The same syntax in milliseconds, with one more unit, "ms": 250ms, 1s500ms, 2s (bare = seconds). */
+int pw_parse_duration_ms(const char *s, int64_t *ms);
 int pw_parse_size(const char *s, size_t *bytes);
 int pw_parse_bool(const char *s, int *value);
 
@@ -91,6 +94,9 @@ struct pw_config {
 
 	/* [store] */
 	char *store_path;
+	int64_t commit_interval_ms; /* group commit: a transaction stays open this long, default 250 ms
+	                               (= PW_BATCH_WINDOW_MS, daemon/batch.h) */
+	int commit_items;         /* ... or until it holds this many items, default 2000 (= PW_BATCH_MAX_ITEMS) */
 
 	/* [log] */
 	int log_level;            /* syslog level; default LOG_INFO */
@@ -123,6 +129,8 @@ struct pw_config {
 	/* [limits] */
 	int max_items_per_poll;   /* default 500 */
 	int max_queue;            /* pending article fetches, default 10000 */
+	int max_items_per_document; /* the feed parser's item cap, default 5000 (PW_FEED_DEFAULT_MAX_ITEMS) */
+	size_t max_field_size;    /* the feed parser's cap on one text field, default 1M (PW_FEED_DEFAULT_MAX_FIELD) */
 
 	/* [dedup] */
 	double near_duplicate;    /* default 0.8 */

@@ -311,11 +311,6 @@ static void item_end(struct pw_feed_parser *p)
 		p->cb(it, p->cb_arg);
 	else
 		pw_feed_item_free(it);
-	if (p->nitems >= p->opts.max_items) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "more than %zu items: the first %zu were kept", p->opts.max_items, p->opts.max_items);
-		pw_feedp_set_error(p, PW_FEED_TOO_LARGE, msg);
-	}
 }
 
 /* ---- capture ---- */
@@ -335,6 +330,10 @@ static void cap_start(struct pw_feed_parser *p, enum field f, enum mode m, int f
 
 static void cap_append(struct pw_feed_parser *p, const char *s, size_t n)
 {
+	/* once cut, the field is whole: a later text node (after an entity, a comment, a chunk
+	 * boundary) would otherwise fill the room left by the cut with text from further on */
+	if (p->cap_truncated)
+		return;
 	if (p->cap.len + n > p->opts.max_field) {
 		size_t room = p->opts.max_field > p->cap.len ? p->opts.max_field - p->cap.len : 0;
 		while (room && ((unsigned char)s[room] & 0xc0) == 0x80)
@@ -798,6 +797,15 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	/* structure */
 	if (!in_item && ((rss && strcmp(local, "item") == 0) || (atom && strcmp(local, "entry") == 0))) {
+		/* the cap bites when one more item begins: a document of exactly max_items is whole */
+		if (p->nitems >= p->opts.max_items) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "more than %zu items: the first %zu were kept", p->opts.max_items,
+			         p->opts.max_items);
+			pw_feedp_set_error(p, PW_FEED_TOO_LARGE, msg);
+			f->ctx = C_SKIP;
+			return;
+		}
 		f->ctx = C_ITEM;
 		item_begin(p);
 		p->item.about = attr_get(attrs, nattrs, "about", NS_RDF);

@@ -357,39 +357,59 @@ static int parse_uint(const char **s, uint64_t *out)
 	return 0;
 }
 
-int pw_parse_duration(const char *s, int64_t *seconds)
+/*
+ * One or more number+unit parts ("1h30m") in units of `scale` per second (1: seconds,
+ * 1000: milliseconds); a bare number is seconds.  "ms" is a unit only when scale is 1000, so
+ * a key counted in seconds refuses a duration it could not hold.
+ */
+static int parse_duration_in(const char *s, uint64_t scale, int64_t *out)
 {
 	uint64_t total = 0;
 	const char *p = s;
 
 	if (!s || !*s)
 		return -1;
-	/* A bare number is seconds; otherwise one or more number+unit parts: "1h30m". */
 	if (strspn(s, "0123456789") == strlen(s)) {
 		uint64_t n;
-		if (parse_uint(&p, &n) < 0 || n > (uint64_t)INT64_MAX)
+		if (parse_uint(&p, &n) < 0 || n > (uint64_t)INT64_MAX / scale)
 			return -1;
-		*seconds = (int64_t)n;
+		*out = (int64_t)(n * scale);
 		return 0;
 	}
 	do {
 		uint64_t n, mult;
 		if (parse_uint(&p, &n) < 0)
 			return -1;
-		switch (*p++) {
-		case 's': mult = 1; break;
-		case 'm': mult = 60; break;
-		case 'h': mult = 3600; break;
-		case 'd': mult = 86400; break;
-		case 'w': mult = 7 * 86400; break;
-		default: return -1;
+		if (scale == 1000 && p[0] == 'm' && p[1] == 's') {
+			mult = 1;
+			p += 2;
+		} else {
+			switch (*p++) {
+			case 's': mult = 1; break;
+			case 'm': mult = 60; break;
+			case 'h': mult = 3600; break;
+			case 'd': mult = 86400; break;
+			case 'w': mult = 7 * 86400; break;
+			default: return -1;
+			}
+			mult *= scale;
 		}
 		if (n > (uint64_t)INT64_MAX / mult || total > (uint64_t)INT64_MAX - n * mult)
 			return -1;
 		total += n * mult;
 	} while (*p);
-	*seconds = (int64_t)total;
+	*out = (int64_t)total;
 	return 0;
+}
+
+int pw_parse_duration(const char *s, int64_t *seconds)
+{
+	return parse_duration_in(s, 1, seconds);
+}
+
+int pw_parse_duration_ms(const char *s, int64_t *ms)
+{
+	return parse_duration_in(s, 1000, ms);
 }
 
 int pw_parse_size(const char *s, size_t *bytes)

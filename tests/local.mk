@@ -137,6 +137,7 @@ EXTRA_DIST += tests/fixtures/feeds/rss091_jamnews.xml
 EXTRA_DIST += tests/fixtures/feeds/rss092_reportaz.xml
 EXTRA_DIST += tests/fixtures/feeds/rss10_armenian.rdf
 EXTRA_DIST += tests/fixtures/feeds/rss20_broken_items.xml
+EXTRA_DIST += tests/fixtures/feeds/rss20_caps.xml
 EXTRA_DIST += tests/fixtures/feeds/rss20_dates.xml
 EXTRA_DIST += tests/fixtures/feeds/rss20_internal_entity.xml
 EXTRA_DIST += tests/fixtures/feeds/rss20_invalid_utf8.xml

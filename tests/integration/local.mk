@@ -41,5 +41,7 @@ TESTS += tests/integration/batch.sh
 EXTRA_DIST += tests/integration/batch.sh
 TESTS += tests/integration/fetchqueue.sh
 EXTRA_DIST += tests/integration/fetchqueue.sh
+TESTS += tests/integration/commitcaps.sh
+EXTRA_DIST += tests/integration/commitcaps.sh
 TESTS += tests/integration/pollfinish.sh
 EXTRA_DIST += tests/integration/pollfinish.sh tests/fixtures/pollfinish

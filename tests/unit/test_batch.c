@@ -11,6 +11,7 @@
 
 #include "batch.h"
 #include "common.h"
+#include "config.h"
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
@@ -173,6 +174,63 @@ static void test_size_cap(struct event_base *base, struct pw_store *s, const cha
 	pw_batch_free(b);
 }
 
+/* [store] commit_items: pw_batch_set_max_items moves the cap; a unit is never split. */
+static void test_item_cap(struct event_base *base, struct pw_store *s, const char *path, int64_t fb)
+{
+	struct pw_batch *b = batch_new(base, s, 600000);
+	int before = committed_items(path);
+	struct unit ua = { "a", NULL, NULL, 0 }, ub = { "b", NULL, NULL, 0 }, uc = { "c", NULL, NULL, 0 },
+		    ud = { "d", NULL, NULL, 0 }, ue = { "e", NULL, NULL, 0 };
+	calls[0] = 0;
+	pw_batch_set_max_items(b, 1);
+	write_items(b, s, fb, 1, 900000, 0, &ua);
+	is_int(pw_batch_pending(b), 0, "item cap 1: a unit of one item is committed at its end");
+	is_int(committed_items(path), before + 1, "item cap 1: visible to another connection at once");
+	write_items(b, s, fb, 3, 900001, 0, &ub);
+	is_int(pw_batch_pending(b), 0, "item cap 1: a unit of 3 items is committed at its end");
+	is_int(committed_items(path), before + 4, "item cap 1: the unit's 3 items committed together (not split)");
+	is_str(calls, "a+ b+ ", "item cap 1: one commit per unit");
+
+	pw_batch_set_max_items(b, 3);
+	calls[0] = 0;
+	write_items(b, s, fb, 2, 900010, 0, &uc);
+	is_int(pw_batch_pending(b), 1, "item cap 3: 2 items stay open");
+	write_items(b, s, fb, 1, 900020, 0, &ud);
+	is_int(pw_batch_pending(b), 0, "item cap 3: the third item commits");
+	is_str(calls, "c+ d+ ", "item cap 3: both units in one commit");
+
+	pw_batch_set_max_items(b, 0);
+	calls[0] = 0;
+	write_items(b, s, fb, 3, 900030, 0, &ue);
+	is_int(pw_batch_pending(b), 1, "item cap 0: back to PW_BATCH_MAX_ITEMS, 3 items stay open");
+	pw_batch_flush(b);
+	is_str(calls, "e+ ", "item cap 0: committed by the flush");
+	is_int(committed_items(path), before + 10, "item cap: all 10 items committed");
+	pw_batch_free(b);
+}
+
+/* presswatch.conf's defaults for [store] commit_interval and commit_items are this file's. */
+static void test_config_defaults(void)
+{
+	char *path = xasprintf("%s/defaults.conf", tmpdir);
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs("[include]\nfeeds =\ntopics =\n", f);
+		fclose(f);
+	}
+	struct pw_errlist errs = { 0 };
+	struct pw_config *c = pw_config_load(path, &errs);
+	ok(c != NULL, "a config of defaults loads");
+	if (c) {
+		is_int(c->commit_interval_ms, PW_BATCH_WINDOW_MS, "default commit_interval = PW_BATCH_WINDOW_MS");
+		is_int(c->commit_items, PW_BATCH_MAX_ITEMS, "default commit_items = PW_BATCH_MAX_ITEMS");
+	}
+	pw_config_free(c);
+	pw_errlist_free(&errs);
+	unlink(path);
+	free(path);
+}
+
 /* A done hook that writes more: it goes into a new transaction. */
 static void chain(void *arg, int committed)
 {
@@ -299,6 +357,8 @@ int main(void)
 	test_window(base, s, path, fa, fb);
 	test_window_at_end(base, s, path, fa);
 	test_size_cap(base, s, path, fa);
+	test_item_cap(base, s, path, fb);
+	test_config_defaults();
 	test_reentrant(base, s, path, fa);
 	test_failed_write(base, s, path, fa, fb);
 	test_failed_commit(base, s, path, fa, fb);

@@ -96,6 +96,28 @@ static void test_parsers(void)
 	ok(pw_parse_duration("m", &d) < 0, "unit without number rejected");
 	ok(pw_parse_duration("99999999999999999999s", &d) < 0, "overflowing duration rejected");
 	ok(pw_parse_duration("9999999999999999w", &d) < 0, "overflow through the unit rejected");
+	ok(pw_parse_duration("250ms", &d) < 0, "ms is no unit of a duration in seconds");
+
+	ok(pw_parse_duration_ms("250ms", &d) == 0 && d == 250, "ms: 250ms");
+	ok(pw_parse_duration_ms("0ms", &d) == 0 && d == 0, "ms: 0ms");
+	ok(pw_parse_duration_ms("2", &d) == 0 && d == 2000, "ms: a bare number is seconds");
+	ok(pw_parse_duration_ms("1s", &d) == 0 && d == 1000, "ms: 1s");
+	ok(pw_parse_duration_ms("1s500ms", &d) == 0 && d == 1500, "ms: 1s500ms combines parts");
+	ok(pw_parse_duration_ms("1m30s", &d) == 0 && d == 90000, "ms: m before a digit is minutes");
+	ok(pw_parse_duration_ms("2h", &d) == 0 && d == 7200000, "ms: 2h");
+	ok(pw_parse_duration_ms("1m5ms", &d) == 0 && d == 60005, "ms: minutes then milliseconds");
+	ok(pw_parse_duration_ms("ms", &d) < 0, "ms: unit without number rejected");
+	ok(pw_parse_duration_ms("250 ms", &d) < 0, "ms: space inside rejected");
+	ok(pw_parse_duration_ms("250mss", &d) < 0, "ms: 250mss rejected");
+	ok(pw_parse_duration_ms("250msec", &d) < 0, "ms: 250msec rejected");
+	ok(pw_parse_duration_ms("0.5s", &d) < 0, "ms: fractions rejected (write 500ms)");
+	ok(pw_parse_duration_ms("-1ms", &d) < 0, "ms: negative rejected");
+	ok(pw_parse_duration_ms("", &d) < 0, "ms: empty rejected");
+	ok(pw_parse_duration_ms("9999999999999999s", &d) < 0, "ms: overflow in milliseconds rejected");
+	ok(pw_parse_duration_ms("9223372036854775807ms", &d) == 0 && d == INT64_MAX, "ms: the largest value");
+	ok(pw_parse_duration_ms("9223372036854775", &d) == 0 && d == 9223372036854775000LL,
+	   "ms: the largest bare number of seconds");
+	ok(pw_parse_duration_ms("9223372036854776", &d) < 0, "ms: one more second overflows");
 
 	ok(pw_parse_size("512", &sz) == 0 && sz == 512, "bare size is bytes");
 	ok(pw_parse_size("512K", &sz) == 0 && sz == 512 * 1024, "512K");
@@ -205,6 +227,8 @@ static void test_good(void)
 	}
 	is_str(c->store_path, want, "relative store path resolves against the file's directory");
 	free(want);
+	is_int(c->commit_interval_ms, 1500, "[store] commit_interval 1s500ms");
+	is_int(c->commit_items, 500, "[store] commit_items");
 	is_int(c->log_level, LOG_DEBUG, "[log] level");
 	is_int(c->syslog_facility, LOG_LOCAL3, "[log] syslog_facility");
 	is_int(c->concurrency, 16, "concurrency");
@@ -227,6 +251,8 @@ static void test_good(void)
 	is_int(c->article_retries, 5, "retries");
 	is_int(c->max_items_per_poll, 200, "max_items_per_poll");
 	is_int(c->max_queue, 5000, "max_queue");
+	is_int(c->max_items_per_document, 800, "max_items_per_document");
+	is_int(c->max_field_size, 256 << 10, "max_field_size 256K");
 	ok(c->near_duplicate > 0.8499 && c->near_duplicate < 0.8501, "near_duplicate");
 	ok(c->same_story > 0.3499 && c->same_story < 0.3501, "same_story");
 	is_int(c->story_window_s, 96 * 3600, "story_window");
@@ -325,6 +351,10 @@ static void test_defaults(void)
 		is_int(c->article_retries, 3, "default retries");
 		is_int(c->max_items_per_poll, 500, "default max_items_per_poll");
 		is_int(c->max_queue, 10000, "default max_queue");
+		is_int(c->max_items_per_document, 5000, "default max_items_per_document");
+		is_int(c->max_field_size, 1 << 20, "default max_field_size 1M");
+		is_int(c->commit_interval_ms, 250, "default commit_interval 250ms");
+		is_int(c->commit_items, 2000, "default commit_items");
 		ok(c->near_duplicate > 0.7999 && c->near_duplicate < 0.8001, "default near_duplicate");
 		ok(c->same_story > 0.3999 && c->same_story < 0.4001, "default same_story");
 		is_int(c->story_window_s, 72 * 3600, "default story_window");
@@ -387,6 +417,100 @@ static void test_bad_main(void)
 	expect_errors(path, 1, "does-not-exist/presswatch.conf: cannot open: No such file or directory",
 		      "missing presswatch.conf");
 	free(path);
+}
+
+/* A presswatch.conf in tmpdir of one section with one key (line 2), and no includes. */
+static char *conf_with_key(const char *section, const char *key, const char *value)
+{
+	char *path = xasprintf("%s/one-key.conf", tmpdir);
+	char *text = xasprintf("[%s]\n%s = %s\n[include]\nfeeds =\ntopics =\n", section, key, value);
+	write_file(path, text, strlen(text));
+	free(text);
+	return path;
+}
+
+/* The caps and the group commit: in-range values load (the bounds included), and each bad
+ * value is one error naming its line, key and value. */
+static void test_limit_keys(void)
+{
+	static const struct {
+		const char *section, *key, *value;
+		long long want;   /* in the config's unit: ms, items, bytes */
+	} good[] = {
+		{ "store", "commit_interval", "1ms", 1 },
+		{ "store", "commit_interval", "250ms", 250 },
+		{ "store", "commit_interval", "2s", 2000 },
+		{ "store", "commit_interval", "3", 3000 },
+		{ "store", "commit_interval", "60s", 60000 },
+		{ "store", "commit_interval", "1m", 60000 },
+		{ "store", "commit_items", "1", 1 },
+		{ "store", "commit_items", "100000", 100000 },
+		{ "limits", "max_items_per_document", "1", 1 },
+		{ "limits", "max_items_per_document", "1000000", 1000000 },
+		{ "limits", "max_field_size", "1K", 1024 },
+		{ "limits", "max_field_size", "1024", 1024 },
+		{ "limits", "max_field_size", "64MiB", 64 << 20 },
+		{ "limits", "max_field_size", "1G", 1 << 30 },
+	};
+	for (size_t i = 0; i < PW_ARRAY_SIZE(good); i++) {
+		char *path = conf_with_key(good[i].section, good[i].key, good[i].value);
+		struct pw_errlist errs = { 0 };
+		struct pw_config *c = pw_config_load(path, &errs);
+		if (!ok(c != NULL && errs.n == 0, "[%s] %s = %s loads", good[i].section, good[i].key, good[i].value))
+			dump(&errs);
+		if (c) {
+			long long got = strcmp(good[i].key, "commit_interval") == 0 ? (long long)c->commit_interval_ms :
+			                strcmp(good[i].key, "commit_items") == 0 ? c->commit_items :
+			                strcmp(good[i].key, "max_items_per_document") == 0 ? c->max_items_per_document :
+			                (long long)c->max_field_size;
+			if (!ok(got == good[i].want, "[%s] %s = %s is %lld", good[i].section, good[i].key,
+			        good[i].value, good[i].want))
+				diag("got %lld", got);
+		}
+		pw_config_free(c);
+		pw_errlist_free(&errs);
+		free(path);
+	}
+
+	static const struct {
+		const char *section, *key, *value, *want;
+	} bad[] = {
+		{ "store", "commit_interval", "0ms", ":2: 'commit_interval' must be from 1ms to 60s, not '0ms'" },
+		{ "store", "commit_interval", "0", ":2: 'commit_interval' must be from 1ms to 60s, not '0'" },
+		{ "store", "commit_interval", "60001ms", ":2: 'commit_interval' must be from 1ms to 60s, not '60001ms'" },
+		{ "store", "commit_interval", "2m", ":2: 'commit_interval' must be from 1ms to 60s, not '2m'" },
+		{ "store", "commit_interval", "250 ms",
+		  ":2: 'commit_interval': bad duration '250 ms' (use e.g. 250ms, 1s, 1s500ms)" },
+		{ "store", "commit_interval", "0.25s", ":2: 'commit_interval': bad duration '0.25s'" },
+		{ "store", "commit_interval", "quick", ":2: 'commit_interval': bad duration 'quick'" },
+		{ "store", "commit_items", "0", ":2: 'commit_items' must be a whole number from 1 to 100000, not '0'" },
+		{ "store", "commit_items", "100001", ":2: 'commit_items' must be a whole number from 1 to 100000, not '100001'" },
+		{ "store", "commit_items", "-5", ":2: 'commit_items' must be a whole number from 1 to 100000, not '-5'" },
+		{ "store", "commit_items", "2K", ":2: 'commit_items' must be a whole number from 1 to 100000, not '2K'" },
+		{ "limits", "max_items_per_document", "0",
+		  ":2: 'max_items_per_document' must be a whole number from 1 to 1000000, not '0'" },
+		{ "limits", "max_items_per_document", "1000001",
+		  ":2: 'max_items_per_document' must be a whole number from 1 to 1000000, not '1000001'" },
+		{ "limits", "max_items_per_document", "lots",
+		  ":2: 'max_items_per_document' must be a whole number from 1 to 1000000, not 'lots'" },
+		{ "limits", "max_field_size", "1023",
+		  ":2: 'max_field_size' is out of range (1024 to 1073741824 bytes): '1023'" },
+		{ "limits", "max_field_size", "2G",
+		  ":2: 'max_field_size' is out of range (1024 to 1073741824 bytes): '2G'" },
+		{ "limits", "max_field_size", "1Q", ":2: 'max_field_size': bad size '1Q' (use e.g. 512K, 8M, 1G)" },
+		/* a key counted in seconds takes no milliseconds */
+		{ "fetch", "timeout", "1500ms", ":2: 'timeout': bad duration '1500ms'" },
+		/* the new keys in the wrong section */
+		{ "limits", "commit_items", "10", ":2: unknown key 'commit_items' in [limits] (it belongs in [store])" },
+		{ "store", "max_field_size", "1M", ":2: unknown key 'max_field_size' in [store] (it belongs in [limits])" },
+	};
+	for (size_t i = 0; i < PW_ARRAY_SIZE(bad); i++) {
+		char *path = conf_with_key(bad[i].section, bad[i].key, bad[i].value);
+		char *what = xasprintf("[%s] %s = %s", bad[i].section, bad[i].key, bad[i].value);
+		expect_errors(path, 1, bad[i].want, what);
+		free(what);
+		free(path);
+	}
 }
 
 /* Loads a generated presswatch.conf including the given fixture files; expects one error. */
@@ -485,6 +609,9 @@ static void compare_with_defaults(const struct pw_config *c)
 		c->jitter == d->jitter && c->fetch_articles == d->fetch_articles &&
 		c->skip_if_content == d->skip_if_content && c->article_retries == d->article_retries &&
 		c->max_items_per_poll == d->max_items_per_poll && c->max_queue == d->max_queue &&
+		c->max_items_per_document == d->max_items_per_document &&
+		c->max_field_size == d->max_field_size && c->commit_interval_ms == d->commit_interval_ms &&
+		c->commit_items == d->commit_items &&
 		c->near_duplicate == d->near_duplicate && c->same_story == d->same_story &&
 		c->story_window_s == d->story_window_s && c->alert_max_age_s == d->alert_max_age_s &&
 		c->alert_command == NULL && c->alert_command_timeout_s == d->alert_command_timeout_s;
@@ -637,6 +764,7 @@ int main(void)
 	test_good();
 	test_defaults();
 	test_bad_main();
+	test_limit_keys();
 	test_bad_lists();
 	test_shipped();
 	test_many_feeds();
@@ -645,6 +773,9 @@ int main(void)
 	unlink(p);
 	free(p);
 	p = xasprintf("%s/crlf.ini", tmpdir);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s/one-key.conf", tmpdir);
 	unlink(p);
 	free(p);
 	rmdir(tmpdir);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "charset.h"
 #include "feed_parse.h"
 #include "tap.h"
 #include "xmalloc.h"
@@ -557,6 +558,116 @@ static void test_caps(void)
 	pw_buf_free(&big);
 }
 
+/* 1 when s is whole, valid UTF-8 */
+static int valid_utf8(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; ) {
+		size_t k = pw_utf8_seq((const unsigned char *)s + i, n - i);
+		if (!k)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/*
+ * The caps that presswatch.conf sets ([limits] max_items_per_document, max_field_size), on a
+ * wire feed of 5 items whose first two titles are Cyrillic (2-byte characters) and emoji
+ * (4-byte characters): whole pushes and 1-byte pushes (many text nodes per field) agree.
+ */
+static void test_config_caps(void)
+{
+	size_t len;
+	char *data = load("rss20_caps.xml", &len);
+	static const char *const guids[] = { "kw-20250311-0901", "kw-20250311-0845", "kw-20250311-0810",
+	                                     "kw-20250311-0735", "kw-20250311-0700" };
+	for (size_t chunk = 0; chunk <= 1; chunk++) {
+		const char *how = chunk ? "1-byte pushes" : "one push";
+		struct result r;
+
+		struct pw_feed_parse_opts o3 = { .max_items = 3 };
+		parse(data, len, &o3, chunk, &r);
+		is_int(r.status, PW_FEED_TOO_LARGE, "items cap 3 of 5 (%s): PW_FEED_TOO_LARGE", how);
+		is_str(r.error, "more than 3 items: the first 3 were kept", "items cap 3 (%s): the error names the cap", how);
+		is_int(r.n, 3, "items cap 3 (%s): 3 items delivered", how);
+		for (size_t i = 0; i < r.n && i < 3; i++)
+			is_str(r.items[i]->guid, guids[i], "items cap 3 (%s): item %zu is the document's item %zu", how, i + 1, i + 1);
+		is_str(r.info.title, "Kavkaz Wire — latest", "items cap 3 (%s): the feed's title is kept", how);
+		result_free(&r);
+
+		struct pw_feed_parse_opts o5 = { .max_items = 5 };
+		parse(data, len, &o5, chunk, &r);
+		is_int(r.status, PW_FEED_OK, "items cap 5 on 5 items (%s): ok, the document is whole", how);
+		is_str(r.error, "", "items cap 5 (%s): no error", how);
+		is_int(r.n, 5, "items cap 5 (%s): all 5 items", how);
+		result_free(&r);
+
+		struct pw_feed_parse_opts o4 = { .max_items = 4 };
+		parse(data, len, &o4, chunk, &r);
+		is_int(r.status, PW_FEED_TOO_LARGE, "items cap 4 on 5 items (%s): too large", how);
+		is_int(r.n, 4, "items cap 4 (%s): 4 items", how);
+		result_free(&r);
+
+		struct pw_feed_parse_opts o0 = { .max_items = 0, .max_field = 0 };
+		parse(data, len, &o0, chunk, &r);
+		is_int(r.status, PW_FEED_OK, "caps 0 = defaults (%s): ok", how);
+		is_int(r.n, 5, "caps 0 = defaults (%s): 5 items", how);
+		if (r.n == 5) {
+			is_str(r.items[0]->title, "Заявление МИД Армении по итогам переговоров в Брюсселе",
+			       "defaults (%s): the Cyrillic title whole", how);
+			is_str(r.items[1]->title, "🔴🔴🔴🔴🔴 Live: border commission meets in Gazakh",
+			       "defaults (%s): the emoji title whole", how);
+		}
+		result_free(&r);
+
+		/* 17 bytes: "Заявление" is 18 bytes, the 9th letter's second byte would be the 18th;
+		 * 5 emoji are 20 bytes, the 5th starts at byte 17 */
+		struct pw_feed_parse_opts of = { .max_field = 17 };
+		parse(data, len, &of, chunk, &r);
+		is_int(r.status, PW_FEED_OK, "field cap 17 (%s): ok (a cut field is no error)", how);
+		is_int(r.n, 5, "field cap 17 (%s): every item delivered", how);
+		if (r.n == 5) {
+			is_str(r.items[0]->title, "Заявлени", "field cap 17 (%s): Cyrillic title cut before the "
+			       "letter that does not fit (16 bytes)", how);
+			is_str(r.items[1]->title, "🔴🔴🔴🔴", "field cap 17 (%s): emoji title cut before the 4-byte "
+			       "character that does not fit (16 bytes)", how);
+			is_str(r.items[2]->title, "Georgian parliame", "field cap 17 (%s): ASCII title cut at "
+			       "17 bytes", how);
+			is_str(r.items[0]->author, "Анна Григ", "field cap 17 (%s): author cut too", how);
+			int good = 1;
+			for (size_t i = 0; i < r.n; i++) {
+				const struct pw_feed_item *it = r.items[i];
+				const char *fields[] = { it->title, it->author, it->link, it->summary };
+				for (size_t k = 0; k < 4; k++)
+					if (fields[k] && !valid_utf8(fields[k]))
+						good = 0;
+			}
+			ok(good, "field cap 17 (%s): every field is valid UTF-8", how);
+			ok(strlen(r.items[3]->title) <= 17, "field cap 17 (%s): no title over 17 bytes", how);
+		}
+		result_free(&r);
+	}
+	free(data);
+
+	/* A field that arrives as several text nodes (here: around an entity): once cut, nothing
+	 * after the cut is added -- "Заявление" (18 bytes) is cut to 16 at a cap of 17, and the
+	 * 1-byte "&" that follows would fit in the byte left over. */
+	static const char split[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+		"<title>Kavkaz Wire</title><item><title>Заявление&amp;ответ МИД</title>"
+		"<guid isPermaLink=\"false\">kw-split</guid></item></channel></rss>";
+	for (size_t chunk = 0; chunk <= 1; chunk++) {
+		struct result r;
+		struct pw_feed_parse_opts of = { .max_field = 17 };
+		parse(split, sizeof split - 1, &of, chunk, &r);
+		is_int(r.n, 1, "cut field of several text nodes (%s): one item", chunk ? "1-byte pushes" : "one push");
+		if (r.n == 1)
+			is_str(r.items[0]->title, "Заявлени", "cut field of several text nodes (%s): nothing after "
+			       "the cut", chunk ? "1-byte pushes" : "one push");
+		result_free(&r);
+	}
+}
+
 static void test_options(void)
 {
 	struct result r;
@@ -640,6 +751,7 @@ int main(void)
 	test_dates();
 	test_unsafe_and_not_feeds();
 	test_caps();
+	test_config_caps();
 	test_options();
 	test_chunking();
 	free(fixture_dir);
