@@ -1,4 +1,5 @@
 /* store_dedup_cache.c -- in-memory layer over term_df, stories and story_terms (see the header). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -481,11 +482,9 @@ static int posting_before(const struct posting *a, int64_t t, int64_t item_id)
 	return a->t < t || (a->t == t && a->item_id < item_id);
 }
 
-static struct plist *plist_load(struct pw_store *s, struct pw_dedup_cache *c, uint64_t term)
+/* term's latest postings from the table, as a new list (NULL on error). */
+static struct plist *plist_read(struct pw_store *s, uint64_t term)
 {
-	uint64_t *v = pw_u64map_get(&c->terms, term);
-	if (v)
-		return (struct plist *)(uintptr_t)*v;
 	sqlite3_stmt *st = pw_store_stmt(s, "SELECT t, item_id, story_id FROM story_terms WHERE term = ?1 "
 					    "ORDER BY t DESC, item_id DESC LIMIT ?2");
 	if (!st)
@@ -514,7 +513,18 @@ static struct plist *plist_load(struct pw_store *s, struct pw_dedup_cache *c, ui
 	for (size_t i = 0; i < n; i++)
 		p->v[i] = rows[n - 1 - i];
 	p->n = n;
-	c->npostings += n;
+	return p;
+}
+
+static struct plist *plist_load(struct pw_store *s, struct pw_dedup_cache *c, uint64_t term)
+{
+	uint64_t *v = pw_u64map_get(&c->terms, term);
+	if (v)
+		return (struct plist *)(uintptr_t)*v;
+	struct plist *p = plist_read(s, term);
+	if (!p)
+		return NULL;
+	c->npostings += p->n;
 	*pw_u64map_put(&c->terms, term, NULL) = (uint64_t)(uintptr_t)p;
 	return p;
 }
@@ -566,25 +576,11 @@ int pw_dcache_postings(struct pw_store *s, uint64_t term, int64_t lo, int64_t hi
 	return 0;
 }
 
-int pw_dcache_posting_add(struct pw_store *s, uint64_t term, int64_t t, int64_t item_id, int64_t story_id)
+/* Puts a posting just inserted into term's cached list, if the list covers it. */
+static void plist_insert(struct pw_dedup_cache *c, struct plist *p, int64_t t, int64_t item_id, int64_t story_id)
 {
-	sqlite3_stmt *st = pw_store_stmt(s, "INSERT OR IGNORE INTO story_terms(term, t, item_id, story_id) "
-					    "VALUES (?1, ?2, ?3, ?4)");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)term);
-	sqlite3_bind_int64(st, 2, t);
-	sqlite3_bind_int64(st, 3, item_id);
-	sqlite3_bind_int64(st, 4, story_id);
-	if (pw_store_step_done(s, st, "indexing story terms") < 0)
-		return -1;
-	struct pw_dedup_cache *c = cache(s);
-	uint64_t *v = c && sqlite3_changes(pw_store_db(s)) == 1 ? pw_u64map_get(&c->terms, term) : NULL;
-	if (!v)
-		return 0;   /* not cached: a later load reads the row */
-	struct plist *p = (struct plist *)(uintptr_t)*v;
 	if (!p->complete && t <= p->floor_t)
-		return 0;   /* below what the list covers */
+		return;   /* below what the list covers */
 	size_t lo = 0, hi = p->n;  /* first position not before (t, item_id) */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -610,6 +606,55 @@ int pw_dcache_posting_add(struct pw_store *s, uint64_t term, int64_t t, int64_t 
 		memmove(p->v, p->v + drop, PW_DCACHE_POSTINGS * sizeof *p->v);
 		p->n = PW_DCACHE_POSTINGS;
 		c->npostings -= drop;
+	}
+}
+
+int pw_dcache_postings_add(struct pw_store *s, const uint64_t *terms, size_t n, int64_t t, int64_t item_id,
+			   int64_t story_id)
+{
+	if (n == 0)
+		return 0;
+	if (n > PW_DCACHE_ADD_MAX)
+		return pw_store_failf(s, "indexing story terms: %zu terms at once (at most %d)", n, PW_DCACHE_ADD_MAX);
+	/* one statement for the item's terms: a statement run per row costs about twice as much */
+	char sql[64 + PW_DCACHE_ADD_MAX * 24];
+	int len = snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO story_terms(term, t, item_id, story_id) VALUES ");
+	for (size_t k = 0; k < n; k++)
+		len += snprintf(sql + len, sizeof sql - (size_t)len, "%s(?%zu, ?%d, ?%d, ?%d)", k ? ", " : "", k + 1,
+				PW_DCACHE_ADD_MAX + 1, PW_DCACHE_ADD_MAX + 2, PW_DCACHE_ADD_MAX + 3);
+	sqlite3_stmt *st = pw_store_stmt(s, sql);
+	if (!st)
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		sqlite3_bind_int64(st, (int)k + 1, (sqlite3_int64)terms[k]);
+	sqlite3_bind_int64(st, PW_DCACHE_ADD_MAX + 1, t);
+	sqlite3_bind_int64(st, PW_DCACHE_ADD_MAX + 2, item_id);
+	sqlite3_bind_int64(st, PW_DCACHE_ADD_MAX + 3, story_id);
+	if (pw_store_step_done(s, st, "indexing story terms") < 0)
+		return -1;
+	struct pw_dedup_cache *c = cache(s);
+	if (!c)
+		return 0;
+	int all = sqlite3_changes(pw_store_db(s)) == (int)n;
+	for (size_t k = 0; k < n; k++) {
+		uint64_t *v = pw_u64map_get(&c->terms, terms[k]);
+		if (!v)
+			continue;   /* not cached: a later load reads the row */
+		struct plist *p = (struct plist *)(uintptr_t)*v;
+		if (all) {
+			plist_insert(c, p, t, item_id, story_id);
+		} else {
+			/* some rows were there already (an item indexed twice): which ones is not
+			 * known, so the list is read again */
+			c->npostings -= p->n;
+			struct plist *q = plist_read(s, terms[k]);
+			if (!q)
+				return -1;
+			free(p->v);
+			*p = *q;
+			free(q);
+			c->npostings += p->n;
+		}
 	}
 	return 0;
 }

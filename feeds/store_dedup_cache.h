@@ -74,8 +74,11 @@ typedef void (*pw_dcache_posting_fn)(void *arg, int64_t story_id, int64_t item_i
  * item_id DESC LIMIT limit" returns.  limit <= PW_DCACHE_POSTINGS.  0 or -1. */
 int pw_dcache_postings(struct pw_store *s, uint64_t term, int64_t lo, int64_t hi, int limit,
 		       pw_dcache_posting_fn fn, void *arg);
-/* Inserts the posting (INSERT OR IGNORE) and keeps the cached list in step.  0 or -1. */
-int pw_dcache_posting_add(struct pw_store *s, uint64_t term, int64_t t, int64_t item_id, int64_t story_id);
+/* Inserts the item's postings, one per term (INSERT OR IGNORE, n <= PW_DCACHE_ADD_MAX), and
+ * keeps the cached lists in step.  0 or -1. */
+#define PW_DCACHE_ADD_MAX 16
+int pw_dcache_postings_add(struct pw_store *s, const uint64_t *terms, size_t n, int64_t t, int64_t item_id,
+			   int64_t story_id);
 
 /* --- stories ------------------------------------------------------------------------------ */
 /* The centroid of story_id: 1 with *c pointing into the cache (valid until the transaction

@@ -71,6 +71,11 @@ static int64_t sql_int(struct pw_store *s, const char *sql, int64_t arg)
 	return v;
 }
 
+static int add1(struct pw_store *s, uint64_t term, int64_t t, int64_t item, int64_t story)
+{
+	return pw_dcache_postings_add(s, &term, 1, t, item, story);
+}
+
 /* Random windows and limits: the cache's answer equals the table's, every time. */
 static int windows_agree(struct pw_store *s, const uint64_t *terms, size_t nterms, int64_t tmax, int rounds)
 {
@@ -102,7 +107,7 @@ static void test_postings(struct pw_store *s)
 	int64_t item = 1;
 	ok(pw_store_begin(s) == 0, "begin");
 	for (int i = 0; i < 400; i++)
-		pw_dcache_posting_add(s, terms[2], i / 2, item++, 1 + i % 7);
+		add1(s, terms[2], i / 2, item++, 1 + i % 7);
 	ok(pw_store_commit(s) == 0, "commit (term 3 written, cache dropped at the end of nothing)");
 
 	ok(pw_store_begin(s) == 0, "begin");
@@ -111,19 +116,26 @@ static void test_postings(struct pw_store *s)
 	int fail = 0;
 	for (int t = 0; t < 300; t++) {
 		for (int k = 0; k < 3; k++)
-			fail |= pw_dcache_posting_add(s, terms[0], t, item++, 1 + (t / 20)) < 0;
+			fail |= add1(s, terms[0], t, item++, 1 + (t / 20)) < 0;
 		if (t % 8 == 0)
-			fail |= pw_dcache_posting_add(s, terms[1], t, item++, 100 + t) < 0;
+			fail |= add1(s, terms[1], t, item++, 100 + t) < 0;
 	}
 	ok(!fail, "900 + 38 postings added");
-	ok(pw_dcache_posting_add(s, terms[0], 299, item - 1, 99) == 0, "a repeated posting is ignored");
+	ok(add1(s, terms[0], 299, item - 1, 99) == 0, "a repeated posting is ignored");
 	is_int(windows_agree(s, terms, 3, 300, 3000), 0, "3,000 random windows: cache == table (in the transaction)");
+	/* one item's postings for three terms at once, one of them there already: the lists
+	 * whose row was ignored are read again */
+	ok(add1(s, terms[1], 250, item, 777) == 0, "a posting of term 2");
+	uint64_t three[] = { terms[0], terms[1], terms[2] };
+	ok(pw_dcache_postings_add(s, three, 3, 250, item, 777) == 0, "the same item for terms 1-3 (term 2's row ignored)");
+	item++;
+	is_int(windows_agree(s, terms, 3, 300, 2000), 0, "2,000 windows after the partly ignored insert: cache == table");
 	/* late arrivals: old times, below what the cache keeps of term 1 */
 	for (int k = 0; k < 30; k++)
-		fail |= pw_dcache_posting_add(s, terms[0], (int64_t)(next_rand() % 100), item++, 500 + k) < 0;
+		fail |= add1(s, terms[0], (int64_t)(next_rand() % 100), item++, 500 + k) < 0;
 	/* ties at the newest time */
 	for (int k = 0; k < 5; k++)
-		fail |= pw_dcache_posting_add(s, terms[0], 299, item++, 600 + k) < 0;
+		fail |= add1(s, terms[0], 299, item++, 600 + k) < 0;
 	ok(!fail, "late and tied postings added");
 	is_int(windows_agree(s, terms, 3, 300, 3000), 0, "3,000 more windows after late arrivals: cache == table");
 	ok(pw_store_commit(s) == 0, "commit");
