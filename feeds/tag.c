@@ -610,20 +610,46 @@ struct keytab {
 };
 
 /*
- * Most words begin no prefix term, yet a word has several prefixes to look up (one per code
- * point boundary within the prefix keys' lengths).  The filter has a bit set for the first
- * PF_LEN_MAX bytes (fewer if a prefix key is shorter) of every prefix key: a word whose bit is
- * clear skips them all.
+ * Nearly every word is the first word of no term.  A one-hash Bloom filter over the key words
+ * says so from 1 KB that stays in cache while a text is tagged; the hash tables are larger and
+ * cold by the time the daemon tags its next item (a probe was a cache miss per word).
  */
+#define FILTER_BITS 8192
+
+struct filter {
+	uint64_t bits[FILTER_BITS / 64];
+};
+
+/* The hash's top bits: independent of the low bits that pick a hash table slot. */
+static size_t filter_bit(uint64_t h)
+{
+	return (size_t)(h >> 51);
+}
+
+static void filter_add(struct filter *f, uint64_t h)
+{
+	size_t b = filter_bit(h);
+	f->bits[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+static int filter_has(const struct filter *f, uint64_t h)
+{
+	size_t b = filter_bit(h);
+	return (f->bits[b / 64] >> (b % 64)) & 1;
+}
+
+/* A word has several prefixes to look up (one per code point boundary within the prefix keys'
+ * lengths); the prefix filter holds the first PF_LEN_MAX bytes (fewer if a prefix key is
+ * shorter) of every prefix key, so that one test rules them all out. */
 #define PF_LEN_MAX 4
-#define PF_BITS 65536
 
 struct pw_tagger {
 	struct term *terms;
 	size_t nterms;
 	struct keytab exact, prefix;
-	uint64_t *pf_bits;        /* PF_BITS bits, indexed by the top 16 bits of the hash */
-	size_t pf_len;            /* bytes hashed for the filter; 0: no filter */
+	struct filter exact_filter;   /* whole key words */
+	struct filter prefix_filter;  /* the first pf_len bytes of prefix keys */
+	size_t pf_len;                /* 0: no prefix filter (a prefix key is empty) */
 	struct topic *topics;
 	size_t ntopics;
 };
@@ -713,26 +739,14 @@ static const struct key *keytab_find(const struct keytab *kt, const char *w, siz
 	return e ? &kt->k[e->a] : NULL;
 }
 
-static size_t pf_bit(uint64_t h)
-{
-	return (size_t)(h >> 48);
-}
-
-static int prefix_filter_pass(const struct pw_tagger *t, uint64_t h)
-{
-	size_t b = pf_bit(h);
-	return (t->pf_bits[b / 64] >> (b % 64)) & 1;
-}
-
-static void prefix_filter_build(struct pw_tagger *t)
+static void filters_build(struct pw_tagger *t)
 {
 	size_t minlen = t->prefix.words.minlen;
 	t->pf_len = minlen < PF_LEN_MAX ? minlen : PF_LEN_MAX;
-	t->pf_bits = xcalloc(PF_BITS / 64, sizeof(*t->pf_bits));
-	for (size_t i = 0; i < t->prefix.n; i++) {
-		size_t b = pf_bit(fnv(t->prefix.k[i].w, t->pf_len));
-		t->pf_bits[b / 64] |= (uint64_t)1 << (b % 64);
-	}
+	for (size_t i = 0; i < t->prefix.n; i++)
+		filter_add(&t->prefix_filter, fnv(t->prefix.k[i].w, t->pf_len));
+	for (size_t i = 0; i < t->exact.n; i++)
+		filter_add(&t->exact_filter, fnv(t->exact.k[i].w, strlen(t->exact.k[i].w)));
 }
 
 void pw_tagger_free(struct pw_tagger *t)
@@ -753,7 +767,6 @@ void pw_tagger_free(struct pw_tagger *t)
 	free(t->prefix.k);
 	free(t->prefix.words.s);
 	free(t->prefix.words.e);
-	free(t->pf_bits);
 	for (size_t i = 0; i < t->ntopics; i++)
 		free(t->topics[i].name);
 	free(t->topics);
@@ -827,7 +840,7 @@ struct pw_tagger *pw_tagger_new(const struct pw_topic_conf *topics, size_t n,
 	}
 	keytab_index(&t->exact);
 	keytab_index(&t->prefix);
-	prefix_filter_build(t);
+	filters_build(t);
 	return t;
 fail:
 	pw_tagger_free(t);
@@ -921,12 +934,13 @@ static void find_hits(const struct pw_tagger *t, const struct doc *d, struct hit
 			try_keys(t, d, i, &t->prefix, w, 0, h, out);
 		for (size_t l = 1; l <= len; l++) {
 			h = fnv_step(h, (unsigned char)w[l - 1]);
-			if (l == t->pf_len && !prefix_filter_pass(t, h))
+			if (l == t->pf_len && !filter_has(&t->prefix_filter, h))
 				pfx = 0;
 			if (pfx && l >= pmin && l <= pmax && (l == len || ((unsigned char)w[l] & 0xC0) != 0x80))
 				try_keys(t, d, i, &t->prefix, w, l, h, out);
 		}
-		try_keys(t, d, i, &t->exact, w, len, h, out);
+		if (filter_has(&t->exact_filter, h))
+			try_keys(t, d, i, &t->exact, w, len, h, out);
 	}
 }
 
