@@ -16,6 +16,7 @@
 #include "html_extract.h"
 #include "item_finish.h"
 #include "log.h"
+#include "text.h"
 #include "workq.h"
 #include "xmalloc.h"
 
@@ -170,14 +171,6 @@ static int64_t retry_delay(const struct pw_config *cfg, int attempts)
 	if (cfg->max_backoff_s > 0 && d > cfg->max_backoff_s)
 		d = cfg->max_backoff_s;
 	return d;
-}
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
 }
 
 /* Content types that are certainly not a page (anything else goes to the extractor, which
@@ -421,7 +414,7 @@ static void conclude(struct extraction *x)
 		struct pw_finish_outcome o = { "ok", x->art.text, &x->art, x->it.article_attempts + 1, PW_NOTIME, 1 };
 		finish(a, &x->it, x->feed_name, &o, K_OK);
 		pw_debug("feed %s: article %s: ok, %zu bytes -> %zu characters (%.2fs)", x->feed_name, x->it.url,
-			 x->j->body.len, utf8_chars(x->art.text), x->seconds);
+			 x->j->body.len, pw_utf8_chars(x->art.text), x->seconds);
 	} else {
 		const char *status = x->rc == PW_EXTRACT_OK ? "extract-failed" : pw_extract_status_name(x->rc);
 		finish_failed(a, &x->it, x->feed_name, status, *x->err ? x->err : "no article text found");

@@ -10,16 +10,9 @@
 #include "feed_text.h"
 #include "html_extract.h"
 #include "log.h"
+#include "text.h"
 #include "store_dedup.h"
 #include "xmalloc.h"
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
 
 static int is_http_url(const char *u)
 {
@@ -33,7 +26,7 @@ char *pw_entry_text(const struct pw_item *it, size_t *chars)
 		body = it->article_status ? xstrdup(it->body) : pw_html_blocks_to_text(it->body, "\n\n");
 	if (it->summary && *it->summary)
 		sum = pw_html_blocks_to_text(it->summary, "\n\n");
-	size_t nb = body ? utf8_chars(body) : 0, ns = sum ? utf8_chars(sum) : 0;
+	size_t nb = body ? pw_utf8_chars(body) : 0, ns = sum ? pw_utf8_chars(sum) : 0;
 	char *t;
 	if (nb >= ns && body) {
 		t = body;

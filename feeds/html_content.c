@@ -365,7 +365,7 @@ static int byline_like(const xmlNode *e, const char *lc_class_id)
 static char *byline_text(const xmlNode *e)
 {
 	char *t = pw_hx_text(e); /* counts are not computed yet at this stage */
-	size_t n = pw_hx_utf8_len(t);
+	size_t n = pw_utf8_chars(t);
 	if (n == 0 || n >= 100) {
 		free(t);
 		return NULL;
@@ -1023,7 +1023,7 @@ static int label_line(const char *lc)
 
 static int chrome_paragraph(const char *p, const char *title)
 {
-	size_t n = pw_hx_utf8_len(p);
+	size_t n = pw_utf8_chars(p);
 	if (n > SHORT_CHROME)
 		return 0;
 	/* The headline again, or a breadcrumb trail ending with it: "HomeNewsHeadline". */
@@ -1061,7 +1061,7 @@ static void flush_para(struct ser *s)
 		if (s->out->len)
 			pw_buf_puts(s->out, "\n\n");
 		pw_buf_puts(s->out, p);
-		s->chars += pw_hx_utf8_len(p);
+		s->chars += pw_utf8_chars(p);
 	}
 	pw_buf_reset(&s->para);
 }

@@ -18,6 +18,7 @@
 #include "charset.h"
 #include "html_extract.h"
 #include "html_extract_int.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /* Below this many characters of main text, a JSON-LD articleBody that is longer wins. */
@@ -118,14 +119,6 @@ char *pw_hx_squash(char *s)
 	}
 	*w = '\0';
 	return s;
-}
-
-size_t pw_hx_utf8_len(const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += (*p & 0xC0) != 0x80;
-	return n;
 }
 
 static int block_boundary(int tag)
@@ -664,10 +657,10 @@ int pw_html_extract(const char *data, size_t len, const struct pw_extract_opts *
 	size_t chars = pw_hx_content(&hd, &text);
 	if (extra.jsonld_body) {
 		char *jb = body_paragraphs(extra.jsonld_body);
-		if ((double)chars < JSONLD_PREFER_RATIO * (double)pw_hx_utf8_len(jb)) {
+		if ((double)chars < JSONLD_PREFER_RATIO * (double)pw_utf8_chars(jb)) {
 			pw_buf_reset(&text);
 			pw_buf_puts(&text, jb);
-			chars = pw_hx_utf8_len(jb);
+			chars = pw_utf8_chars(jb);
 		}
 		free(jb);
 	}

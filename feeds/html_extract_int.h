@@ -87,8 +87,6 @@ const char *pw_hx_attr(const xmlNode *n, const char *name);
 char *pw_hx_text(const xmlNode *n);
 /* Collapse whitespace (ASCII and U+00A0) of s in place and trim; returns s. */
 char *pw_hx_squash(char *s);
-/* Number of UTF-8 characters of s (bytes that are not continuation bytes). */
-size_t pw_hx_utf8_len(const char *s);
 
 /*
  * Main text: runs the scoring passes over hd and appends the article text to out

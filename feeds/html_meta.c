@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "date.h"
 #include "html_extract_int.h"
+#include "text.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -472,7 +473,7 @@ static void walk(struct hx_doc *hd, struct meta *m)
 		}
 		if (in->tag == HX_A && rel_has(e, "author") && !m->v[S_REL_AUTHOR]) {
 			char *t = pw_hx_text(e);
-			if (pw_hx_utf8_len(t) < 100)
+			if (pw_utf8_chars(t) < 100)
 				set_own(m, S_REL_AUTHOR, t);
 			else
 				free(t);

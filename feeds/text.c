@@ -611,3 +611,11 @@ char *pw_text_normalize(const char *s, size_t len)
 	free(t.v);
 	return r;
 }
+
+size_t pw_utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}

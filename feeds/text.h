@@ -62,4 +62,8 @@ void pw_tokens_free(struct pw_tokens *t);
 /* The normalised form of s: tokens joined by single spaces.  Caller frees. */
 char *pw_text_normalize(const char *s, size_t len);
 
+/* Characters (code points) in a NUL-terminated UTF-8 string: bytes that do not continue a
+ * sequence. */
+size_t pw_utf8_chars(const char *s);
+
 #endif
