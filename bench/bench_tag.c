@@ -18,20 +18,6 @@
 #include "tag.h"
 #include "xmalloc.h"
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct pw_buf b = PW_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		pw_buf_append(&b, chunk, n);
-	fclose(f);
-	return pw_buf_detach(&b);
-}
-
 int main(int argc, char **argv)
 {
 	int rounds = 200, c;
@@ -65,7 +51,7 @@ int main(int argc, char **argv)
 	size_t total_bytes = 0, total_items = 0;
 	double total_s = 0;
 	for (int i = optind + 1; i < argc; i++) {
-		char *all = slurp(argv[i]);
+		char *all = pw_read_file(argv[i], NULL);
 		if (!all) {
 			fprintf(stderr, "%s: cannot read\n", argv[i]);
 			continue;

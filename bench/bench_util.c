@@ -12,13 +12,5 @@ double bench_clock(clockid_t clock)
 
 int bench_load(const char *path, struct pw_buf *b)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		pw_buf_append(b, tmp, n);
-	fclose(f);
-	return 0;
+	return pw_buf_read_file(b, path);
 }

@@ -1,5 +1,6 @@
 /* buf.c -- see buf.h. */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,4 +96,38 @@ void pw_buf_free(struct pw_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+int pw_buf_read_file(struct pw_buf *b, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	size_t n;
+	do {
+		char *p = pw_buf_reserve(b, 65536);
+		n = fread(p, 1, 65536, f);
+		pw_buf_commit(b, n);
+	} while (n > 0);
+	int err = ferror(f) ? EIO : 0;
+	fclose(f);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+char *pw_read_file(const char *path, size_t *len)
+{
+	struct pw_buf b = PW_BUF_INIT;
+	if (pw_buf_read_file(&b, path) < 0) {
+		int e = errno;
+		pw_buf_free(&b);
+		errno = e;
+		return NULL;
+	}
+	if (len)
+		*len = b.len;
+	return pw_buf_detach(&b);
 }

@@ -31,4 +31,10 @@ const char *pw_buf_cstr(const struct pw_buf *b); /* "" when empty */
 char *pw_buf_detach(struct pw_buf *b);          /* caller owns the string ("" if empty); b is reset */
 void pw_buf_free(struct pw_buf *b);
 
+/* Appends the whole file at path to b: 0, or -1 with errno set (b keeps what was read). */
+int pw_buf_read_file(struct pw_buf *b, const char *path);
+/* The whole file at path as a NUL-terminated string the caller frees (*len, when len is not
+ * NULL, gets its length: the file may hold NUL bytes); NULL with errno set. */
+char *pw_read_file(const char *path, size_t *len);
+
 #endif

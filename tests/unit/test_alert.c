@@ -44,20 +44,6 @@ static void on_log(int level, const char *msg, void *arg)
 	pw_buf_printf(&logged, "%s\n", msg);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct pw_buf b = PW_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		pw_buf_append(&b, chunk, n);
-	fclose(f);
-	return pw_buf_detach(&b);
-}
-
 static int count(const char *hay, const char *needle)
 {
 	int n = 0;
@@ -68,7 +54,7 @@ static int count(const char *hay, const char *needle)
 
 static int lines(const char *path)
 {
-	char *s = slurp(path);
+	char *s = pw_read_file(path, NULL);
 	int n = count(s, "\n");
 	free(s);
 	return n;
@@ -90,7 +76,7 @@ static int ingest(struct pw_alerter *a, struct pw_store *s, int64_t feed_id, con
 		  const char *fixture, int64_t published, int64_t story, int64_t *item_id, int64_t *story_id)
 {
 	char *path = xasprintf("%s/tests/fixtures/tags/%s", srcdir, fixture);
-	char *all = slurp(path);
+	char *all = pw_read_file(path, NULL);
 	free(path);
 	char *nl = strchr(all, '\n');
 	*nl = '\0';
@@ -220,7 +206,7 @@ int main(void)
 	free(names);
 
 	/* the JSON line */
-	char *log = slurp(logpath);
+	char *log = pw_read_file(logpath, NULL);
 	ok(log && !strncmp(log, "{\"alert_id\":1,\"time\":\"", 22), "line starts with alert_id and time");
 	ok(strstr(log, "\"topic\":\"ua-elections\",\"topics\":[\"ua-elections\"]") != NULL, "topic and topics");
 	ok(strstr(log, "\"feed\":\"oc-media\",\"outlet\":\"OC Media\"") != NULL, "feed and outlet");
@@ -236,7 +222,7 @@ int main(void)
 
 	/* the hook command got the JSON on stdin */
 	char *hook = NULL;
-	for (int i = 0; i < 200 && !(hook = slurp(hookout)); i++) {
+	for (int i = 0; i < 200 && !(hook = pw_read_file(hookout, NULL)); i++) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 		pw_alert_reap(a);
@@ -245,7 +231,7 @@ int main(void)
 		free(hook);
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
-		hook = slurp(hookout);
+		hook = pw_read_file(hookout, NULL);
 	}
 	ok(hook && !strncmp(hook, "{\"alert_id\":", 12) && count(hook, "\n") == 1, "alert command read one JSON line");
 	free(hook);

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
+#include "buf.h"
 #include "tap.h"
 #include "xmalloc.h"
 
@@ -37,24 +38,6 @@ static void remove_db(const char *path)
 	p = xasprintf("%s-shm", path);
 	unlink(p);
 	free(p);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *data = NULL;
-	size_t n = 0, cap = 0, r;
-	do {
-		if (n + 65536 > cap)
-			data = xrealloc(data, cap = n + 65536);
-		r = fread(data + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	*len = n;
-	return data;
 }
 
 static void spit(const char *path, const void *data, size_t len)
@@ -133,7 +116,7 @@ static int64_t give_story(struct pw_store *s, int64_t item_id)
 static void expect_refused(const char *path, enum pw_store_mode mode, const char *want, const char *what)
 {
 	size_t before_len = 0, after_len = 0;
-	char *before = slurp(path, &before_len);
+	char *before = pw_read_file(path, &before_len);
 	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
 	char err[1024];
 	struct pw_store *s = pw_store_open(path, mode, err, sizeof err);
@@ -142,7 +125,7 @@ static void expect_refused(const char *path, enum pw_store_mode mode, const char
 		diag("got: %s", err);
 	ok(strncmp(err, path, strlen(path)) == 0 && strchr(err, '\n') == NULL, "%s: one line naming the file", what);
 	pw_store_close(s);
-	char *after = slurp(path, &after_len);
+	char *after = pw_read_file(path, &after_len);
 	if (before)
 		ok(after && after_len == before_len && memcmp(before, after, before_len) == 0,
 		   "%s: file unchanged, byte for byte (%zu bytes)", what, before_len);
@@ -757,7 +740,7 @@ static void test_refusals(const char *good)
 
 	/* Newer schema: refused in both modes, untouched. */
 	size_t len;
-	char *bytes = slurp(good, &len);
+	char *bytes = pw_read_file(good, &len);
 	path = tmp_path("newer.db");
 	spit(path, bytes, len);
 	raw_exec(path, "PRAGMA user_version = 99;");
@@ -799,7 +782,7 @@ static void test_refusals(const char *good)
 
 	if (geteuid() != 0) {
 		path = tmp_path("readonly-file.db");
-		bytes = slurp(good, &len);
+		bytes = pw_read_file(good, &len);
 		spit(path, bytes, len);
 		free(bytes);
 		chmod(path, 0444);

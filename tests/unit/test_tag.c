@@ -24,20 +24,6 @@ static char *speakers[] = {
 	"Мирзоян*",
 };
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct pw_buf b = PW_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		pw_buf_append(&b, chunk, n);
-	fclose(f);
-	return pw_buf_detach(&b);
-}
-
 /* ---- helpers ---- */
 
 static char *topics_str(const struct pw_tag_result *r)
@@ -71,7 +57,7 @@ static int has_speaker(const struct pw_tag_result *r, const char *name)
 static int tag_fixture(const struct pw_tagger *t, const char *name, struct pw_tag_result *r)
 {
 	char *path = xasprintf("%s/tests/fixtures/tags/%s", srcdir, name);
-	char *all = slurp(path);
+	char *all = pw_read_file(path, NULL);
 	free(path);
 	if (!all) {
 		ok(0, "%s: readable", name);
@@ -375,7 +361,7 @@ static void test_seeds(const struct pw_tagger *t)
 		}
 		pclose(p);
 		path[strcspn(path, "\n")] = '\0';
-		char *text = slurp(path);
+		char *text = pw_read_file(path, NULL);
 		struct pw_tag_result r;
 		pw_tag_item(t, NULL, text, &r);
 		char *got = topics_str(&r);

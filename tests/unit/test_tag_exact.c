@@ -18,20 +18,6 @@
 #include "tap.h"
 #include "xmalloc.h"
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct pw_buf b = PW_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		pw_buf_append(&b, chunk, n);
-	fclose(f);
-	return pw_buf_detach(&b);
-}
-
 /* The result in expected.tsv's format: FILE\tKEY\tVALUE lines.  Caller frees. */
 static char *result_lines(const char *file, const struct pw_tag_result *r)
 {
@@ -84,13 +70,13 @@ static const char *const files[] = {
 static void test_exact(const struct pw_tagger *t, const char *dir)
 {
 	char *path = xasprintf("%s/expected.tsv", dir);
-	char *tsv = slurp(path);
+	char *tsv = pw_read_file(path, NULL);
 	free(path);
 	if (!ok(tsv != NULL, "exact/expected.tsv readable"))
 		return;
 	for (size_t i = 0; i < PW_ARRAY_SIZE(files); i++) {
 		path = xasprintf("%s/%s", dir, files[i]);
-		char *all = slurp(path);
+		char *all = pw_read_file(path, NULL);
 		free(path);
 		if (!ok(all != NULL, "%s readable", files[i]))
 			continue;
