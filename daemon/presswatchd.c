@@ -192,6 +192,13 @@ static void batch_config(struct pw_batch *b, const struct pw_config *cfg)
 	pw_batch_set_max_items(b, cfg->commit_items);
 }
 
+/* [store] cache_size (1M..2G: config.c); a failure is logged by the store and costs only speed. */
+static void store_config(struct pw_store *s, const struct pw_config *cfg)
+{
+	if (pw_store_set_cache_size(s, cfg->cache_size) == 0 && cfg->cache_size != PW_STORE_CACHE_DEFAULT)
+		pw_info("store: cache_size %zu KiB", cfg->cache_size / 1024);
+}
+
 static void reload(struct daemon *d)
 {
 	char err[512];
@@ -226,6 +233,8 @@ static void reload(struct daemon *d)
 	struct pw_config *old = d->cfg;
 	d->cfg = cfg;
 	batch_config(d->batch, cfg);  /* flushed above: the next transaction has the new ones */
+	if (cfg->cache_size != old->cache_size)
+		store_config(d->store, cfg);
 	pw_pipeline_set_config(d->pipeline, cfg);
 	pw_articles_set_config(d->articles, cfg);
 	char *ua;
@@ -407,6 +416,7 @@ static int run(struct daemon *d)
 		pw_err("%s", err);
 		return 1;
 	}
+	store_config(d->store, d->cfg);
 	d->base = event_base_new();
 	if (!d->base) {
 		pw_err("cannot create the event loop");

@@ -201,8 +201,15 @@ static void poll_done(struct sfeed *f, const struct pw_fetch_result *r)
 	const struct pw_poll_parse *parse = pw_poll_finish(f->poll, complete);
 	const char *old_url = f->st.url ? f->st.url : f->conf_url;
 	char *url_for_log = xstrdup(old_url);
+	/* more items than [limits] max_items_per_document: the parser kept the first ones and
+	 * stopped reading (the transfer was aborted, or the cap bit at the end of the body).  The
+	 * poll succeeded with what it kept: one warning below, no failure, no backoff. */
+	int truncated = parse->parsed && parse->status == PW_FEED_TRUNCATED &&
+			(r->error == PW_FETCH_OK || r->error == PW_FETCH_ABORTED);
 
 	if (r->error == PW_FETCH_OK && r->status == 304) {
+		kind = PW_POLL_OK;
+	} else if (truncated) {
 		kind = PW_POLL_OK;
 	} else if (r->error == PW_FETCH_OK && r->status >= 200 && r->status < 300) {
 		if (!parse->parsed) {
@@ -242,8 +249,10 @@ static void poll_done(struct sfeed *f, const struct pw_fetch_result *r)
 			if (r->last_modified)
 				replace(&st->last_modified, r->last_modified);
 		} else {
-			replace(&st->etag, r->etag);
-			replace(&st->last_modified, r->last_modified);
+			/* items were left out: no validators, so the next poll gets the whole
+			 * document again (as pipeline.c does past max_items_per_poll) */
+			replace(&st->etag, truncated ? NULL : r->etag);
+			replace(&st->last_modified, truncated ? NULL : r->last_modified);
 			if (parse->title)
 				replace(&st->title, parse->title);
 			if (parse->link)
@@ -279,6 +288,10 @@ static void poll_done(struct sfeed *f, const struct pw_fetch_result *r)
 	size_t nnew = 0;
 	if (pw_poll_store(f->poll, st, &nnew, poll_stored, sd) < 0) {
 		/* poll_stored has run: logged, validators forgotten, backoff */
+	} else if (truncated) {
+		pw_warn("feed %s (%s): poll ok: %zu new items, but the document has %s "
+			"([limits] max_items_per_document); next poll in %" PRId64 "s",
+			f->name, url_for_log, nnew, parse->error, delay);
 	} else if (kind == PW_POLL_OK && r->status == 304) {
 		pw_info("feed %s (%s): 304 not modified; next poll in %" PRId64 "s", f->name, url_for_log, delay);
 	} else if (kind == PW_POLL_OK) {

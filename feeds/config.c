@@ -23,6 +23,7 @@
 #include "config.h"
 #include "feed_parse.h"
 #include "log.h"
+#include "store.h"
 #include "store_dedup.h"
 #include "xmalloc.h"
 
@@ -177,6 +178,8 @@ static const struct keydef keydefs[] = {
 	{ "store", "commit_interval", K_DUR_MS, F(commit_interval_ms), 0, 1, 60000 },
 	/* 100,000 items are ~400 MB of WAL in one transaction */
 	{ "store", "commit_items", K_INT, F(commit_items), 0, 1, 100000 },
+	/* SQLite's page cache: below 1 MiB the dedup indexes thrash (store.c); 2 GiB is a sanity cap */
+	{ "store", "cache_size", K_SIZE, F(cache_size), 0, 1024.0 * 1024, 2048.0 * 1024 * 1024 },
 	{ "log", "level", K_LEVEL, F(log_level), 0, 0, 0 },
 	{ "log", "syslog_facility", K_FACILITY, F(syslog_facility), 0, 0, 0 },
 	{ "fetch", "concurrency", K_INT, F(concurrency), 0, 1, 4096 },
@@ -223,6 +226,7 @@ static void set_defaults(struct pw_config *c)
 	c->store_path = xstrdup(LOCALSTATEDIR "/lib/presswatch/presswatch.db");
 	c->commit_interval_ms = 250;   /* daemon/batch.h's defaults; test_batch checks they agree */
 	c->commit_items = 2000;
+	c->cache_size = PW_STORE_CACHE_DEFAULT;
 	c->log_level = LOG_INFO;
 	c->syslog_facility = LOG_DAEMON;
 	c->concurrency = 32;

@@ -97,6 +97,7 @@ struct pw_config {
 	int64_t commit_interval_ms; /* group commit: a transaction stays open this long, default 250 ms
 	                               (= PW_BATCH_WINDOW_MS, daemon/batch.h) */
 	int commit_items;         /* ... or until it holds this many items, default 2000 (= PW_BATCH_MAX_ITEMS) */
+	size_t cache_size;        /* SQLite page cache in bytes, 1M..2G, default 12M (PW_STORE_CACHE_DEFAULT) */
 
 	/* [log] */
 	int log_level;            /* syslog level; default LOG_INFO */

@@ -802,7 +802,7 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 			char msg[96];
 			snprintf(msg, sizeof msg, "more than %zu items: the first %zu were kept", p->opts.max_items,
 			         p->opts.max_items);
-			pw_feedp_set_error(p, PW_FEED_TOO_LARGE, msg);
+			pw_feedp_set_error(p, PW_FEED_TRUNCATED, msg);
 			f->ctx = C_SKIP;
 			return;
 		}

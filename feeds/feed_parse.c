@@ -461,6 +461,7 @@ const char *pw_feed_status_name(int status)
 	case PW_FEED_MALFORMED: return "malformed";
 	case PW_FEED_UNSAFE: return "unsafe";
 	case PW_FEED_EMPTY: return "empty";
+	case PW_FEED_TRUNCATED: return "truncated";
 	default: return "unknown";
 	}
 }

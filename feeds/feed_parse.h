@@ -64,7 +64,9 @@ enum pw_feed_status {
 	PW_FEED_TOO_LARGE, /* max_bytes exceeded (items already delivered stay valid) */
 	PW_FEED_MALFORMED, /* so broken that nothing could be recovered */
 	PW_FEED_UNSAFE,    /* entity declarations / external entities: refused */
-	PW_FEED_EMPTY      /* a valid feed with no items */
+	PW_FEED_EMPTY,     /* a valid feed with no items */
+	PW_FEED_TRUNCATED  /* more than max_items items: the first max_items were delivered and are
+	                      valid, the rest of the document was not read */
 };
 
 /* callback takes ownership: free with pw_feed_item_free() */
@@ -72,7 +74,7 @@ typedef void (*pw_feed_item_cb)(struct pw_feed_item *item, void *arg);
 
 /* opts may be NULL; its strings are copied. Never returns NULL. */
 struct pw_feed_parser *pw_feed_parser_new(const struct pw_feed_parse_opts *opts, pw_feed_item_cb cb, void *arg);
-/* 0, or -1 once a fatal error (cap, unsafe) stopped parsing */
+/* 0, or -1 once parsing stopped (size or item cap, unsafe, ...): the rest of the body is not needed */
 int pw_feed_parser_push(struct pw_feed_parser *p, const char *data, size_t len);
 /* returns enum pw_feed_status */
 int pw_feed_parser_finish(struct pw_feed_parser *p);

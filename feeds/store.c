@@ -552,7 +552,8 @@ static int setup(struct pw_store *s, char *err, size_t errlen)
 	 */
 	/* journal_size_limit: after a checkpoint the WAL is truncated back to 64 MiB, so one burst
 	 * (or a reader that held a snapshot for long) does not leave a huge -wal file behind.
-	 * cache_size 12 MiB (SQLite's default is 2 MiB): the dedup indexes (lsh, story_terms) are
+	 * cache_size 12 MiB (SQLite's default is 2 MiB; [store] cache_size overrides it through
+	 * pw_store_set_cache_size()): the dedup indexes (lsh, story_terms) are
 	 * probed at random keys, and with 2 MiB a cold ingestion of 10,000 items re-read 571,000
 	 * pages from the OS (bench corpus: 13.2 s -> 10.2 s wall).  Since the dedup cache
 	 * (store_dedup_cache.h) keeps the hot terms and stories decoded, 12 MiB ingests as fast as
@@ -578,6 +579,19 @@ static int setup(struct pw_store *s, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int pw_store_set_cache_size(struct pw_store *s, size_t bytes)
+{
+	if (bytes < PW_STORE_CACHE_MIN || bytes > PW_STORE_CACHE_MAX) {
+		pw_store_failf(s, "cache size %zu bytes is out of range", bytes);
+		return -1;
+	}
+	/* PRAGMA takes no bound parameters: the SQL holds only this validated integer (KiB,
+	 * negative = a size rather than a page count). */
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%zu", bytes / 1024);
+	return exec(s, sql, "setting cache_size");
 }
 
 /*

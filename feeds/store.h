@@ -46,6 +46,16 @@ void pw_store_close(struct pw_store *s);
 const char *pw_store_error(const struct pw_store *s);
 const char *pw_store_path(const struct pw_store *s);
 
+/*
+ * Page cache of the connection, in bytes (rounded down to KiB): [store] cache_size.  The open
+ * sets 12 MiB (store.c says why); may be called at any time, also inside a transaction.
+ * -1 (error string set) outside PW_STORE_CACHE_MIN..PW_STORE_CACHE_MAX.
+ */
+#define PW_STORE_CACHE_DEFAULT ((size_t)12 * 1024 * 1024)
+#define PW_STORE_CACHE_MIN ((size_t)1024 * 1024)
+#define PW_STORE_CACHE_MAX ((size_t)2 * 1024 * 1024 * 1024)
+int pw_store_set_cache_size(struct pw_store *s, size_t bytes);
+
 int pw_store_begin(struct pw_store *s);
 int pw_store_commit(struct pw_store *s);
 int pw_store_rollback(struct pw_store *s);

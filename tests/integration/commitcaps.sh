@@ -4,8 +4,10 @@
 # transaction until a SIGHUP commits it (one commit of three polls); after the reload
 # commit_items = 1 makes every unit of work (a poll with new items, an article-stage item) a
 # transaction of its own, without waiting for the window; the parser keeps
-# the first max_items_per_document items of a longer feed (one warning naming the feed and the
-# cap) and cuts a long title at max_field_size.  --check-config refuses bad values, one line each.
+# the first max_items_per_document items of a longer feed (a successful poll, with one warning
+# naming the feed and the cap, and no validators kept) and cuts a long title at max_field_size.
+# [store] cache_size reaches the daemon at the start and on SIGHUP.  --check-config refuses bad
+# values, one line each.
 . "$top_srcdir/tests/integration/lib.sh"
 
 start_server
@@ -21,7 +23,8 @@ PW_INTERVAL=1h PW_MAX_BACKOFF=1h PW_MAX_BODY=1M write_config "[limits]
 max_items_per_document = 3
 max_field_size = 1K"
 store_keys "commit_interval = 60s
-commit_items = 100000"
+commit_items = 100000
+cache_size = 64M"
 add_feed alpha "$BASE/alpha.xml"
 add_feed many "$BASE/many.xml?items=5"
 add_feed bigtitle "$BASE/big.xml?bigtitle=3000"
@@ -31,8 +34,9 @@ is "$?" 0 "--check-config accepts the keys ($(tr '\n' ' ' <"$T/check.out"))"
 feed_items() { sql "select count(*) from items i join feeds f on f.id = i.feed_id where f.name = '$1'"; }
 started=$(date +%s)
 start_daemon -v
-wait_for 30 sh -c "[ \$(grep -cE 'feed (alpha|bigtitle) \\(.*poll ok|feed many \\(.*too-large' '$T/daemon.log') -ge 3 ]"
+wait_for 30 sh -c "[ \$(grep -cE 'feed (alpha|bigtitle|many) \\(.*poll ok' '$T/daemon.log') -ge 3 ]"
 ok $? "the three feeds were polled"
+is "$(grep -c "store: cache_size 65536 KiB" "$T/daemon.log")" 1 "cache_size 64M: applied at the start"
 polled=$(( $(date +%s) - started ))
 
 # --- a 60 s window and a cap of 100,000 items: nothing is committed while the window is open
@@ -49,7 +53,8 @@ PW_INTERVAL=1h PW_MAX_BACKOFF=1h PW_MAX_BODY=1M write_config "[limits]
 max_items_per_document = 12
 max_field_size = 2K"
 store_keys "commit_interval = 60s
-commit_items = 1"
+commit_items = 1
+cache_size = 32M"
 add_feed delta "$BASE/delta.xml"
 add_feed more "$BASE/more.xml?items=14"
 kill -HUP "$DAEMON_PID"
@@ -59,15 +64,17 @@ is "$(sql "select count(*) from items where feed_id in (select id from feeds whe
 	"SIGHUP: the 7 items of the first polls are committed by the reload"
 grep -q "store: committed 7 items (3 units of work)" "$T/daemon.log"
 ok $? "SIGHUP: one commit of the three polls ($(grep -o 'store: committed.*' "$T/daemon.log" | head -1))"
+is "$(grep -c "store: cache_size 32768 KiB" "$T/daemon.log")" 1 "SIGHUP: cache_size 32M applied"
 
 # the caps of the first config
 is "$(feed_items many)" 3 "max_items_per_document 3: the first 3 of 5 items stored"
 is "$(sql "select guid from items i join feeds f on f.id = i.feed_id where f.name = 'many' order by guid" | tr '\n' ' ')" \
 	"many.xml-1 many.xml-2 many.xml-3 " "max_items_per_document 3: the document's first three"
-is "$(grep -c "feed many (.*): too-large.*: more than 3 items: the first 3 were kept; 3 new items recovered and stored" "$T/daemon.log")" 1 \
+is "$(grep -c "feed many (.*): poll ok: 3 new items, but the document has more than 3 items: the first 3 were kept" "$T/daemon.log")" 1 \
 	"max_items_per_document 3: one warning names the feed and the cap"
-sql "select last_error from feeds where name = 'many'" | grep -q "more than 3 items"
-ok $? "max_items_per_document 3: the feed's last error says so"
+is "$(grep -cE "(warning|err|crit): feed many " "$T/daemon.log")" 1 "max_items_per_document 3: that is the feed's only warning"
+is "$(sql "select fail_count || ' ' || coalesce(last_error, '-') || ' ' || coalesce(etag, '-') || ' ' || coalesce(last_modified, '-') from feeds where name = 'many'")" "0 - - -" \
+	"max_items_per_document 3: no failure, no last error, no validators (the next poll gets the whole document)"
 is "$(sql "select length(i.title) from items i join feeds f on f.id = i.feed_id where f.name = 'bigtitle'")" 1024 \
 	"max_field_size 1K: the 3000-byte title is cut to 1024 bytes"
 
@@ -78,8 +85,9 @@ is "$(feed_items delta)" 12 "max_items_per_document 12 (after the reload): delta
 is "$(sql "select fail_count || ' ' || coalesce(last_error, '-') from feeds where name = 'delta'")" "0 -" \
 	"max_items_per_document 12: a document of exactly 12 items is whole, no failure"
 is "$(feed_items more)" 12 "max_items_per_document 12: the first 12 of 14 items stored"
-is "$(grep -c "feed more (.*): too-large.*: more than 12 items: the first 12 were kept" "$T/daemon.log")" 1 \
+is "$(grep -c "feed more (.*): poll ok: 12 new items, but the document has more than 12 items: the first 12 were kept" "$T/daemon.log")" 1 \
 	"max_items_per_document 12: one warning names the feed and the new cap"
+is "$(sql "select fail_count from feeds where name = 'more'")" 0 "max_items_per_document 12: fail_count 0"
 reloaded=$(grep -n "reloaded: 5 feeds" "$T/daemon.log" | cut -d: -f1)
 tail -n +"$reloaded" "$T/daemon.log" | grep -o "store: committed .* units of work)" >"$T/commits"
 diag "$(wc -l <"$T/commits" | tr -d ' ') commits after the reload: $(sort "$T/commits" | uniq -c | tr -s ' ' | tr '\n' ';')"
@@ -110,6 +118,9 @@ check_bad store commit_interval 0ms "'commit_interval' must be from 1ms to 60s, 
 check_bad store commit_interval 2m "'commit_interval' must be from 1ms to 60s, not '2m'"
 check_bad store commit_interval soon "'commit_interval': bad duration 'soon'"
 check_bad store commit_items 0 "'commit_items' must be a whole number from 1 to 100000, not '0'"
+check_bad store cache_size 512K "'cache_size' is out of range (1048576 to 2147483648 bytes): '512K'"
+check_bad store cache_size 4G "'cache_size' is out of range (1048576 to 2147483648 bytes): '4G'"
+check_bad store cache_size lots "'cache_size': bad size 'lots' (use e.g. 512K, 8M, 1G)"
 check_bad limits max_items_per_document 0 "'max_items_per_document' must be a whole number from 1 to 1000000, not '0'"
 check_bad limits max_field_size 100 "'max_field_size' is out of range (1024 to 1073741824 bytes): '100'"
 

@@ -229,6 +229,7 @@ static void test_good(void)
 	free(want);
 	is_int(c->commit_interval_ms, 1500, "[store] commit_interval 1s500ms");
 	is_int(c->commit_items, 500, "[store] commit_items");
+	is_int(c->cache_size, 64 << 20, "[store] cache_size 64M");
 	is_int(c->log_level, LOG_DEBUG, "[log] level");
 	is_int(c->syslog_facility, LOG_LOCAL3, "[log] syslog_facility");
 	is_int(c->concurrency, 16, "concurrency");
@@ -355,6 +356,7 @@ static void test_defaults(void)
 		is_int(c->max_field_size, 1 << 20, "default max_field_size 1M");
 		is_int(c->commit_interval_ms, 250, "default commit_interval 250ms");
 		is_int(c->commit_items, 2000, "default commit_items");
+		is_int(c->cache_size, 12 << 20, "default cache_size 12M");
 		ok(c->near_duplicate > 0.7999 && c->near_duplicate < 0.8001, "default near_duplicate");
 		ok(c->same_story > 0.3999 && c->same_story < 0.4001, "default same_story");
 		is_int(c->story_window_s, 72 * 3600, "default story_window");
@@ -445,6 +447,10 @@ static void test_limit_keys(void)
 		{ "store", "commit_interval", "1m", 60000 },
 		{ "store", "commit_items", "1", 1 },
 		{ "store", "commit_items", "100000", 100000 },
+		{ "store", "cache_size", "1M", 1 << 20 },
+		{ "store", "cache_size", "1048576", 1 << 20 },
+		{ "store", "cache_size", "256M", 256 << 20 },
+		{ "store", "cache_size", "2G", 2LL << 30 },
 		{ "limits", "max_items_per_document", "1", 1 },
 		{ "limits", "max_items_per_document", "1000000", 1000000 },
 		{ "limits", "max_field_size", "1K", 1024 },
@@ -461,6 +467,7 @@ static void test_limit_keys(void)
 		if (c) {
 			long long got = strcmp(good[i].key, "commit_interval") == 0 ? (long long)c->commit_interval_ms :
 			                strcmp(good[i].key, "commit_items") == 0 ? c->commit_items :
+			                strcmp(good[i].key, "cache_size") == 0 ? (long long)c->cache_size :
 			                strcmp(good[i].key, "max_items_per_document") == 0 ? c->max_items_per_document :
 			                (long long)c->max_field_size;
 			if (!ok(got == good[i].want, "[%s] %s = %s is %lld", good[i].section, good[i].key,
@@ -487,6 +494,12 @@ static void test_limit_keys(void)
 		{ "store", "commit_items", "100001", ":2: 'commit_items' must be a whole number from 1 to 100000, not '100001'" },
 		{ "store", "commit_items", "-5", ":2: 'commit_items' must be a whole number from 1 to 100000, not '-5'" },
 		{ "store", "commit_items", "2K", ":2: 'commit_items' must be a whole number from 1 to 100000, not '2K'" },
+		{ "store", "cache_size", "1023K",
+		  ":2: 'cache_size' is out of range (1048576 to 2147483648 bytes): '1023K'" },
+		{ "store", "cache_size", "0", ":2: 'cache_size' is out of range (1048576 to 2147483648 bytes): '0'" },
+		{ "store", "cache_size", "3G", ":2: 'cache_size' is out of range (1048576 to 2147483648 bytes): '3G'" },
+		{ "store", "cache_size", "-12M", ":2: 'cache_size': bad size '-12M' (use e.g. 512K, 8M, 1G)" },
+		{ "store", "cache_size", "big", ":2: 'cache_size': bad size 'big' (use e.g. 512K, 8M, 1G)" },
 		{ "limits", "max_items_per_document", "0",
 		  ":2: 'max_items_per_document' must be a whole number from 1 to 1000000, not '0'" },
 		{ "limits", "max_items_per_document", "1000001",
@@ -611,7 +624,7 @@ static void compare_with_defaults(const struct pw_config *c)
 		c->max_items_per_poll == d->max_items_per_poll && c->max_queue == d->max_queue &&
 		c->max_items_per_document == d->max_items_per_document &&
 		c->max_field_size == d->max_field_size && c->commit_interval_ms == d->commit_interval_ms &&
-		c->commit_items == d->commit_items &&
+		c->commit_items == d->commit_items && c->cache_size == d->cache_size &&
 		c->near_duplicate == d->near_duplicate && c->same_story == d->same_story &&
 		c->story_window_s == d->story_window_s && c->alert_max_age_s == d->alert_max_age_s &&
 		c->alert_command == NULL && c->alert_command_timeout_s == d->alert_command_timeout_s;

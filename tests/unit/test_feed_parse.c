@@ -513,7 +513,8 @@ static void test_caps(void)
 
 	struct pw_feed_parse_opts o1 = { NULL, NULL, NULL, 0, 0, 1 };
 	parse(data, len, &o1, 0, &r);
-	is_int(r.status, PW_FEED_TOO_LARGE, "max_items 1: PW_FEED_TOO_LARGE");
+	is_int(r.status, PW_FEED_TRUNCATED, "max_items 1: PW_FEED_TRUNCATED (not TOO_LARGE)");
+	is_str(pw_feed_status_name(r.status), "truncated", "max_items 1: status name 'truncated'");
 	is_int(r.n, 1, "max_items 1: the first item delivered");
 	result_free(&r);
 
@@ -588,7 +589,7 @@ static void test_config_caps(void)
 
 		struct pw_feed_parse_opts o3 = { .max_items = 3 };
 		parse(data, len, &o3, chunk, &r);
-		is_int(r.status, PW_FEED_TOO_LARGE, "items cap 3 of 5 (%s): PW_FEED_TOO_LARGE", how);
+		is_int(r.status, PW_FEED_TRUNCATED, "items cap 3 of 5 (%s): PW_FEED_TRUNCATED", how);
 		is_str(r.error, "more than 3 items: the first 3 were kept", "items cap 3 (%s): the error names the cap", how);
 		is_int(r.n, 3, "items cap 3 (%s): 3 items delivered", how);
 		for (size_t i = 0; i < r.n && i < 3; i++)
@@ -605,7 +606,7 @@ static void test_config_caps(void)
 
 		struct pw_feed_parse_opts o4 = { .max_items = 4 };
 		parse(data, len, &o4, chunk, &r);
-		is_int(r.status, PW_FEED_TOO_LARGE, "items cap 4 on 5 items (%s): too large", how);
+		is_int(r.status, PW_FEED_TRUNCATED, "items cap 4 on 5 items (%s): truncated", how);
 		is_int(r.n, 4, "items cap 4 (%s): 4 items", how);
 		result_free(&r);
 

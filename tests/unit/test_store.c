@@ -72,6 +72,42 @@ static int64_t q_int(struct pw_store *s, const char *sql)
 	return v;
 }
 
+/* PRAGMA cache_size freshly prepared: a cached statement would keep the value it was compiled with. */
+static int64_t cache_size_now(struct pw_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(pw_store_db(s), "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* [store] cache_size: the open sets 12 MiB, pw_store_set_cache_size() changes it (negative =
+ * KiB in SQLite's terms), also inside a transaction, and refuses what config.c would refuse. */
+static void test_cache_size(struct pw_store *s)
+{
+	is_int(cache_size_now(s), -12288, "open: cache_size 12 MiB (-12288 KiB)");
+	is_int((int64_t)PW_STORE_CACHE_DEFAULT, 12 << 20, "PW_STORE_CACHE_DEFAULT is what the open sets");
+	is_int(pw_store_set_cache_size(s, (size_t)256 << 20), 0, "set 256 MiB");
+	is_int(cache_size_now(s), -262144, "cache_size reads back -262144 KiB");
+	is_int(pw_store_set_cache_size(s, PW_STORE_CACHE_MAX), 0, "set 2 GiB (the maximum)");
+	is_int(cache_size_now(s), -2097152, "cache_size reads back -2097152 KiB");
+	is_int(pw_store_set_cache_size(s, ((size_t)3 << 20) + 1000), 0, "set 3 MiB + 1000 bytes");
+	is_int(cache_size_now(s), -3072, "rounded down to whole KiB");
+	is_int(pw_store_set_cache_size(s, PW_STORE_CACHE_MIN - 1), -1, "below 1 MiB refused");
+	ok(strstr(pw_store_error(s), "out of range") != NULL, "error says out of range: %s", pw_store_error(s));
+	is_int(pw_store_set_cache_size(s, PW_STORE_CACHE_MAX + 1), -1, "above 2 GiB refused");
+	is_int(cache_size_now(s), -3072, "a refused size leaves the cache as it was");
+	ok(pw_store_begin(s) == 0, "begin");
+	is_int(pw_store_set_cache_size(s, PW_STORE_CACHE_MIN), 0, "set 1 MiB inside a transaction");
+	is_int(cache_size_now(s), -1024, "cache_size reads back -1024 KiB");
+	ok(pw_store_commit(s) == 0, "commit");
+	is_int(pw_store_set_cache_size(s, PW_STORE_CACHE_DEFAULT), 0, "back to the default");
+	is_int(cache_size_now(s), -12288, "cache_size -12288 KiB again");
+}
+
 static const char *q_text(struct pw_store *s, const char *sql, char *buf, size_t len)
 {
 	sqlite3_stmt *st = pw_store_stmt(s, sql);
@@ -881,6 +917,7 @@ int main(void)
 	ok(s != NULL, "main test store opened");
 	if (!s)
 		return done_testing();
+	test_cache_size(s);
 	test_feeds(s);
 	test_items(s);
 	test_fts(s);
