@@ -100,6 +100,27 @@ stop_daemon TERM
 is "$DAEMON_STATUS" 0 "SIGTERM: exit 0"
 is "$(sql "pragma integrity_check")" ok "integrity_check ok"
 
+# --- over the cap with validators (a static file: ETag and Last-Modified): the poll is ok and
+# keeps neither, so the next poll fetches the whole document again (200, not 304), ok again
+: >"$T/feeds.conf"
+PW_INTERVAL=1h write_config "[limits]
+max_items_per_document = 5"
+add_feed cut "$BASE/delta.xml"
+"$PRESSWATCHD" -f --once -c "$T/presswatch.conf" >"$T/once.log" 2>&1
+is "$?" 0 "over the cap (--once): exit 0"
+is "$(sql "select fail_count || ' ' || coalesce(last_error, '-') || ' ' || coalesce(etag, '-') || ' ' || coalesce(last_modified, '-') from feeds where name = 'cut'")" \
+	"0 - - -" "over the cap: no failure, no last error, no ETag or Last-Modified kept"
+"$PRESSWATCHD" -f --once -c "$T/presswatch.conf" >>"$T/once.log" 2>&1
+is "$?" 0 "over the cap, second poll (--once): exit 0"
+is "$(awk -F'\t' '$3 == "/delta.xml" { print $4 "," $5 "," $6 }' "$T/server.log" | tail -2 | tr '\n' ' ')" "-,-,200 -,-,200 " \
+	"over the cap: both polls unconditional, both answered 200 (whole document)"
+is "$(feed_items cut)" 5 "over the cap: the first 5 of delta.xml's 12 items stored"
+is "$(grep -c "warning: feed cut (.*): poll ok: 5 new items, but the document has more than 5 items: the first 5 were kept" "$T/once.log")" 1 \
+	"over the cap: the first poll warns once"
+is "$(grep -c "warning: feed cut (.*): poll ok: 0 new items, but the document has more than 5 items" "$T/once.log")" 1 \
+	"over the cap: the second poll warns once"
+is "$(sql "select fail_count from feeds where name = 'cut'")" 0 "over the cap: fail_count 0 after two polls"
+
 # --- --check-config refuses each bad value with one line naming file:line, key and value
 check_bad() {  # SECTION KEY VALUE EXPECTED-MESSAGE
 	PW_INTERVAL=1h write_config "[limits]
