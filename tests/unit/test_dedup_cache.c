@@ -291,6 +291,15 @@ static void test_item_vecs(struct pw_store *s)
 	ok(pw_store_rollback(s) == 0, "rollback");
 }
 
+/* Pairs keys[i] in band i % 21 (every step-th) the filter calls absent: must be none. */
+static int lsh_missed(struct pw_store *s, const int64_t *keys, int n, int step)
+{
+	int missed = 0;
+	for (int i = 0; i < n; i += step)
+		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
+	return missed;
+}
+
 /* The LSH filter never says "absent" for a stored pair -- rows there before it was built,
  * rows added since, after it grew and was rebuilt -- and says it for most absent pairs. */
 static void test_lsh_filter(struct pw_store *s, const char *path)
@@ -309,9 +318,7 @@ static void test_lsh_filter(struct pw_store *s, const char *path)
 		sqlite3_step(ins);
 		sqlite3_reset(ins);
 	}
-	int missed = 0;
-	for (int i = 0; i < BEFORE; i++)
-		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
+	int missed = lsh_missed(s, keys, BEFORE, 1);
 	is_int(missed, 0, "5,000 pairs stored before the filter was built: all maybe");
 	/* 140,000 more, each noted as the store does: the filter outgrows its first size */
 	for (int i = BEFORE; i < BEFORE + AFTER; i++) {
@@ -324,8 +331,7 @@ static void test_lsh_filter(struct pw_store *s, const char *path)
 		if (i % 10000 == 0)
 			missed += pw_dcache_lsh_maybe(s, 0, 12345) < 0;  /* lets it grow mid-way */
 	}
-	for (int i = 0; i < BEFORE + AFTER; i++)
-		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
+	missed += lsh_missed(s, keys, BEFORE + AFTER, 1);
 	is_int(missed, 0, "145,000 pairs, most added after the filter was built and grown: all maybe");
 	int fp = 0;
 	for (int i = 0; i < 10000; i++)
@@ -334,16 +340,10 @@ static void test_lsh_filter(struct pw_store *s, const char *path)
 	sqlite3_finalize(ins);
 	ok(pw_store_commit(s) == 0, "commit");
 	ok(pw_store_begin(s) == 0, "begin");
-	missed = 0;
-	for (int i = 0; i < BEFORE + AFTER; i += 13)
-		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
-	is_int(missed, 0, "in the next transaction: stored pairs still maybe");
+	is_int(lsh_missed(s, keys, BEFORE + AFTER, 13), 0, "in the next transaction: stored pairs still maybe");
 	ok(pw_store_rollback(s) == 0, "rollback (keeps the filter)");
 	ok(pw_store_begin(s) == 0, "begin");
-	missed = 0;
-	for (int i = 0; i < BEFORE + AFTER; i += 13)
-		missed += pw_dcache_lsh_maybe(s, i % 21, keys[i]) != 1;
-	is_int(missed, 0, "after a rollback: stored pairs maybe");
+	is_int(lsh_missed(s, keys, BEFORE + AFTER, 13), 0, "after a rollback: stored pairs maybe");
 	ok(pw_store_rollback(s) == 0, "rollback");
 
 	/* another connection adds pairs: this handle's filter must not say they are absent */
