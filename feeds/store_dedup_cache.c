@@ -183,6 +183,20 @@ static struct pw_dedup_cache *cache(struct pw_store *s)
 	return *slot;
 }
 
+/* The cache for an operation that cannot do without it (writes, decoded stories and vectors):
+ * NULL, with the error set, outside a transaction, on a read-only handle, or when it cannot be
+ * set up. */
+static struct pw_dedup_cache *need_cache(struct pw_store *s, const char *what)
+{
+	if (pw_store_require_tx(s, what) < 0)
+		return NULL;
+	if (!pw_store_dcache_slot(s)) {
+		pw_store_failf(s, "%s: the store is open read-only", what);
+		return NULL;
+	}
+	return cache(s);   /* NULL only when reading the data version failed: error set */
+}
+
 int pw_dcache_begin(struct pw_store *s)
 {
 	struct pw_dedup_cache **slot = pw_store_dcache_slot(s);
@@ -222,7 +236,6 @@ struct kv {
 struct collect {
 	struct kv *v;
 	size_t n;
-	uint64_t flag;   /* DF_DIRTY for term_df; 0: story entries (their own dirty flag) */
 };
 
 static void collect_df(void *arg, uint64_t key, uint64_t *val)
@@ -255,7 +268,7 @@ static int cmp_signed_key(const void *a, const void *b)
 static int flush_df(struct pw_store *s, struct pw_dedup_cache *c)
 {
 	if (c->df_dirty) {
-		struct collect col = { xreallocarray(NULL, c->df_dirty, sizeof *col.v), 0, DF_DIRTY };
+		struct collect col = { xreallocarray(NULL, c->df_dirty, sizeof *col.v), 0 };
 		pw_u64map_each(&c->df, collect_df, &col);
 		c->df_dirty = 0;
 		qsort(col.v, col.n, sizeof *col.v, cmp_signed_key);
@@ -287,7 +300,7 @@ static int flush_stories(struct pw_store *s, struct pw_dedup_cache *c)
 {
 	if (c->stories_dirty == 0)
 		return 0;
-	struct collect col = { xreallocarray(NULL, c->stories_dirty, sizeof *col.v), 0, 0 };
+	struct collect col = { xreallocarray(NULL, c->stories_dirty, sizeof *col.v), 0 };
 	pw_u64map_each(&c->stories, collect_story, &col);
 	c->stories_dirty = 0;
 	qsort(col.v, col.n, sizeof *col.v, cmp_signed_key);
@@ -454,10 +467,10 @@ int pw_dcache_ndocs(struct pw_store *s, int64_t *ndocs)
 
 int64_t pw_dcache_df_add(struct pw_store *s, const uint64_t *ids, size_t n)
 {
-	struct pw_dedup_cache *c = cache(s);
+	struct pw_dedup_cache *c = need_cache(s, "counting document frequencies");
 	int64_t ndocs;
 	if (!c)
-		return pw_store_require_tx(s, "counting document frequencies");
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t *v = df_slot(s, c, ids[i]);
 		if (!v)
@@ -690,11 +703,9 @@ int pw_dedup_read_vec(struct pw_store *s, const char *sql, int64_t id, const cha
 
 static struct story_ent *story_get(struct pw_store *s, int64_t story_id)
 {
-	struct pw_dedup_cache *c = cache(s);
-	if (!c) {
-		pw_store_require_tx(s, "reading a story");
+	struct pw_dedup_cache *c = need_cache(s, "reading a story");
+	if (!c)
 		return NULL;
-	}
 	uint64_t *v = pw_u64map_get(&c->stories, (uint64_t)story_id);
 	if (v)
 		return (struct story_ent *)(uintptr_t)*v;
@@ -722,9 +733,9 @@ int pw_dcache_centroid(struct pw_store *s, int64_t story_id, const struct pw_sto
 int pw_dcache_story_new(struct pw_store *s, int64_t item_id, const char *title, int64_t when,
 			const struct pw_story_vec *v, int64_t *story_id)
 {
-	struct pw_dedup_cache *c = cache(s);
+	struct pw_dedup_cache *c = need_cache(s, "creating a story");
 	if (!c)
-		return pw_store_require_tx(s, "creating a story");
+		return -1;
 	uint8_t *blob;
 	size_t len = pw_story_vec_pack(v, &blob);
 	sqlite3_stmt *st = pw_store_stmt(s, "INSERT INTO stories(first_item, first_seen, last_seen, item_count, "
@@ -793,9 +804,9 @@ static struct vec_ent *vec_slot(struct pw_dedup_cache *c, int64_t item_id)
 
 int pw_dcache_item_vec(struct pw_store *s, int64_t item_id, const struct pw_story_vec **v)
 {
-	struct pw_dedup_cache *c = cache(s);
+	struct pw_dedup_cache *c = need_cache(s, "reading an item's story vector");
 	if (!c)
-		return pw_store_require_tx(s, "reading an item's story vector");
+		return -1;
 	uint64_t *slot = pw_u64map_get(&c->item_vecs, (uint64_t)item_id);
 	struct vec_ent *e = slot ? (struct vec_ent *)(uintptr_t)*slot : NULL;
 	if (!e) {
@@ -813,9 +824,9 @@ int pw_dcache_item_vec(struct pw_store *s, int64_t item_id, const struct pw_stor
 
 int pw_dcache_item_vec_save(struct pw_store *s, int64_t item_id, const struct pw_story_vec *v)
 {
-	struct pw_dedup_cache *c = cache(s);
+	struct pw_dedup_cache *c = need_cache(s, "saving an item's story vector");
 	if (!c)
-		return pw_store_require_tx(s, "saving an item's story vector");
+		return -1;
 	if (v->n == 0)
 		return 0;
 	uint8_t *blob;

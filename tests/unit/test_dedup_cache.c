@@ -397,19 +397,21 @@ int main(void)
 			int64_t df = 0, nd = 0;
 			ok(pw_dcache_df(r, &id, 1, &df) == 0 && df == 3, "read-only handle reads the table: df 3");
 			ok(pw_dcache_ndocs(r, &nd) == 0 && nd >= 3, "and a document count");
+			ok(pw_store_begin(r) == 0, "begin on the read-only handle");
+			ok(pw_dcache_df_add(r, &id, 1) < 0 && strstr(pw_store_error(r), "read-only"),
+			   "counting a document there fails with an error: %s", pw_store_error(r));
+			ok(pw_dcache_item_vec_save(r, 1, &(struct pw_story_vec){ NULL, 0, 0 }) < 0,
+			   "so does saving a vector, even an empty one");
+			pw_store_rollback(r);
 			pw_store_close(r);
 		}
 	}
-	for (const char *suf = ""; ; suf = suf[0] ? NULL : "-wal") {
-		if (!suf)
-			break;
-		char *f = xasprintf("%s%s", path, suf);
+	static const char *const side[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(side); i++) {
+		char *f = xasprintf("%s%s", path, side[i]);
 		unlink(f);
 		free(f);
 	}
-	char *f = xasprintf("%s-shm", path);
-	unlink(f);
-	free(f);
 	free(path);
 	rmdir(tmpdir);
 	return done_testing();
