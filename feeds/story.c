@@ -279,6 +279,31 @@ static bool ye_follows(unsigned cp)
 	}
 }
 
+/* A transliterated stem being written: at most PW_STORY_STEM code points into out. */
+struct stem {
+	char *out;
+	size_t n, cps;   /* bytes, code points written */
+};
+
+/* Appends Latin letters while there is room. */
+static void stem_puts(struct stem *st, const char *l)
+{
+	for (; *l && st->cps < PW_STORY_STEM; l++, st->cps++)
+		st->out[st->n++] = *l;
+}
+
+/* Copies the code point at s as it is: its length in bytes, or 0 when it does not fit. */
+static size_t stem_copy_cp(struct stem *st, const char *s, size_t len)
+{
+	size_t b = prefix_bytes(s, len, 1);
+	if (st->n + b > PW_STORY_STEM)
+		return 0;
+	memcpy(st->out + st->n, s, b);
+	st->n += b;
+	st->cps++;
+	return b;
+}
+
 /*
  * Armenian names likewise (BGN/PCGN for Eastern Armenian: "Փաշինյան" pashinyan, "Երևան"
  * yerevan, "Միրզոյան" mirzoyan): ու is u, ե and ո are ye and vo at the start of a word; և is
@@ -292,9 +317,9 @@ static const char *const hy_lat[38] = { /* ա (U+0561) .. և (U+0586) */
 
 static size_t translit_hy_stem(const char *s, size_t len, char out[PW_STORY_STEM + 1])
 {
-	size_t n = 0, cps = 0;
+	struct stem st = { out, 0, 0 };
 	bool hy = false;
-	for (size_t i = 0; i < len && cps < PW_STORY_STEM;) {
+	for (size_t i = 0; i < len && st.cps < PW_STORY_STEM;) {
 		unsigned char c = (unsigned char)s[i];
 		unsigned cp = 0;
 		if ((c == 0xD5 || c == 0xD6) && i + 1 < len)
@@ -311,40 +336,35 @@ static size_t translit_hy_stem(const char *s, size_t len, char out[PW_STORY_STEM
 			} else if (i == 0 && cp == 0x578) {
 				l = "vo";
 			}
-			for (; *l && cps < PW_STORY_STEM; l++, cps++)
-				out[n++] = *l;
+			stem_puts(&st, l);
 			i += 2;
 			continue;
 		}
-		size_t b = prefix_bytes(s + i, len - i, 1);
-		if (n + b > PW_STORY_STEM)
+		size_t b = stem_copy_cp(&st, s + i, len - i);
+		if (b == 0)
 			break;
-		memcpy(out + n, s + i, b);
-		n += b;
-		cps++;
 		i += b;
 	}
 	if (!hy)
 		return 0;
-	out[n] = '\0';
-	return n;
+	out[st.n] = '\0';
+	return st.n;
 }
 
 /* The transliterated stem of a word with Cyrillic letters into out; 0 (nothing written) when
  * the word has none. */
 static size_t translit_stem(const char *s, size_t len, char out[PW_STORY_STEM + 1])
 {
-	size_t n = 0, cps = 0;
+	struct stem st = { out, 0, 0 };
 	bool cyr = false, after_vowel = false;
 	if (!memchr(s, 0xD0, len) && !memchr(s, 0xD1, len))
 		/* no Cyrillic letter: most names, checked first (this runs for each) */
 		return memchr(s, 0xD5, len) || memchr(s, 0xD6, len) ? translit_hy_stem(s, len, out) : 0;
 	const char *append;
 	len = name_base(s, len, &append);
-	for (size_t i = 0; i <= len && cps < PW_STORY_STEM;) {
+	for (size_t i = 0; i <= len && st.cps < PW_STORY_STEM;) {
 		if (i == len) {
-			for (; *append && cps < PW_STORY_STEM; append++, cps++)
-				out[n++] = *append;
+			stem_puts(&st, append);
 			break;
 		}
 		unsigned char c = (unsigned char)s[i];
@@ -358,26 +378,22 @@ static size_t translit_stem(const char *s, size_t len, char out[PW_STORY_STEM + 
 			cyr = true;
 			if (cp == 0x435 && (i == 0 || after_vowel))
 				l = "ye";
-			for (; *l && cps < PW_STORY_STEM; l++, cps++)
-				out[n++] = *l;
+			stem_puts(&st, l);
 			after_vowel = ye_follows(cp);
 			i += 2;
 			continue;
 		}
 		/* anything else is copied, one code point */
-		size_t b = prefix_bytes(s + i, len - i, 1);
-		if (n + b > PW_STORY_STEM)
+		size_t b = stem_copy_cp(&st, s + i, len - i);
+		if (b == 0)
 			break;
-		memcpy(out + n, s + i, b);
-		n += b;
-		cps++;
 		i += b;
 		after_vowel = false;
 	}
 	if (!cyr)
 		return 0;
-	out[n] = '\0';
-	return n;
+	out[st.n] = '\0';
+	return st.n;
 }
 
 /* Small integer value of a token that is all digits (-1 otherwise). */
