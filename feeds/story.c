@@ -813,22 +813,28 @@ size_t pw_story_signature(const struct pw_story_vec *v, uint64_t sig[PW_STORY_SI
 		return 0;
 	struct pw_story_term *c = xreallocarray(NULL, v->n, sizeof *c);
 	memcpy(c, v->t, v->n * sizeof *c);
-	qsort(c, v->n, sizeof *c, cmp_w_desc);
 	size_t n = v->n < PW_STORY_SIG_TERMS ? v->n : PW_STORY_SIG_TERMS;
+	/* the order is cmp_w_desc's, a total order: selecting first gives the same as sorting all */
+	select_top(c, v->n, n);
+	qsort(c, n, sizeof *c, cmp_w_desc);
 	for (size_t i = 0; i < n; i++)
 		sig[i] = c[i].id;
 	free(c);
 	return n;
 }
 
+static double norm2(const struct pw_story_vec *v)
+{
+	double n = 0;
+	for (size_t k = 0; k < v->n; k++)
+		n += (double)v->t[k].w * v->t[k].w;
+	return n;
+}
+
 double pw_story_cosine(const struct pw_story_vec *a, const struct pw_story_vec *b)
 {
-	double dot = 0, na = 0, nb = 0;
+	double dot = 0, na = norm2(a), nb = norm2(b);
 	size_t i = 0, j = 0;
-	for (size_t k = 0; k < a->n; k++)
-		na += (double)a->t[k].w * a->t[k].w;
-	for (size_t k = 0; k < b->n; k++)
-		nb += (double)b->t[k].w * b->t[k].w;
 	if (na <= 0 || nb <= 0)
 		return 0.0;
 	while (i < a->n && j < b->n) {
@@ -840,6 +846,50 @@ double pw_story_cosine(const struct pw_story_vec *a, const struct pw_story_vec *
 			j++;
 	}
 	return dot / sqrt(na * nb);
+}
+
+static size_t probe_slot(uint64_t id)
+{
+	return (size_t)((id * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - PW_STORY_PROBE_BITS));
+}
+
+void pw_story_probe_init(struct pw_story_probe *p, const struct pw_story_vec *a)
+{
+	p->a = a;
+	p->norm2 = norm2(a);
+	p->hashed = a->n <= PW_STORY_PROBE_MAX;
+	if (!p->hashed)
+		return;
+	memset(p->slot, 0, sizeof p->slot);
+	for (size_t k = 0; k < a->n; k++) {
+		size_t j = probe_slot(a->t[k].id);
+		while (p->slot[j])
+			j = (j + 1) & ((1u << PW_STORY_PROBE_BITS) - 1);
+		p->slot[j] = (uint8_t)(k + 1);
+	}
+}
+
+double pw_story_probe_cosine(const struct pw_story_probe *p, const struct pw_story_vec *b)
+{
+	if (!p->hashed)
+		return pw_story_cosine(p->a, b);
+	double dot = 0, nb = 0;
+	/* b's terms in id order, as pw_story_cosine's merge meets them: the same sum, bit for bit */
+	for (size_t k = 0; k < b->n; k++) {
+		nb += (double)b->t[k].w * b->t[k].w;
+		size_t j = probe_slot(b->t[k].id);
+		while (p->slot[j]) {
+			const struct pw_story_term *x = &p->a->t[p->slot[j] - 1];
+			if (x->id == b->t[k].id) {
+				dot += (double)x->w * b->t[k].w;
+				break;
+			}
+			j = (j + 1) & ((1u << PW_STORY_PROBE_BITS) - 1);
+		}
+	}
+	if (p->norm2 <= 0 || nb <= 0)
+		return 0.0;
+	return dot / sqrt(p->norm2 * nb);
 }
 
 double pw_story_score(double centroid, double max_link)
@@ -862,7 +912,7 @@ void pw_story_centroid_add(struct pw_story_vec *c, const struct pw_story_vec *v)
 		}
 	}
 	if (n > PW_STORY_CENTROID_TERMS) {
-		qsort(m, n, sizeof *m, cmp_w_desc);
+		select_top(m, n, PW_STORY_CENTROID_TERMS);
 		n = PW_STORY_CENTROID_TERMS;
 		qsort(m, n, sizeof *m, cmp_term_id);
 	}

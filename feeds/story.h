@@ -175,6 +175,20 @@ int pw_story_vector(const struct pw_doc_terms *d, const struct pw_df_source *df,
 size_t pw_story_signature(const struct pw_story_vec *v, uint64_t sig[PW_STORY_SIG_TERMS]);
 /* Cosine similarity of two vectors (normalises both; 0 when either is empty). */
 double pw_story_cosine(const struct pw_story_vec *a, const struct pw_story_vec *b);
+/* One vector prepared for cosines with many others: its terms hashed (when it has at most
+ * PW_STORY_PROBE_MAX) and its norm computed once.  pw_story_probe_cosine(p, b) returns exactly
+ * pw_story_cosine(a, b).  The probe points into a, which must outlive it unchanged; nothing to
+ * free. */
+#define PW_STORY_PROBE_BITS 8
+#define PW_STORY_PROBE_MAX 128
+struct pw_story_probe {
+	const struct pw_story_vec *a;
+	double norm2;
+	int hashed;
+	uint8_t slot[1u << PW_STORY_PROBE_BITS];  /* 1 + index into a->t, 0 empty */
+};
+void pw_story_probe_init(struct pw_story_probe *p, const struct pw_story_vec *a);
+double pw_story_probe_cosine(const struct pw_story_probe *p, const struct pw_story_vec *b);
 /* How well an item fits a story: the mean of its cosine with the story's centroid and its best
  * cosine with a single item of the story (max_link), or the centroid cosine alone when no item
  * vector of the story is known (max_link < 0). */

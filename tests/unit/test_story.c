@@ -384,10 +384,150 @@ static void test_seeds(void)
 	free(dir);
 }
 
+/* --- the fast paths against plain reference versions ----------------------------------- */
+static uint64_t rng_state = 88172645463325252ULL;
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static int ref_w_desc(const void *a, const void *b)
+{
+	const struct pw_story_term *x = a, *y = b;
+	if (x->w != y->w)
+		return x->w > y->w ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int ref_id(const void *a, const void *b)
+{
+	uint64_t x = ((const struct pw_story_term *)a)->id, y = ((const struct pw_story_term *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+/* n terms, ids from a small range (so vectors share terms), weights from a few values (ties) */
+static void random_vec(struct pw_story_vec *v, size_t n, uint64_t idrange)
+{
+	v->t = xcalloc(n ? n : 1, sizeof *v->t);
+	v->n = 0;
+	v->items = 1;
+	while (v->n < n) {
+		uint64_t id = (1 + rng() % idrange) * 0x9E3779B97F4A7C15ULL; /* spread like term ids */
+		int dup = 0;
+		for (size_t i = 0; i < v->n; i++)
+			dup |= v->t[i].id == id;
+		if (dup)
+			continue;
+		v->t[v->n].id = id;
+		v->t[v->n++].w = (float)(1 + rng() % 5) / 8.0f;
+	}
+	qsort(v->t, v->n, sizeof *v->t, ref_id);
+}
+
+static double ref_cosine(const struct pw_story_vec *a, const struct pw_story_vec *b)
+{
+	double dot = 0, na = 0, nb = 0;
+	for (size_t k = 0; k < a->n; k++)
+		na += (double)a->t[k].w * a->t[k].w;
+	for (size_t k = 0; k < b->n; k++)
+		nb += (double)b->t[k].w * b->t[k].w;
+	if (na <= 0 || nb <= 0)
+		return 0.0;
+	for (size_t i = 0, j = 0; i < a->n && j < b->n;) {
+		if (a->t[i].id == b->t[j].id)
+			dot += (double)a->t[i++].w * b->t[j++].w;
+		else if (a->t[i].id < b->t[j].id)
+			i++;
+		else
+			j++;
+	}
+	return dot / sqrt(na * nb);
+}
+
+/* c += v, the PW_STORY_CENTROID_TERMS heaviest kept: with full sorts */
+static void ref_centroid_add(struct pw_story_vec *c, const struct pw_story_vec *v)
+{
+	c->t = xreallocarray(c->t, c->n + v->n + 1, sizeof *c->t);
+	size_t n0 = c->n;
+	for (size_t j = 0; j < v->n; j++) {
+		size_t i = 0;
+		while (i < n0 && c->t[i].id != v->t[j].id)
+			i++;
+		if (i < n0)
+			c->t[i].w += v->t[j].w;
+		else
+			c->t[c->n++] = v->t[j];
+	}
+	qsort(c->t, c->n, sizeof *c->t, ref_w_desc);
+	if (c->n > PW_STORY_CENTROID_TERMS)
+		c->n = PW_STORY_CENTROID_TERMS;
+	qsort(c->t, c->n, sizeof *c->t, ref_id);
+}
+
+static void test_fast_paths(void)
+{
+	int cos_same = 1, sig_same = 1, cen_same = 1, probes = 0;
+	for (int round = 0; round < 400; round++) {
+		size_t na = (size_t)(rng() % 140), nb = (size_t)(rng() % 90);
+		uint64_t range = 40 + rng() % 400;
+		if (na > range)
+			na = range;
+		if (nb > range)
+			nb = range;
+		struct pw_story_vec a, b;
+		random_vec(&a, na, range);
+		random_vec(&b, nb, range);
+
+		/* the probe gives pw_story_cosine's double, bit for bit, on both sides of its size cap */
+		struct pw_story_probe p;
+		pw_story_probe_init(&p, &a);
+		double x = pw_story_probe_cosine(&p, &b), y = pw_story_cosine(&a, &b), z = ref_cosine(&a, &b);
+		if (memcmp(&x, &y, sizeof x) != 0 || memcmp(&y, &z, sizeof y) != 0) {
+			if (cos_same)
+				diag("first difference: n %zu / %zu: probe %.17g, cosine %.17g, plain %.17g", a.n, b.n, x, y, z);
+			cos_same = 0;
+		}
+		probes += p.hashed;
+
+		/* the signature: the heaviest terms in weight order, as a full sort gives them */
+		uint64_t sig[PW_STORY_SIG_TERMS];
+		size_t ns = pw_story_signature(&a, sig);
+		struct pw_story_term *c = xcalloc(a.n ? a.n : 1, sizeof *c);
+		if (a.n)
+			memcpy(c, a.t, a.n * sizeof *c);
+		qsort(c, a.n, sizeof *c, ref_w_desc);
+		size_t want = a.n < PW_STORY_SIG_TERMS ? a.n : PW_STORY_SIG_TERMS;
+		sig_same &= ns == want;
+		for (size_t i = 0; i < ns && i < want; i++)
+			sig_same &= sig[i] == c[i].id;
+		free(c);
+
+		/* the centroid: merged sum, PW_STORY_CENTROID_TERMS heaviest kept, id order */
+		struct pw_story_vec cen = { 0 }, ref = { 0 };
+		pw_story_centroid_add(&cen, &a);
+		pw_story_centroid_add(&cen, &b);
+		ref_centroid_add(&ref, &a);
+		ref_centroid_add(&ref, &b);
+		cen_same &= cen.n == ref.n && (ref.n == 0 || memcmp(cen.t, ref.t, ref.n * sizeof *ref.t) == 0);
+		pw_story_vec_free(&cen);
+		pw_story_vec_free(&ref);
+		pw_story_vec_free(&a);
+		pw_story_vec_free(&b);
+	}
+	ok(cos_same, "probe cosine equals pw_story_cosine and the plain merge, bit for bit (400 pairs)");
+	ok(probes > 300 && probes < 400, "both the hashed probe and its fallback were exercised (%d hashed)", probes);
+	ok(sig_same, "signature by selection equals a full weight sort, ties included");
+	ok(cen_same, "centroid by selection equals a full weight sort, ties included");
+}
+
 int main(void)
 {
 	test_terms();
 	test_vectors();
+	test_fast_paths();
 	char *dir = dc_default_dir();
 	int rc = dc_load(dir, &corpus);
 	ok(rc == 0, "labelled set loads from %s", dir);
