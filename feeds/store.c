@@ -198,6 +198,17 @@ static const struct migration migrations[] = {
 	  "    VALUES ('delete', old.id, old.title, old.body, old.summary);\n"
 	  "  INSERT INTO items_fts(rowid, title, body, summary) VALUES (new.id, new.title, new.body, new.summary);\n"
 	  "END;\n" },
+	/* 8: the LSH Bloom filter of store_dedup_cache.c, saved at close with the index version
+	 *    (dedup_stats 'lsh_version') it holds every pair of, so that a restart loads it
+	 *    instead of scanning the whole lsh table (2.4 s at a million items) */
+	{ "CREATE TABLE IF NOT EXISTS lsh_filter(\n"
+	  "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	  "  format INTEGER NOT NULL,              -- hashing of the bits (store_dedup_cache.c)\n"
+	  "  version INTEGER NOT NULL,             -- dedup_stats 'lsh_version' it holds\n"
+	  "  pairs INTEGER NOT NULL,\n"
+	  "  nbits INTEGER NOT NULL,\n"
+	  "  bits BLOB NOT NULL                    -- little-endian 64-bit words\n"
+	  ");\n" },
 	/* append new steps here */
 };
 
@@ -759,6 +770,8 @@ void pw_store_close(struct pw_store *s)
 		pw_warn("%s: closing with an open transaction; rolling it back", s->path);
 		exec(s, "ROLLBACK", "rollback");
 	}
+	if (s->mode == PW_STORE_RW && pw_dcache_save(s) < 0)
+		pw_warn("the LSH filter was not saved, the next start rebuilds it (%s)", s->err);
 	if (s->mode == PW_STORE_RW)
 		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 	store_free(s);

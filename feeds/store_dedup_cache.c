@@ -53,6 +53,12 @@ struct pw_dedup_cache {
 	size_t stories_dirty;
 	struct pw_u64map item_vecs; /* item id -> struct vec_ent * */
 	struct lsh_filter *lsh;   /* NULL until first used */
+	/* dedup_stats 'lsh_version', bumped by every commit that adds lsh rows: the filter holds
+	 * every pair of that version (lsh_version_known), and the saved copy (table lsh_filter)
+	 * is used only when its version is the store's.  lsh_tx: this transaction added pairs. */
+	int64_t lsh_version;
+	int lsh_version_known, lsh_tx, lsh_saved;
+	int lsh_bumped;           /* flushed a new version not yet known to be committed */
 };
 
 /* A Bloom filter over the (band, key) pairs of the lsh table, two bits per pair.  Nearly all
@@ -62,6 +68,7 @@ struct pw_dedup_cache {
  * after which false positives only cost the probe the filter would have saved. */
 #define LSH_FILTER_MIN_BITS (UINT64_C(1) << 20)   /* 128 KiB */
 #define LSH_FILTER_MAX_BITS (UINT64_C(1) << 25)   /* 4 MiB */
+#define LSH_FILTER_FORMAT 1   /* lsh_bits()'s hashing; a saved filter of another is not used */
 struct lsh_filter {
 	uint64_t *bits;
 	uint64_t nbits;     /* a power of two */
@@ -155,6 +162,19 @@ void pw_dcache_free(struct pw_dedup_cache *c)
 	free(c);
 }
 
+static int read_lsh_version(struct pw_store *s, int64_t *v)
+{
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT value FROM dedup_stats WHERE name = 'lsh_version'");
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return pw_store_fail(s, "reading the LSH index version");
+	return 0;
+}
+
 static int data_version(struct pw_store *s, int64_t *v)
 {
 	sqlite3_stmt *st = pw_store_stmt(s, "PRAGMA data_version");
@@ -207,10 +227,24 @@ int pw_dcache_begin(struct pw_store *s)
 	int64_t v;
 	if (data_version(s, &v) < 0)
 		return -1;
-	if (v != (*slot)->data_version) {
+	struct pw_dedup_cache *c = *slot;
+	c->lsh_bumped = 0;   /* no rollback came since the flush: that commit went through */
+	if (v != c->data_version) {
 		pw_debug("%s: the store changed under another connection; dedup cache dropped", pw_store_path(s));
-		drop_all(*slot);
-		(*slot)->data_version = v;
+		drop_df(c);
+		drop_postings(c);
+		drop_stories(c);
+		drop_item_vecs(c);
+		c->data_version = v;
+		/* the filter stays if the other connection added no lsh rows (a scan of the whole
+		 * index is seconds on a large store) */
+		int64_t lv;
+		if (read_lsh_version(s, &lv) < 0)
+			return -1;
+		if (!c->lsh_version_known || lv != c->lsh_version) {
+			drop_lsh(c);
+			c->lsh_version_known = 0;
+		}
 	}
 	return 0;
 }
@@ -226,6 +260,11 @@ void pw_dcache_drop(struct pw_store *s)
 		drop_postings(c);
 		drop_stories(c);
 		drop_item_vecs(c);
+		/* a failed COMMIT bumped the version in memory only */
+		if (c->lsh_bumped)
+			c->lsh_version--;
+		c->lsh_bumped = 0;
+		c->lsh_tx = 0;
 	}
 }
 
@@ -265,6 +304,29 @@ static int cmp_signed_key(const void *a, const void *b)
 {
 	int64_t x = (int64_t)((const struct kv *)a)->key, y = (int64_t)((const struct kv *)b)->key;
 	return x < y ? -1 : x > y;
+}
+
+/* A commit that adds lsh rows gives the index a new version: a filter saved before (or built
+ * by another connection) no longer holds every pair. */
+static int flush_lsh_version(struct pw_store *s, struct pw_dedup_cache *c)
+{
+	if (!c->lsh_tx)
+		return 0;
+	int64_t v;
+	if (read_lsh_version(s, &v) < 0)
+		return -1;
+	sqlite3_stmt *st = pw_store_stmt(s, "INSERT OR REPLACE INTO dedup_stats(name, value) VALUES ('lsh_version', ?1)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, v + 1);
+	if (pw_store_step_done(s, st, "writing the LSH index version") < 0)
+		return -1;
+	/* the filter held version v plus these pairs: it holds v + 1 (if it held v) */
+	c->lsh_version_known = c->lsh_version_known && c->lsh_version == v;
+	c->lsh_version = v + 1;
+	c->lsh_bumped = 1;
+	c->lsh_tx = 0;
+	return 0;
 }
 
 static int flush_df(struct pw_store *s, struct pw_dedup_cache *c)
@@ -379,7 +441,7 @@ int pw_dcache_flush(struct pw_store *s)
 	if (!slot || !*slot)
 		return 0;
 	struct pw_dedup_cache *c = *slot;
-	if (flush_df(s, c) < 0 || flush_stories(s, c) < 0)
+	if (flush_df(s, c) < 0 || flush_stories(s, c) < 0 || flush_lsh_version(s, c) < 0)
 		return -1;
 	if (c->df.n > DF_BUDGET)
 		drop_df(c);
@@ -896,13 +958,97 @@ static struct lsh_filter *lsh_build(struct pw_store *s, uint64_t want)
 	return f;
 }
 
+/* The saved filter (table lsh_filter, written at close): 1 and *out when it holds every pair
+ * of the given index version, 0 when there is none or it is older or unreadable, -1 on
+ * error. */
+static int lsh_load(struct pw_store *s, int64_t version, struct lsh_filter **out)
+{
+	*out = NULL;
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT format, version, pairs, nbits, bits FROM lsh_filter WHERE id = 1");
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		uint64_t nbits = (uint64_t)sqlite3_column_int64(st, 3);
+		const unsigned char *b = sqlite3_column_blob(st, 4);
+		size_t len = (size_t)sqlite3_column_bytes(st, 4);
+		if (sqlite3_column_int64(st, 0) == LSH_FILTER_FORMAT && sqlite3_column_int64(st, 1) == version &&
+		    nbits >= LSH_FILTER_MIN_BITS && nbits <= LSH_FILTER_MAX_BITS && (nbits & (nbits - 1)) == 0 &&
+		    b && len == nbits / 8 && sqlite3_column_int64(st, 2) >= 0) {
+			struct lsh_filter *f = xcalloc(1, sizeof *f);
+			f->nbits = nbits;
+			f->pairs = (uint64_t)sqlite3_column_int64(st, 2);
+			f->bits = xcalloc(nbits / 64, sizeof *f->bits);
+			for (size_t i = 0; i < nbits / 64; i++)
+				for (int k = 7; k >= 0; k--)
+					f->bits[i] = f->bits[i] << 8 | b[8 * i + (size_t)k];
+			*out = f;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return pw_store_fail(s, "reading the saved LSH filter");
+	return *out != NULL;
+}
+
+int pw_dcache_save(struct pw_store *s)
+{
+	struct pw_dedup_cache **slot = pw_store_dcache_slot(s);
+	struct pw_dedup_cache *c = slot ? *slot : NULL;
+	if (!c || !c->lsh || c->lsh_saved || !c->lsh_version_known || pw_store_in_tx(s))
+		return 0;
+	if (pw_store_begin(s) < 0)
+		return -1;
+	if (!c->lsh || !c->lsh_version_known)   /* another connection added pairs: dropped */
+		return pw_store_rollback(s);
+	struct lsh_filter *f = c->lsh;
+	size_t len = (size_t)(f->nbits / 8);
+	unsigned char *b = xmalloc(len);
+	for (size_t i = 0; i < f->nbits / 64; i++)
+		for (int k = 0; k < 8; k++)
+			b[8 * i + (size_t)k] = (unsigned char)(f->bits[i] >> (8 * k));
+	sqlite3_stmt *st = pw_store_stmt(s, "INSERT OR REPLACE INTO lsh_filter(id, format, version, pairs, nbits, bits) "
+					    "VALUES (1, ?1, ?2, ?3, ?4, ?5)");
+	int rc = -1;
+	if (st) {
+		sqlite3_bind_int64(st, 1, LSH_FILTER_FORMAT);
+		sqlite3_bind_int64(st, 2, c->lsh_version);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)f->pairs);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)f->nbits);
+		sqlite3_bind_blob(st, 5, b, (int)len, SQLITE_STATIC);
+		rc = pw_store_step_done(s, st, "saving the LSH filter");
+		sqlite3_clear_bindings(st);
+	}
+	free(b);
+	if (rc < 0) {
+		pw_store_rollback(s);
+		return -1;
+	}
+	if (pw_store_commit(s) < 0)
+		return -1;
+	c->lsh_saved = 1;
+	return 0;
+}
+
 static struct lsh_filter *lsh_filter(struct pw_store *s, struct pw_dedup_cache *c)
 {
 	if (c->lsh && c->lsh->pairs * 16 > c->lsh->nbits && c->lsh->nbits < LSH_FILTER_MAX_BITS) {
 		uint64_t pairs = c->lsh->pairs;
 		drop_lsh(c);
 		c->lsh = lsh_build(s, 2 * pairs);
+		c->lsh_saved = 0;
 	} else if (!c->lsh) {
+		int64_t version;
+		if (read_lsh_version(s, &version) < 0)
+			return NULL;
+		int loaded = lsh_load(s, version, &c->lsh);
+		if (loaded < 0)
+			return NULL;
+		c->lsh_version = version;
+		c->lsh_version_known = 1;
+		c->lsh_saved = loaded;
+		if (loaded)
+			return c->lsh;
 		/* Sized from the document count (each document has up to PW_LSH_BANDS pairs; copies,
 		 * which are not counted, are covered by the factor 2): a count(*) of the table was a
 		 * second full scan, a third of the time of this first use on a large store. */
@@ -935,6 +1081,11 @@ int pw_dcache_lsh_maybe(struct pw_store *s, int band, int64_t key)
 void pw_dcache_lsh_added(struct pw_store *s, int band, int64_t key)
 {
 	struct pw_dedup_cache *c = cache(s);
-	if (c && c->lsh)
+	if (!c)
+		return;
+	c->lsh_tx = 1;
+	if (c->lsh) {
 		lsh_set(c->lsh, band, key);
+		c->lsh_saved = 0;
+	}
 }

@@ -29,7 +29,13 @@
  *  - A rollback (pw_dcache_drop) forgets everything but the LSH filter (whose extra bits for
  *    rolled-back rows are false positives only): the tables are the truth again.
  *  - Another connection's commit (PRAGMA data_version changed, checked at every begin) drops
- *    everything too: the cache never serves rows someone else changed.
+ *    everything too, except the LSH filter when that commit added no lsh rows (dedup_stats
+ *    'lsh_version', bumped by every commit that adds some through pw_dcache_lsh_added): the
+ *    cache never serves rows someone else changed.  Programs that write lsh rows by other
+ *    means must bump lsh_version, or this handle may call their pairs absent.
+ *  - The filter is saved at close (table lsh_filter, with the lsh_version it holds every pair
+ *    of) and loaded at first use when that is still the store's version: a restart after a
+ *    clean close does not scan the index; after a crash the versions differ and it does.
  *  - Memory is bounded: after a flush, a part over its budget is dropped whole (all clean).
  *  - Only read-write handles inside a transaction fill the cache; elsewhere the lookups read
  *    the tables directly (the CLI's read-only handles never cache).
@@ -55,6 +61,10 @@ int pw_dcache_begin(struct pw_store *s);
 int pw_dcache_flush(struct pw_store *s);
 /* After a rollback (or a failed commit): forgets all but the LSH filter. */
 void pw_dcache_drop(struct pw_store *s);
+/* Before closing (pw_store_close, outside a transaction): saves the LSH filter in its own
+ * transaction when it changed since it was loaded or built, so that the next open loads it
+ * instead of scanning the lsh table.  0 also when there is nothing to save. */
+int pw_dcache_save(struct pw_store *s);
 /* Frees the cache (pw_store_close). */
 void pw_dcache_free(struct pw_dedup_cache *c);
 
