@@ -1330,10 +1330,21 @@ struct speaker_key {
 	size_t term;          /* a name: the speaker term that matched it; SIZE_MAX for a role */
 };
 
-/* Does key `a` begin key `b` ("речник" begins "речник мзс")?  Both space-padded. */
+/*
+ * Is role key `a` the same role as key `b` or its first words ("речник" begins "речник мзс")?
+ * Both space-padded.  The first words only in Cyrillic, where the head noun comes first;
+ * Azerbaijani and Armenian put it last ("Prezidentin köməkçisi", the president's aide, is
+ * not the president), and English is already covered by the phrase comparison.
+ */
 static int key_begins(const char *a, const char *b)
 {
-	return a && b && strncmp(b, a, strlen(a)) == 0;
+	if (!a || !b)
+		return 0;
+	size_t n = strlen(a);
+	if (strncmp(b, a, n) != 0)
+		return 0;
+	unsigned char c = (unsigned char)a[1];     /* the first byte of the first word */
+	return b[n] == '\0' || (c >= 0xD0 && c <= 0xD4);
 }
 
 /*
@@ -1419,9 +1430,11 @@ static void find_statements(const struct pw_tagger *t, const struct doc *d, cons
 			}
 		} else if (tm->kind == K_NAME) {
 			for (size_t k = h->h[i].a; k < h->h[i].b; k++) {
+				/* "Maria Zakharova" over "Zakharova" when both are listed */
+				if (mark[k] != MARK_NAME || tm->nw > t->terms[name_term[k]].nw)
+					name_term[k] = h->h[i].term;
 				mark[k] = MARK_NAME;
 				name_end[k] = h->h[i].b;
-				name_term[k] = h->h[i].term;
 			}
 		} else if (tm->kind == K_TOPIC && matched[tm->topic]) {
 			unsigned char v = t->topics[tm->topic].alert ? 2 : 1;
@@ -1447,7 +1460,8 @@ static void find_statements(const struct pw_tagger *t, const struct doc *d, cons
 		if (who.kind == MARK_NAME) {
 			/* a configured full name is reported as configured; a stem ("Захаров*") as
 			 * first written among the statements */
-			const char *shown = t->terms[who.term].display;
+			const struct term *nt = &t->terms[who.term];
+			const char *shown = nt->nw == who.b - who.a ? nt->display : NULL;
 			add_speaker(r, &keys, shown ? xstrdup(shown) : span_text(d, who), NULL, who.term);
 		} else {
 			add_speaker(r, &keys, span_text(d, who), role_key(d, role_w, who), SIZE_MAX);
