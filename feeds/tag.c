@@ -1265,7 +1265,7 @@ static int phrase_within(const char *in, const char *out)
  * Singular case endings of role nouns (normalised: й -> и), after a role term's prefix: with
  * one of these, the word is that role ("речника", "Кремля", "prezidenti", "խոսնակը" = "речник",
  * "Кремль", "prezident", "խոսնակ"); with anything else it is some other word that begins the
- * same way ("президентский", "министры", "премьера"... stay as they are).  Plural endings are
+ * same way ("президентский", "кремлёвский", "министры" stay as they are).  Plural endings are
  * left out on purpose: "министры" are not "министр".
  */
 static const char *const role_endings[] = {
