@@ -162,17 +162,24 @@ void pw_dcache_free(struct pw_dedup_cache *c)
 	free(c);
 }
 
-static int read_lsh_version(struct pw_store *s, int64_t *v)
+/* A dedup_stats counter: 0 when the row is absent. */
+static int read_stat(struct pw_store *s, const char *name, int64_t *v, const char *what)
 {
-	sqlite3_stmt *st = pw_store_stmt(s, "SELECT value FROM dedup_stats WHERE name = 'lsh_version'");
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT value FROM dedup_stats WHERE name = ?1");
 	if (!st)
 		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return pw_store_fail(s, "reading the LSH index version");
+		return pw_store_fail(s, what);
 	return 0;
+}
+
+static int read_lsh_version(struct pw_store *s, int64_t *v)
+{
+	return read_stat(s, "lsh_version", v, "reading the LSH index version");
 }
 
 static int data_version(struct pw_store *s, int64_t *v)
@@ -504,15 +511,7 @@ int pw_dcache_df(struct pw_store *s, const uint64_t *ids, size_t n, int64_t *df)
 
 static int read_ndocs(struct pw_store *s, int64_t *n)
 {
-	sqlite3_stmt *st = pw_store_stmt(s, "SELECT value FROM dedup_stats WHERE name = 'documents'");
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return pw_store_fail(s, "reading the document count");
-	return 0;
+	return read_stat(s, "documents", n, "reading the document count");
 }
 
 int pw_dcache_ndocs(struct pw_store *s, int64_t *ndocs)
