@@ -46,6 +46,17 @@ static inline int tap_ok(int cond, const char *file, int line, const char *fmt, 
 	if (!ok(same_, __VA_ARGS__)) printf("#   got \"%s\"\n#  want \"%s\"\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
 } while (0)
 #define diag(...) do { printf("# "); printf(__VA_ARGS__); printf("\n"); } while (0)
+
+/* A fixed-seed xorshift64 stream for tests that want many varied inputs, the same every run
+ * (one stream per test program). */
+static inline uint64_t tap_rand(void)
+{
+	static uint64_t x = 0x243f6a8885a308d3ull;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return x;
+}
 #define skip(why) do { printf("ok %d # SKIP %s\n", ++tap_n, why); } while (0)
 
 static inline int done_testing(void)

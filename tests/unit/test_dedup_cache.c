@@ -20,15 +20,6 @@
 
 static char tmpdir[] = "/tmp/pw-test-dcache-XXXXXX";
 
-static uint64_t rng = 0x243f6a8885a308d3ull;
-static uint64_t next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 struct got {
 	int64_t v[2 * 256];
 	int n;
@@ -81,10 +72,10 @@ static int windows_agree(struct pw_store *s, const uint64_t *terms, size_t nterm
 {
 	int bad = 0;
 	for (int r = 0; r < rounds; r++) {
-		uint64_t term = terms[next_rand() % nterms];
-		int64_t c = (int64_t)(next_rand() % (uint64_t)(tmax + 20)) - 10;
-		int64_t w = (int64_t)(next_rand() % 60);
-		int limit = 1 + (int)(next_rand() % 200);
+		uint64_t term = terms[tap_rand() % nterms];
+		int64_t c = (int64_t)(tap_rand() % (uint64_t)(tmax + 20)) - 10;
+		int64_t w = (int64_t)(tap_rand() % 60);
+		int limit = 1 + (int)(tap_rand() % 200);
 		struct got a = { .n = 0 }, b;
 		if (pw_dcache_postings(s, term, c - w, c + w, limit, collect, &a) < 0)
 			return -1;
@@ -132,7 +123,7 @@ static void test_postings(struct pw_store *s)
 	is_int(windows_agree(s, terms, 3, 300, 2000), 0, "2,000 windows after the partly ignored insert: cache == table");
 	/* late arrivals: old times, below what the cache keeps of term 1 */
 	for (int k = 0; k < 30; k++)
-		fail |= add1(s, terms[0], (int64_t)(next_rand() % 100), item++, 500 + k) < 0;
+		fail |= add1(s, terms[0], (int64_t)(tap_rand() % 100), item++, 500 + k) < 0;
 	/* ties at the newest time */
 	for (int k = 0; k < 5; k++)
 		fail |= add1(s, terms[0], 299, item++, 600 + k) < 0;
@@ -325,7 +316,7 @@ static void test_lsh_filter(struct pw_store *s, const char *path)
 	enum { BEFORE = 5000, AFTER = 140000 };
 	static int64_t keys[BEFORE + AFTER];
 	for (int i = 0; i < BEFORE + AFTER; i++)
-		keys[i] = (int64_t)next_rand();
+		keys[i] = (int64_t)tap_rand();
 	for (int i = 0; i < BEFORE; i++) {
 		sqlite3_bind_int(ins, 1, i % 21);
 		sqlite3_bind_int64(ins, 2, keys[i]);
@@ -350,7 +341,7 @@ static void test_lsh_filter(struct pw_store *s, const char *path)
 	is_int(missed, 0, "145,000 pairs, most added after the filter was built and grown: all maybe");
 	int fp = 0;
 	for (int i = 0; i < 10000; i++)
-		fp += pw_dcache_lsh_maybe(s, i % 21, (int64_t)next_rand()) == 1;
+		fp += pw_dcache_lsh_maybe(s, i % 21, (int64_t)tap_rand()) == 1;
 	ok(fp < 500, "10,000 absent pairs: %d false positives (under 5%%)", fp);
 	sqlite3_finalize(ins);
 	ok(pw_store_commit(s) == 0, "commit");
@@ -370,7 +361,7 @@ static void test_lsh_filter(struct pw_store *s, const char *path)
 	ok(pw_store_begin(o) == 0, "begin on the second handle");
 	sqlite3_prepare_v2(pw_store_db(o), "INSERT INTO lsh(band, key, item_id) VALUES (?1, ?2, 1)", -1, &ins, NULL);
 	for (int i = 0; i < 50; i++) {
-		fresh[i] = (int64_t)next_rand();
+		fresh[i] = (int64_t)tap_rand();
 		sqlite3_bind_int(ins, 1, 3);
 		sqlite3_bind_int64(ins, 2, fresh[i]);
 		sqlite3_step(ins);
@@ -421,7 +412,7 @@ static void test_lsh_saved(const char *path, const int64_t *gone, int ngone)
 		return;
 	ok(pw_store_begin(s) == 0, "begin");
 	ok(count_maybe(s, 3, gone, ngone) < ngone / 5, "an out-of-date saved filter is not used: rebuilt from the table");
-	int64_t keep = (int64_t)next_rand();
+	int64_t keep = (int64_t)tap_rand();
 	ok(exec_ok(s, "INSERT INTO feeds(name, url, conf_url) VALUES ('x', 'http://127.0.0.1/x', 'http://127.0.0.1/x')"),
 	   "a write");
 	pw_dcache_lsh_added(s, 5, keep);

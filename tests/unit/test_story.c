@@ -385,14 +385,6 @@ static void test_seeds(void)
 }
 
 /* --- the fast paths against plain reference versions ----------------------------------- */
-static uint64_t rng_state = 88172645463325252ULL;
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static int ref_w_desc(const void *a, const void *b)
 {
@@ -415,14 +407,14 @@ static void random_vec(struct pw_story_vec *v, size_t n, uint64_t idrange)
 	v->n = 0;
 	v->items = 1;
 	while (v->n < n) {
-		uint64_t id = (1 + rng() % idrange) * 0x9E3779B97F4A7C15ULL; /* spread like term ids */
+		uint64_t id = (1 + tap_rand() % idrange) * 0x9E3779B97F4A7C15ULL; /* spread like term ids */
 		int dup = 0;
 		for (size_t i = 0; i < v->n; i++)
 			dup |= v->t[i].id == id;
 		if (dup)
 			continue;
 		v->t[v->n].id = id;
-		v->t[v->n++].w = (float)(1 + rng() % 5) / 8.0f;
+		v->t[v->n++].w = (float)(1 + tap_rand() % 5) / 8.0f;
 	}
 	qsort(v->t, v->n, sizeof *v->t, ref_id);
 }
@@ -452,8 +444,8 @@ static void test_fast_paths(void)
 {
 	int cos_same = 1, sig_same = 1, cen_same = 1, probes = 0;
 	for (int round = 0; round < 400; round++) {
-		size_t na = (size_t)(rng() % 140), nb = (size_t)(rng() % 90);
-		uint64_t range = 40 + rng() % 400;
+		size_t na = (size_t)(tap_rand() % 140), nb = (size_t)(tap_rand() % 90);
+		uint64_t range = 40 + tap_rand() % 400;
 		if (na > range)
 			na = range;
 		if (nb > range)
