@@ -11,8 +11,9 @@
  *                   their state and timers; a config with errors is refused and the old one
  *                   stays.  Logs are reopened.
  *   systemd         READY=1 once the store is open and the feeds are scheduled, STATUS= after
- *                   polls (at most once a second), WATCHDOG=1 every WATCHDOG_USEC/2,
- *                   STOPPING=1 on shutdown.
+ *                   polls and commits, and every second while article pages are in progress
+ *                   (at most once a second), WATCHDOG=1 every WATCHDOG_USEC/2, STOPPING=1 on
+ *                   shutdown.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -64,6 +65,7 @@ struct daemon {
 	struct event *ev_term, *ev_int, *ev_hup, *ev_grace, *ev_watchdog, *ev_reap;
 	struct event *ev_status;    /* STATUS= rate limit: pending for a second after each one */
 	int status_due;             /* a poll ended while ev_status was pending */
+	int status_busy;            /* the last STATUS= had article pages in progress */
 	int foreground, daemonize, once, verbose, stopping;
 	int sched_idle;             /* the scheduler said it has nothing left (once / stopping) */
 	char *pidfile;              /* absolute (-d changes to /); written by daemonize.c */
@@ -85,8 +87,16 @@ static void notify_status(struct daemon *d)
 #ifdef HAVE_LIBSYSTEMD
 	struct pw_sched_stats st;
 	pw_scheduler_stats(d->sched, &st);
-	sd_notifyf(0, "STATUS=%zu feeds (%zu enabled, %zu failing), %" PRId64 " new items stored, %zu polls in flight",
-		   st.feeds, st.enabled, st.failing, pw_pipeline_items_stored(d->pipeline), st.in_flight);
+	struct pw_articles_stats as;
+	memset(&as, 0, sizeof as);
+	if (d->articles)
+		pw_articles_stats(d->articles, &as);
+	d->status_busy = as.queued + as.running + as.extracting > 0;
+	sd_notifyf(0, "STATUS=%zu feeds (%zu enabled, %zu failing), %" PRId64 " new items stored, %zu polls in flight; "
+		   "article pages: %zu queued, %zu fetching, %zu extracting; %" PRId64 " extracted, %" PRId64
+		   " reused for another link",
+		   st.feeds, st.enabled, st.failing, pw_pipeline_items_stored(d->pipeline), st.in_flight,
+		   as.queued, as.running, as.extracting, as.ok, as.reused);
 #else
 	(void)d;
 #endif
@@ -306,7 +316,9 @@ static void on_articles_idle(void *arg)
  * STATUS= after polls, at most once a second: its counts walk every feed
  * (pw_scheduler_stats), which after each of 10,000 polls made a first poll quadratic.  The
  * first poll after a quiet second reports at once; polls ending within the second are reported
- * together when it is over.  Nothing stays armed when no poll ends, so idle stays idle.
+ * together when it is over.  While article pages are queued, fetched or extracted, it is sent
+ * every second (a page fetch commits nothing until it is over), and once more when they are
+ * done.  Nothing stays armed when no poll ends and no page is in progress, so idle stays idle.
  */
 static void status_now(struct daemon *d)
 {
@@ -319,7 +331,7 @@ static void status_now(struct daemon *d)
 static void on_status(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
-	if (d->status_due)
+	if (d->status_due || d->status_busy)
 		status_now(d);
 }
 
