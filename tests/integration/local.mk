@@ -45,3 +45,5 @@ TESTS += tests/integration/commitcaps.sh
 EXTRA_DIST += tests/integration/commitcaps.sh
 TESTS += tests/integration/pollfinish.sh
 EXTRA_DIST += tests/integration/pollfinish.sh tests/fixtures/pollfinish
+TESTS += tests/integration/canonical.sh
+EXTRA_DIST += tests/integration/canonical.sh tests/fixtures/canon
