@@ -405,8 +405,9 @@ static enum mode atom_mode(const xmlChar **attrs, int nattrs, int atom03, int *s
 	return m;
 }
 
-/* base64 text -> UTF-8 string (invalid bytes replaced); owned. */
-static char *base64_text(const char *s)
+/* base64 text -> UTF-8 string (invalid bytes replaced); owned.  cut: the text was cut at
+ * the field cap, so a character its end splits is dropped, not replaced. */
+static char *base64_text(const char *s, int cut)
 {
 	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	struct pw_buf bin = PW_BUF_INIT, out = PW_BUF_INIT;
@@ -425,6 +426,8 @@ static char *base64_text(const char *s)
 			pw_buf_putc(&bin, (char)((acc >> bits) & 0xff));
 		}
 	}
+	if (cut)
+		pw_buf_truncate(&bin, pw_utf8_cut(bin.data, bin.len));
 	struct pw_charset_conv *conv = pw_charset_conv_new("UTF-8");
 	pw_charset_conv_run(conv, bin.data ? bin.data : "", bin.len, 1, &out);
 	pw_charset_conv_free(conv);
@@ -461,9 +464,21 @@ static void cap_finish(struct pw_feed_parser *p)
 		return;
 	if (p->cap_mode == M_SKIP)
 		return;
+	/* The cap cut the field where the byte count said: move the end back to where what the
+	 * mode reads is whole -- a character for text, and for HTML also outside any tag,
+	 * comment, CDATA section and entity -- so no "&am" or "<a href=\"ht" reaches the
+	 * cleaning below.  The buffer only shrinks: the memory bound of the cap holds. */
+	if (p->cap_truncated) {
+		size_t keep = p->cap_mode == M_HTML || p->cap_mode == M_XHTML ? pw_html_cut(p->cap.data, p->cap.len) :
+		              p->cap_mode == M_BASE64 ? p->cap.len : pw_utf8_cut(p->cap.data, p->cap.len);
+		pw_buf_truncate(&p->cap, keep);
+		raw = pw_buf_cstr(&p->cap);
+	}
 	char *decoded = NULL;
 	if (p->cap_mode == M_BASE64) {
-		decoded = base64_text(raw);
+		decoded = base64_text(raw, p->cap_truncated);
+		if (p->cap_truncated)
+			decoded[pw_html_cut(decoded, strlen(decoded))] = '\0';
 		raw = decoded;
 		p->cap_mode = M_HTML;
 	}
@@ -954,6 +969,8 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, c
 		} else if (serializing(p)) {
 			if (p->depth == p->cap_div_depth) {
 				p->cap_div_depth = 0;
+			} else if (p->cap_truncated) {
+				/* nothing is added after a cut, and "<br>" must not lose its '>' to a " />" */
 			} else if (p->cap_last_start == p->cap.len && p->cap.len) {
 				/* empty element: <br></br> -> <br /> */
 				pw_buf_truncate(&p->cap, p->cap.len - 1);

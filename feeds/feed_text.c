@@ -451,6 +451,131 @@ char *pw_html_clean(const char *html, const char *base)
 	return pw_buf_detach(&out);
 }
 
+size_t pw_utf8_cut(const char *s, size_t len)
+{
+	size_t i = len, cont = 0;
+	while (i > 0 && cont < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
+		i--;
+		cont++;
+	}
+	if (i == 0)
+		return len;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	return need > cont + 1 ? i - 1 : len;
+}
+
+/* Index just past the first pat in s[from..n), or 0 when the end comes first. */
+static size_t find_end(const char *s, size_t from, size_t n, const char *pat)
+{
+	size_t m = strlen(pat);
+	for (size_t i = from; i + m <= n; i++)
+		if (s[i] == pat[0] && memcmp(s + i, pat, m) == 0)
+			return i + m;
+	return 0;
+}
+
+/* Index just past the '>' of the tag at s[i] (skip_tag's rules), or 0 when n comes first. */
+static size_t tag_end(const char *s, size_t i, size_t n)
+{
+	char q = 0;
+	int after_eq = 0;
+	for (i++; i < n; i++) {
+		char c = s[i];
+		if (q) {
+			if (c == q)
+				q = 0;
+		} else if (c == '>') {
+			return i + 1;
+		} else if (after_eq && (c == '"' || c == '\'')) {
+			q = c;
+			after_eq = 0;
+		} else if (c == '=') {
+			after_eq = 1;
+		} else if (!is_space((unsigned char)c)) {
+			after_eq = 0;
+		}
+	}
+	return 0;
+}
+
+static int has_prefix(const char *s, size_t n, const char *want)
+{
+	size_t m = strlen(want);
+	return n >= m && memcmp(s, want, m) == 0;
+}
+
+/*
+ * The markup at s[i] == '<' within s[0..n): the index just past it; i + 1 when this '<' is
+ * text (pw_html_clean copies "< " and "<3" as they are); 0 when the end of s cuts it off.
+ */
+static size_t markup_end(const char *s, size_t i, size_t n)
+{
+	if (i + 1 >= n)
+		return 0;
+	char c = s[i + 1];
+	if (c == '!') {
+		if (has_prefix(s + i, n - i, "<!--"))
+			return find_end(s, i + 4, n, "-->");
+		if (has_prefix(s + i, n - i, "<![CDATA["))
+			return find_end(s, i + 9, n, "]]>");
+		return find_end(s, i + 2, n, ">");
+	}
+	if (c == '?')
+		return find_end(s, i + 2, n, ">");
+	if (c == '/') {
+		if (i + 2 >= n)
+			return 0;
+		return isalpha((unsigned char)s[i + 2]) ? tag_end(s, i, n) : i + 1;
+	}
+	if (!isalpha((unsigned char)c))
+		return i + 1;
+	size_t e = tag_end(s, i, n);
+	if (!e)
+		return 0;
+	const char *nm = s + i + 1;
+	size_t nl = 0;
+	while (isalnum((unsigned char)nm[nl]))
+		nl++;
+	if (!tag_is(nm, nl, "script") && !tag_is(nm, nl, "style"))
+		return e;
+	/* raw text: a '<' inside is no tag; the element ends with its whole end tag or is cut */
+	for (size_t k = e; k + 2 + nl <= n; k++)
+		if (s[k] == '<' && s[k + 1] == '/' && strncasecmp(s + k + 2, nm, nl) == 0 &&
+		    (k + 2 + nl == n || !isalnum((unsigned char)s[k + 2 + nl])))
+			return tag_end(s, k, n);
+	return 0;
+}
+
+/* longest named reference is &CounterClockwiseContourIntegral; (31), numeric ones are shorter */
+#define MAX_REF 32
+
+size_t pw_html_cut(const char *html, size_t len)
+{
+	size_t n = pw_utf8_cut(html, len);
+	size_t i = 0;
+	while (i < n) {
+		if (html[i] == '&') {
+			size_t j = i + 1;
+			if (j < n && html[j] == '#')
+				j++;
+			while (j < n && j - i <= MAX_REF && isalnum((unsigned char)html[j]))
+				j++;
+			if (j == n && j - i <= MAX_REF)
+				return i; /* "&am", "&#10": the rest of the reference is past the cut */
+			i = j;
+		} else if (html[i] == '<') {
+			size_t e = markup_end(html, i, n);
+			if (!e)
+				return i;
+			i = e;
+		} else {
+			i++;
+		}
+	}
+	return n;
+}
+
 char *pw_html_blocks_to_text(const char *html, const char *sep)
 {
 	static const char *const breaks[] = { "</p", "</li", "</h1", "</h2", "</h3", "</h4", "</h5",

@@ -40,4 +40,20 @@ char *pw_text_squeeze(const char *s);
  */
 char *pw_html_clean(const char *html, const char *base);
 
+/* Length of the longest prefix of s[0..len) that does not end inside a UTF-8 sequence. */
+size_t pw_utf8_cut(const char *s, size_t len);
+
+/*
+ * Where a field of HTML that had to be shortened ([limits] max_field_size) may end: the
+ * length of the longest prefix of html[0..len) that ends on a character boundary and outside
+ * any markup and character reference.  A construct that the end cuts off is dropped whole,
+ * because what it would have said is unknown: a tag ("<a href=\"ht", quoted attribute values
+ * honoured, so a '>' inside quotes ends nothing), a comment, a CDATA section, a declaration
+ * or processing instruction, an end tag, a lone '<' or "</" at the very end, a named or
+ * numeric reference ("&am", "&#10", "&#x4"), and a script or style element whose end tag is
+ * missing (its text is not markup, so a '<' in it must not count as a tag).  Unclosed
+ * elements ("<p>text") are whole tags and stay.  Text after a complete construct is kept.
+ */
+size_t pw_html_cut(const char *html, size_t len);
+
 #endif

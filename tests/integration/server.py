@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A small HTTP server for presswatch's integration tests and demo (python3 stdlib only).
 
-Serves files from --root with ETag / Last-Modified and answers conditional requests with 304.
+Serves files from --root with ETag / Last-Modified and answers conditional requests with 304;
+so do the generated feeds (items=, bigtitle=): their ETag is a hash of the body, their
+Last-Modified the newest pubDate (the second they were made, with fresh=1).
 It misbehaves on request, per path, through URL query parameters or a JSON control file
 (re-read on every request) mapping a path to the same parameters:
 
@@ -37,6 +39,7 @@ in the log already, and a test may count the log as soon as the client is done:
 import argparse
 import email.utils
 import gzip
+import hashlib
 import json
 import os
 import posixpath
@@ -178,10 +181,14 @@ class Handler(BaseHTTPRequestHandler):
                            {"Content-Encoding": "gzip"})
             return
         if "items" in rule or "bigtitle" in rule:
-            body = generated_feed(path, int(rule.get("items", 1)), int(rule.get("bigtitle", 0)),
-                                  bool(rule.get("fresh")), bool(rule.get("statement")),
-                                  rule.get("links"), self.headers.get("Host"))
-            self.send_body(200, body, rule.get("ctype", "application/rss+xml; charset=utf-8"))
+            body, mtime = generated_feed(path, int(rule.get("items", 1)), int(rule.get("bigtitle", 0)),
+                                         bool(rule.get("fresh")), bool(rule.get("statement")),
+                                         rule.get("links"), self.headers.get("Host"))
+            etag = '"gen-%s"' % hashlib.sha1(body).hexdigest()[:20]
+            if self.answer_not_modified(etag, mtime):
+                return
+            self.send_body(200, body, rule.get("ctype", "application/rss+xml; charset=utf-8"),
+                           {"ETag": etag, "Last-Modified": email.utils.formatdate(mtime, usegmt=True)})
             return
 
         fs = self.resolve(path)
@@ -191,22 +198,7 @@ class Handler(BaseHTTPRequestHandler):
         stt = os.stat(fs)
         etag = '"%x-%x"' % (stt.st_size, stt.st_mtime_ns)
         lastmod = email.utils.formatdate(stt.st_mtime, usegmt=True)
-        inm = self.headers.get("If-None-Match")
-        ims = self.headers.get("If-Modified-Since")
-        not_modified = False
-        if inm is not None:
-            not_modified = etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
-        elif ims is not None:
-            try:
-                not_modified = int(stt.st_mtime) <= email.utils.parsedate_to_datetime(ims).timestamp()
-            except (TypeError, ValueError):
-                pass
-        if not_modified:
-            self.record(304)
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.send_header("Last-Modified", lastmod)
-            self.end_headers()
+        if self.answer_not_modified(etag, stt.st_mtime):
             return
 
         with open(fs, "rb") as f:
@@ -246,6 +238,28 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
             return
         self.send_body(200, body, ctype, headers)
+
+    def answer_not_modified(self, etag, mtime):
+        """Answers 304 (and returns True) when the request's If-None-Match names etag, or,
+        without If-None-Match, its If-Modified-Since is not older than mtime."""
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        not_modified = False
+        if inm is not None:
+            not_modified = etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+        elif ims is not None:
+            try:
+                not_modified = int(mtime) <= email.utils.parsedate_to_datetime(ims).timestamp()
+            except (TypeError, ValueError):
+                pass
+        if not not_modified:
+            return False
+        self.record(304)
+        self.send_response(304)
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", email.utils.formatdate(mtime, usegmt=True))
+        self.end_headers()
+        return True
 
     def resolve(self, path):
         st = self.server.state
@@ -315,7 +329,8 @@ def _gzip_bomb(n):
 
 
 def generated_feed(path, n, title_len, fresh=False, statement=False, links=None, host=None):
-    """An RSS 2.0 feed of n items; with title_len, the (single) title is that many bytes."""
+    """An RSS 2.0 feed of n items; with title_len, the (single) title is that many bytes.
+    Returns (body, mtime): mtime is the newest pubDate, or the second it was made when fresh."""
     name = path.strip("/").replace("/", "-") or "gen"
     first = int(time.time()) * n if fresh else 0
     out = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
@@ -344,7 +359,8 @@ def generated_feed(path, n, title_len, fresh=False, statement=False, links=None,
                    % (title, link, name, i,
                       email.utils.formatdate((time.time() - 600) if fresh else 1733250000 + i, usegmt=True), desc))
     out.append("</channel></rss>\n")
-    return "".join(out).encode()
+    made = int(time.time())
+    return "".join(out).encode(), (made if fresh else 1733250000 + first + n)
 
 
 def main():

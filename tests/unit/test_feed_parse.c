@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "charset.h"
 #include "feed_parse.h"
+#include "feed_text.h"
 #include "tap.h"
 #include "xmalloc.h"
 
@@ -669,6 +670,92 @@ static void test_config_caps(void)
 	}
 }
 
+/* the item whose guid is guid, or NULL */
+static const struct pw_feed_item *by_guid(const struct result *r, const char *guid)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->items[i]->guid, guid) == 0)
+			return r->items[i];
+	return NULL;
+}
+
+/*
+ * [limits] max_field_size cuts summary, content and title before the HTML is cleaned: the
+ * stored field ends before the entity, tag, comment or character that the cap cut through,
+ * never in "&am", "&#82", "<a href=..." or half a letter.  The fixtures' fields are longer
+ * than 120 bytes and each puts a different construct across byte 120.
+ */
+static void test_field_cut(void)
+{
+	static const struct { const char *guid, *summary, *what; } rss[] = {
+		{ "cl-named", "<p>The foreign ministers of Armenia and Azerbaijan met in Washington on Tuesday "
+		  "afternoon, where the two delegations", "cut in &amp; (CDATA): ends before the '&'" },
+		{ "cl-numeric", "<p>Tbilisi, 14 March. Thousands gathered outside parliament for the fourth night "
+		  "of protests against the draft bill", "cut in &#8212;: ends before the '&'" },
+		{ "cl-hex", "<p>Yerevan, 2 April. The central bank kept its key rate at 6.75 per cent, and said that "
+		  "annual inflation is easing", "cut in &#x2014;: ends before the '&'" },
+		{ "cl-tag", "<p>The border commission met in Gazakh.", "cut in <a title=\"..>..\" href=\"..\": "
+		  "the whole tag goes, a '>' inside quotes ends nothing" },
+		{ "cl-cyr", "<p>Министр иностранных дел Армении, Арарат Мирзоян заявил, что сто",
+		  "escaped HTML, Cyrillic: cut in a 2-byte letter, the letter goes" },
+		{ "cl-cyr-entity", "<p>«Газпром Армения» сообщила, что поставки &laquo;голубого топлива",
+		  "Cyrillic text cut in &raquo;: ends before it, the whole &laquo; stays" },
+		{ "cl-geo", "<p>Tbilisi. თბილისის მერიამ განაცხადა, რომ რუსთაველ",
+		  "Georgian: cut in a 3-byte letter, the letter goes" },
+		{ "cl-emoji", "<p>Live updates from the border commission meeting in Gazakh, day two "
+		  "🔴🔴🔴🔴🔴🔴🔴🔴🔴🔴🔴🔴", "cut in a 4-byte character: 12 whole ones stay" },
+		{ "cl-title", "<p>A short guide to the draft.</p>", "a field under the cap is whole" },
+	};
+	size_t len;
+	char *data = load("rss20_field_cut.xml", &len);
+	struct pw_feed_parse_opts o = { .base_url = "https://ledger.example/feed", .max_field = 120 };
+	struct result whole, bytes;
+	parse(data, len, &o, 0, &whole);
+	parse(data, len, &o, 1, &bytes);
+	free(data);
+	is_int(whole.status, PW_FEED_OK, "field cut: status ok");
+	is_int(whole.n, PW_ARRAY_SIZE(rss), "field cut: every item delivered");
+	for (size_t i = 0; i < PW_ARRAY_SIZE(rss); i++) {
+		const struct pw_feed_item *it = by_guid(&whole, rss[i].guid);
+		is_str(it ? it->summary : NULL, rss[i].summary, "field cut, %s: %s", rss[i].guid, rss[i].what);
+	}
+	const struct pw_feed_item *t = by_guid(&whole, "cl-title");
+	is_str(t ? t->title : NULL, "Armenia & Azerbaijan: what the draft peace treaty says about the borders, "
+	       "the corridors and the OSCE Minsk Group", "field cut, title (escaped HTML) cut in &amp;amp;: no \"&am\"");
+	is_str(t ? t->content : NULL, "<p>The draft has seventeen articles.</p>",
+	       "field cut, content:encoded cut inside a comment: the comment goes");
+	/* what the entry-text stage makes of a cut field: text, no markup debris */
+	const struct pw_feed_item *tag = by_guid(&whole, "cl-tag");
+	char *text = pw_html_blocks_to_text(tag && tag->summary ? tag->summary : "", "\n\n");
+	is_str(text, "The border commission met in Gazakh.", "field cut: the cut tag leaves no text behind");
+	free(text);
+	int good = 1;
+	for (size_t i = 0; i < whole.n; i++)
+		if (whole.items[i]->summary && strlen(whole.items[i]->summary) > 120)
+			good = 0;
+	ok(good, "field cut: no summary over the 120-byte cap");
+	is_str(bytes.dump.data, whole.dump.data, "field cut: 1-byte pushes store the same fields");
+	result_free(&whole);
+	result_free(&bytes);
+
+	/* XHTML content is serialised by the parser: a CDATA section's '<' and '&' become &lt; and
+	 * &amp;, and the cap can cut those too; a tag it writes can be cut like any other */
+	data = load("atom10_field_cut.xml", &len);
+	parse(data, len, &o, 0, &whole);
+	parse(data, len, &o, 1, &bytes);
+	free(data);
+	is_int(whole.n, 2, "field cut, xhtml: two entries");
+	t = by_guid(&whole, "tag:ledger.example,2025:rates");
+	is_str(t ? t->content : NULL, "<p>The board's statement of 2 April, read out after the vote, gives the rule in "
+	       "one line: cut when inflation &lt; 4%", "field cut, xhtml: cut in the &amp; a CDATA '&' became: ends before it");
+	t = by_guid(&whole, "tag:ledger.example,2025:map");
+	is_str(t ? t->content : NULL, "<p>The commission published the agreed section as a map.",
+	       "field cut, xhtml: cut in a serialised <a href class>: the tag goes");
+	is_str(bytes.dump.data, whole.dump.data, "field cut, xhtml: 1-byte pushes store the same fields");
+	result_free(&whole);
+	result_free(&bytes);
+}
+
 static void test_options(void)
 {
 	struct result r;
@@ -753,6 +840,7 @@ int main(void)
 	test_unsafe_and_not_feeds();
 	test_caps();
 	test_config_caps();
+	test_field_cut();
 	test_options();
 	test_chunking();
 	free(fixture_dir);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feed_text.h"
 #include "tap.h"
 #include "text.h"
 
@@ -116,9 +117,79 @@ static void test_flags(void)
 	pw_tokens_free(&t);
 }
 
+/* pw_html_cut on the first cap bytes of html keeps exactly want */
+static void cut_is(const char *html, size_t cap, const char *want, const char *what)
+{
+	size_t keep = pw_html_cut(html, cap);
+	char *got = strndup(html, keep);
+	is_str(got, want, "cut at %zu: %s", cap, what);
+	free(got);
+}
+
+static void utf8_cut_is(const char *s, size_t cap, size_t want, const char *what)
+{
+	is_int(pw_utf8_cut(s, cap), want, "utf8 cut at %zu: %s", cap, what);
+}
+
+/* Where a field cut by [limits] max_field_size may end (feed_text.c). */
+static void test_cut(void)
+{
+	static const char amp[] = "Tom &amp; Jerry";
+	cut_is(amp, 7, "Tom ", "in &amp;: before the '&'");
+	cut_is(amp, 5, "Tom ", "right after the '&'");
+	cut_is(amp, 9, "Tom &amp;", "after the ';': the reference is whole");
+	cut_is(amp, 10, "Tom &amp; ", "text after a whole reference stays");
+	cut_is("Дефис&nbsp;и&#8212;тире", 19, "Дефис&nbsp;и", "in &#8212; after Cyrillic: before the '&'");
+	cut_is("a &#x201C;quote&#x201D;", 6, "a ", "in &#x201C;: before the '&'");
+	cut_is("Q&A session", 3, "Q", "\"Q&A\" cut after the A: it could be &Aacute;, so the '&' goes");
+	cut_is("R&D: 1 & 2", 10, "R&D: 1 & 2", "a bare '&' before a space is text");
+	cut_is("x &abcdefghijklmnopqrstuvwxyzabcdefghij", 40, "x &abcdefghijklmnopqrstuvwxyzabcdefghij",
+	       "33 or more letters after '&' are no reference: kept");
+
+	static const char a[] = "<p>One <a href=\"/x?a=1&amp;b=2\" title=\"a > b\">link</a> here</p>";
+	cut_is(a, 20, "<p>One ", "in a quoted href: the whole tag goes");
+	cut_is(a, 42, "<p>One ", "after a '>' inside quotes: still inside the tag");
+	cut_is(a, 45, "<p>One ", "before the tag's own '>'");
+	cut_is(a, 46, "<p>One <a href=\"/x?a=1&amp;b=2\" title=\"a > b\">", "after the '>': an unclosed element is a whole tag");
+	cut_is(a, 53, "<p>One <a href=\"/x?a=1&amp;b=2\" title=\"a > b\">link", "in an end tag: before it");
+	cut_is(a, 52, "<p>One <a href=\"/x?a=1&amp;b=2\" title=\"a > b\">link", "\"</\" at the end could be an end tag");
+	cut_is(a, 51, "<p>One <a href=\"/x?a=1&amp;b=2\" title=\"a > b\">link", "a lone '<' at the end could be a tag");
+	cut_is(a, 3, "<p>", "after the first tag");
+	cut_is(a, 2, "", "in the first tag: nothing");
+	cut_is("1 < 2 and 3 > 2", 15, "1 < 2 and 3 > 2", "\"< \" is text");
+	cut_is("1 < 2", 3, "1 ", "a '<' at the very end goes");
+
+	cut_is("<p>Rates</p><!-- ad slot: <a href=\"x\"> -->", 30, "<p>Rates</p>", "in a comment: the comment goes");
+	cut_is("<!-- a > b --> kept", 19, "<!-- a > b --> kept", "a comment with '>' inside ends at -->");
+	cut_is("<p>Rule: <![CDATA[a < b & c]]> ok", 22, "<p>Rule: ", "in a CDATA section: the section goes");
+	cut_is("<p>Rule: <![CDATA[a < b & c]]> ok", 33, "<p>Rule: <![CDATA[a < b & c]]> ok",
+	       "a whole CDATA section stays, its '<' and '&' are text");
+	cut_is("<!DOCTYPE html><p>x", 10, "", "in a declaration");
+	cut_is("<?xml-stylesheet href=\"a\"?><p>x", 20, "", "in a processing instruction");
+
+	static const char js[] = "<p>x</p><script>if (a<b && c) go(\"</p>\")</script><p>y</p>";
+	cut_is(js, 24, "<p>x</p>", "in a script, after a '<' that is not a tag: the script goes");
+	cut_is(js, 45, "<p>x</p>", "in the script's end tag: the script goes");
+	cut_is(js, 53, "<p>x</p><script>if (a<b && c) go(\"</p>\")</script><p>y", "after a whole script: kept");
+	cut_is("<style>p > a { color: red }</style>ok", 14, "", "in a style element");
+
+	utf8_cut_is("Ереван", 12, 12, "whole Cyrillic word");
+	utf8_cut_is("Ереван", 11, 10, "in a 2-byte letter");
+	utf8_cut_is("Երևան", 5, 4, "in a 2-byte Armenian letter");
+	utf8_cut_is("a€", 2, 1, "after the first byte of a 3-byte character");
+	utf8_cut_is("a€", 3, 1, "after the second byte of a 3-byte character");
+	utf8_cut_is("a€", 4, 4, "a whole 3-byte character");
+	utf8_cut_is("a🔴", 2, 1, "after 1 byte of a 4-byte character");
+	utf8_cut_is("a🔴", 4, 1, "after 3 bytes of a 4-byte character");
+	utf8_cut_is("a🔴", 5, 5, "a whole 4-byte character");
+	utf8_cut_is("", 0, 0, "empty");
+	cut_is("<p>თბილისი</p>", 8, "<p>თ", "pw_html_cut cuts on characters too (Georgian, 3 bytes)");
+}
+
 int main(void)
 {
 	test_normalize();
 	test_flags();
+	test_cut();
 	return done_testing();
 }
