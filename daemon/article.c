@@ -235,11 +235,13 @@ static char *ctype_charset(const char *ct)
 
 enum kind { K_OK, K_REUSED, K_SKIPPED, K_FAILED, K_RETRYING };
 
-/* A finished item waiting for the batch's COMMIT (the unit's arg): its counts. */
+/* A finished item as a unit of the batch (the unit's arg): the outcome to write (again, after a
+ * rollback for a locked store: batch.h), then its counts. */
 struct item_unit {
 	struct pw_articles *a;
 	enum kind kind;
 	int new_story, alerted;
+	struct pw_finish_job *job;
 };
 
 /* Counts only what was committed.  A rolled-back item keeps its old status (pending in the
@@ -259,32 +261,42 @@ static void item_committed(void *arg, int committed)
 		case K_RETRYING: st->retrying++; break;
 		}
 	}
+	pw_finish_job_free(u->job);
 	free(u);
 }
 
-/* Writes an item (article, story, tags, alert: item_finish.h) as one unit of the daemon's
- * transaction (batch.h).  A failed write rolls the whole batch back: the item stays pending. */
-static int finish(struct pw_articles *a, struct pw_item *it, const char *feed_name,
-		  const struct pw_finish_outcome *o, enum kind kind)
+/* The unit's writes: article, story, tags, alert (item_finish.h). */
+static int item_apply(void *arg, struct pw_store *s, struct pw_batch_unit *unit)
 {
-	struct pw_finish_ctx fc = { a->ctx.store, a->cfg, a->ctx.alerter };
+	struct item_unit *u = arg;
+	struct pw_finish_ctx fc = { s, u->a->cfg, u->a->ctx.alerter };
 	struct pw_finish_result res;
-	struct item_unit *u = xcalloc(1, sizeof *u);
-	struct pw_batch_unit unit = { 1, 0, item_committed, u };
-	u->a = a;
-	u->kind = kind;
-	if (pw_batch_begin(a->ctx.batch) < 0 ||
-	    pw_item_finish(&fc, it, feed_name, o, PW_FINISH_UPDATE, now_s(), &res) < 0) {
-		pw_err("feed %s: item %" PRId64 " (%s): storing the article failed, it stays pending: %s", feed_name,
-		       it->id, it->url ? it->url : "no link", pw_store_error(a->ctx.store));
-		pw_batch_end(a->ctx.batch, 0, &unit);
+	if (pw_finish_job_write(u->job, &fc, &res) < 0) {
+		if (!pw_store_busy(s))
+			pw_err("feed %s: item %" PRId64 " (%s): storing the article failed, it stays pending: %s",
+			       u->job->feed_name, u->job->it.id, u->job->it.url ? u->job->it.url : "no link",
+			       pw_store_error(s));
 		return -1;
 	}
 	u->new_story = res.new_story;
 	u->alerted = res.alerted;
-	unit.alerts = u->alerted;   /* emitted by the batch's on_commit hook */
-	pw_batch_end(a->ctx.batch, 1, &unit);
+	unit->items = 1;
+	unit->alerts = u->alerted;   /* emitted by the batch's on_commit hook */
 	return 0;
+}
+
+/* Writes an item (article, story, tags, alert: item_finish.h) as one unit of the daemon's
+ * transaction (batch.h).  A failed write rolls the whole batch back: the item stays pending.
+ * A locked store keeps the unit waiting in memory until it can be written. */
+static int finish(struct pw_articles *a, struct pw_item *it, const char *feed_name,
+		  const struct pw_finish_outcome *o, enum kind kind)
+{
+	struct item_unit *u = xcalloc(1, sizeof *u);
+	u->a = a;
+	u->kind = kind;
+	u->job = pw_finish_job_new(it, feed_name, o, now_s());
+	struct pw_batch_unit unit = { 1, 0, item_committed, u };
+	return pw_batch_add(a->ctx.batch, &unit, item_apply) < 0 ? -1 : 0;
 }
 
 /* Loads an item and its feed name; 1 when it still needs the article stage, 0 when not. */
@@ -683,7 +695,9 @@ static void on_kick(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	/* pages waiting for extraction count against the fetches too: each holds its body, so
 	 * memory stays within twice the fetch slots' worth of pages when extraction lags */
-	while (!a->stopping && a->qlen > 0 && a->nrunning < max_running(a) && a->nextracting < max_running(a))
+	/* a locked store with its backlog full: no new page until it drains (pw_articles_resume) */
+	while (!a->stopping && a->qlen > 0 && a->nrunning < max_running(a) && a->nextracting < max_running(a) &&
+	       !pw_batch_full(a->ctx.batch))
 		start_item(a, queue_pop(a));
 	check_idle(a);
 }
@@ -770,6 +784,12 @@ int pw_articles_resume(struct pw_articles *a)
 {
 	if (a->stopping)
 		return 0;
+	/* the store is locked: items finished meanwhile still read as pending until their
+	 * units are committed, and would be queued twice; the batch's unlock calls this again */
+	if (pw_batch_locked(a->ctx.batch)) {
+		kick(a);
+		return 0;
+	}
 	size_t r = room(a);
 	if (r == 0)
 		return 0;

@@ -33,9 +33,28 @@
  *
  * Failure is all or nothing: when a write of any unit fails (ok = 0), or BEGIN / COMMIT
  * fails, the whole transaction is rolled back and every unit of it gets done(arg, 0) -- a
- * failing write means the store is failing (disk full, I/O error, locked), so the other units
+ * failing write means the store is failing (disk full, I/O error), so the other units
  * would not fare better.  Nothing of a rolled-back unit is in the store: a kill -9 at any
  * instant leaves the last committed batch, never half an item.
+ *
+ * A LOCKED store is not a failing one: another connection holds the write lock (someone's
+ * `BEGIN IMMEDIATE` in the sqlite3 shell, a long DELETE, a CLI command that writes).  The
+ * daemon's connection waits at most PW_STORE_LOOP_BUSY_MS in SQLite's busy handler
+ * (store_wait.h), so the event loop keeps running, and units added with pw_batch_add() --
+ * which carry an apply() that writes them, callable again -- are kept whole in memory:
+ *   - BEGIN busy: the unit waits (not applied);
+ *   - a write or the COMMIT busy: the transaction is rolled back (the store's dedup cache drops
+ *     its write-behind state with it) and every unit of it waits again, in order;
+ *   - a timer retries (50 ms, doubling to 3.2 s): BEGIN, apply() of every waiting unit in
+ *     order into the one transaction -- each apply starts from the committed store, as the first
+ *     did -- then COMMIT; done(arg, 1) for each only then.
+ * While units wait, new units wait behind them (order kept); pw_batch_full() tells the
+ * producers to stop starting work once they hold the item cap's number of items.  The lock is
+ * logged once when it begins ("store locked by another connection, N items waiting; retrying")
+ * and once when a commit gets through again (with how long it lasted); the on_lock hook hears
+ * both.  pw_batch_abandon() gives up (shutdown after its grace): done(arg, 0) for each.
+ * Units written between pw_batch_begin() and pw_batch_end() cannot be written again: a busy
+ * failure ends them with done(arg, 0) as before.
  *
  * done() runs exactly once per unit, possibly from inside pw_batch_end() (size cap, failure),
  * and may itself begin and end new units (they go to a new transaction).  Single-threaded: all
@@ -63,9 +82,17 @@ struct pw_batch;
 #define PW_BATCH_MAX_ITEMS 2000
 
 typedef void (*pw_batch_done_fn)(void *arg, int committed);
+struct pw_batch_unit;
+/* Writes the unit into the open transaction and sets u->items and u->alerts (what it wrote).
+ * May be called more than once (after a rollback for a locked store), each time against the
+ * committed store with a fresh transaction: it must start from its own inputs, not from what
+ * an earlier call wrote or counted.  0, or -1 after a failed write (pw_store_busy() tells a
+ * locked store from a failing one). */
+typedef int (*pw_batch_apply_fn)(void *arg, struct pw_store *s, struct pw_batch_unit *u);
 
 struct pw_batch_unit {
-	size_t items;            /* items written, counted against the item cap */
+	size_t items;            /* items written, counted against the item cap (pw_batch_add: an
+				    upper bound until apply() sets it, for pw_batch_full()) */
 	int alerts;              /* alerts recorded: on_commit runs after the commit */
 	pw_batch_done_fn done;   /* may be NULL; called exactly once */
 	void *arg;               /* owned by the caller; done() usually frees it */
@@ -73,7 +100,7 @@ struct pw_batch_unit {
 
 /* s and base are borrowed and must outlive the batch. NULL if the timer cannot be created. */
 struct pw_batch *pw_batch_new(struct event_base *base, struct pw_store *s);
-/* Commits what is open (pw_batch_flush) and frees. */
+/* Commits what is open (pw_batch_flush), abandons what still waits for a lock, and frees. */
 void pw_batch_free(struct pw_batch *b);
 /* Called after each COMMIT that included a unit with alerts > 0, before the units' done()
  * (which may open the next transaction: the alerts of that one must wait for its commit). */
@@ -89,6 +116,30 @@ void pw_batch_set_max_items(struct pw_batch *b, int n);
 /* Called after each successful COMMIT, after the units' done() (counters are current then). */
 void pw_batch_set_after_commit(struct pw_batch *b, void (*fn)(void *arg), void *arg);
 
+/*
+ * Adds a unit that writes itself (apply; the unit is copied).  Returns 0 when applied into
+ * the open transaction (u is then done by a later COMMIT; it may be committed already), 1 when
+ * it waits for a locked store (applied and committed later, from the retry timer), -1 when its
+ * write failed (logged; the transaction was rolled back and done(arg, 0) has run for it and
+ * every unit of that transaction).
+ */
+int pw_batch_add(struct pw_batch *b, const struct pw_batch_unit *u, pw_batch_apply_fn apply);
+/* 1 while the store is locked by another connection and units wait for it. */
+int pw_batch_locked(const struct pw_batch *b);
+/* 1 while locked with at least the item cap's number of items (their upper bounds), or of units,
+ * waiting:
+ * start no new work that would add units (polls, page fetches) until it is 0 again. */
+int pw_batch_full(const struct pw_batch *b);
+/* Items (upper bounds) and units waiting, and for how long the store has been locked (ms); 0
+ * when not locked. */
+int pw_batch_lock_status(const struct pw_batch *b, size_t *items, size_t *units, int64_t *locked_ms);
+/* Called with locked = 1 when the store becomes locked, 0 after the first commit after it
+ * (after the units' done() and after_commit). */
+void pw_batch_set_on_lock(struct pw_batch *b, void (*fn)(void *arg, int locked), void *arg);
+/* Gives up on the waiting units (shutdown while the store stays locked): done(arg, 0) for each,
+ * in order, one warning line.  Returns how many units were given up. */
+size_t pw_batch_abandon(struct pw_batch *b);
+
 /* Opens the transaction (BEGIN IMMEDIATE) unless one is open.  0, or -1 when the store refused
  * it (logged): the caller then ends its unit with ok = 0. */
 int pw_batch_begin(struct pw_batch *b);
@@ -97,7 +148,8 @@ int pw_batch_begin(struct pw_batch *b);
  * it, this one included, gets done(arg, 0). */
 void pw_batch_end(struct pw_batch *b, int ok, const struct pw_batch_unit *u);
 /* Commits now if a transaction is open.  0 when committed (or nothing was open), -1 when the
- * COMMIT failed (rolled back, done(arg, 0) for each unit). */
+ * COMMIT failed (rolled back, done(arg, 0) for each unit), 1 when the store is locked (units
+ * wait: the retry timer commits them). */
 int pw_batch_flush(struct pw_batch *b);
 /* 1 while a transaction is open. */
 int pw_batch_pending(const struct pw_batch *b);

@@ -130,3 +130,63 @@ int pw_item_finish(const struct pw_finish_ctx *c, struct pw_item *it, const char
 	}
 	return 1;
 }
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct pw_finish_job *pw_finish_job_new(const struct pw_item *it, const char *feed_name,
+					const struct pw_finish_outcome *o, int64_t now)
+{
+	struct pw_finish_job *j = xcalloc(1, sizeof *j);
+	j->it = *it;
+	j->it.guid = dup_or_null(it->guid);
+	j->it.url = dup_or_null(it->url);
+	j->it.canonical_url = dup_or_null(it->canonical_url);
+	j->it.title = dup_or_null(it->title);
+	j->it.author = dup_or_null(it->author);
+	j->it.summary = dup_or_null(it->summary);
+	j->it.body = dup_or_null(it->body);
+	j->it.lang = dup_or_null(it->lang);
+	j->it.article_status = dup_or_null(it->article_status);
+	j->feed_name = xstrdup(feed_name);
+	j->o = *o;
+	j->o.status = dup_or_null(o->status);
+	j->o.text = dup_or_null(o->text);
+	if (o->art) {
+		const struct pw_article *a = o->art;
+		j->art = xcalloc(1, sizeof *j->art);
+		j->art->title = dup_or_null(a->title);
+		j->art->author = dup_or_null(a->author);
+		j->art->canonical_url = dup_or_null(a->canonical_url);
+		j->art->lang = dup_or_null(a->lang);
+		j->art->site_name = dup_or_null(a->site_name);
+		j->art->image = dup_or_null(a->image);
+		j->art->text = dup_or_null(a->text);
+		j->art->published = a->published;
+	}
+	j->o.art = j->art;
+	j->now = now;
+	return j;
+}
+
+int pw_finish_job_write(struct pw_finish_job *j, const struct pw_finish_ctx *c, struct pw_finish_result *res)
+{
+	return pw_item_finish(c, &j->it, j->feed_name, &j->o, PW_FINISH_UPDATE, j->now, res);
+}
+
+void pw_finish_job_free(struct pw_finish_job *j)
+{
+	if (!j)
+		return;
+	pw_store_item_clear(&j->it);
+	free(j->feed_name);
+	free((char *)j->o.status);
+	free((char *)j->o.text);
+	if (j->art) {
+		pw_article_free(j->art);
+		free(j->art);
+	}
+	free(j);
+}

@@ -80,4 +80,23 @@ int pw_item_finish(const struct pw_finish_ctx *c, struct pw_item *it, const char
 		   const struct pw_finish_outcome *o, enum pw_finish_mode mode, int64_t now,
 		   struct pw_finish_result *res);
 
+/*
+ * An item's outcome kept whole, to be written now or later (a unit of the daemon's batch waits
+ * while the store is locked, and may be written again after a rollback: batch.h).  Owns copies
+ * of everything pw_item_finish() reads: the item (its strings), the feed name, the outcome (its
+ * strings and article).  Writing it twice from the committed store writes the same rows.
+ */
+struct pw_finish_job {
+	struct pw_item it;               /* strings owned (freed as pw_store_item_clear() does) */
+	char *feed_name;
+	struct pw_finish_outcome o;      /* status, text owned; art points at art below or is NULL */
+	struct pw_article *art;          /* owned copy, or NULL */
+	int64_t now;
+};
+struct pw_finish_job *pw_finish_job_new(const struct pw_item *it, const char *feed_name,
+					const struct pw_finish_outcome *o, int64_t now);
+/* pw_item_finish(c, job's item, ..., PW_FINISH_UPDATE, job's now, res): the same returns. */
+int pw_finish_job_write(struct pw_finish_job *j, const struct pw_finish_ctx *c, struct pw_finish_result *res);
+void pw_finish_job_free(struct pw_finish_job *j);
+
 #endif

@@ -44,6 +44,7 @@ struct pw_pipeline {
 	struct pw_alerter *alerter;      /* tags and alerts, or NULL */
 	struct pw_articles *articles;    /* the article stage, or NULL */
 	int64_t items_stored;
+	size_t *report;                  /* pw_poll_store's *new_items while it adds its unit */
 };
 
 struct pw_poll {
@@ -58,9 +59,20 @@ struct pw_poll {
 	size_t nitems, cap;
 };
 
-/* A stored poll waiting for the batch's COMMIT (the unit's arg). */
+/*
+ * A poll's writes as a unit of the batch (the unit's arg): what it needs to write them -- again,
+ * when a locked store rolled the first attempt back (batch.h) -- and what they wrote.
+ */
 struct poll_unit {
 	struct pw_pipeline *pl;
+	/* inputs, owned: the poll's entries (taken from it), the feed's state to save */
+	int64_t feed_id;
+	char *feed_name, *feed_lang, *doc_lang;
+	struct pw_feed_item **items;     /* document order */
+	size_t nitems;
+	struct pw_feed_state state;
+	int64_t now;
+	/* what the last apply wrote */
 	int64_t *new_ids;                /* ids inserted that need the article stage, owned */
 	size_t nnew;
 	size_t nstored;                  /* items inserted, those finished here included */
@@ -96,6 +108,11 @@ void pw_pipeline_set_alerter(struct pw_pipeline *pl, struct pw_alerter *a)
 void pw_pipeline_set_articles(struct pw_pipeline *pl, struct pw_articles *a)
 {
 	pl->articles = a;
+}
+
+int pw_pipeline_backlogged(const struct pw_pipeline *pl)
+{
+	return pw_batch_full(pl->batch);
 }
 
 int64_t pw_pipeline_items_stored(const struct pw_pipeline *pl)
@@ -220,10 +237,10 @@ const struct pw_poll_parse *pw_poll_finish(struct pw_poll *p, int complete)
 }
 
 /* Maps a parsed entry onto the store's item.  Strings stay owned by the entry. */
-static void item_from_entry(const struct pw_poll *p, const struct pw_feed_item *e, int64_t now, struct pw_item *it)
+static void item_from_entry(const struct poll_unit *pu, const struct pw_feed_item *e, struct pw_item *it)
 {
 	memset(it, 0, sizeof *it);
-	it->feed_id = p->feed_id;
+	it->feed_id = pu->feed_id;
 	it->guid = e->guid;
 	it->url = e->link;
 	it->title = e->title;
@@ -233,10 +250,23 @@ static void item_from_entry(const struct pw_poll *p, const struct pw_feed_item *
 	 * the extracted text of the page -- so an item whose page cannot be fetched keeps it
 	 * (an item finished at the poll stores the entry's text instead: pw_entry_final()) */
 	it->body = e->content;
-	it->lang = e->language ? e->language : p->parse.language ? p->parse.language : p->feed_lang;
+	it->lang = e->language ? e->language : pu->doc_lang ? pu->doc_lang : pu->feed_lang;
 	it->article_status = NULL;   /* not fetched yet: the article stage picks these up */
 	it->published = e->published != PW_NOTIME ? e->published : e->updated;
-	it->fetched = now;
+	it->fetched = pu->now;
+}
+
+static void poll_unit_free(struct poll_unit *u)
+{
+	for (size_t i = 0; i < u->nitems; i++)
+		pw_feed_item_free(u->items[i]);
+	free(u->items);
+	free(u->feed_name);
+	free(u->feed_lang);
+	free(u->doc_lang);
+	pw_feed_state_clear(&u->state);
+	free(u->new_ids);
+	free(u);
 }
 
 /* After the batch's COMMIT (or its rollback): counters and SEAM 2, then the caller's hook. */
@@ -254,54 +284,66 @@ static void poll_committed(void *arg, int committed)
 	}
 	if (u->done)
 		u->done(u->arg, committed);
-	free(u->new_ids);
-	free(u);
+	poll_unit_free(u);
 }
 
-int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_items, pw_batch_done_fn done,
-		  void *arg)
+/* (feed, guid) of the entries not stored yet, at most max_items_per_poll of them (the newest:
+ * feeds list newest first): pick[i] = 1 for those.  Returns the number left out past the cap,
+ * or -1 when a read failed. */
+static long pick_new(struct pw_store *s, const struct pw_config *cfg, int64_t feed_id,
+		     struct pw_feed_item *const *items, size_t nitems, unsigned char *pick, size_t *npick)
 {
-	struct pw_store *s = p->pl->store;
-	const struct pw_config *cfg = p->pl->cfg;
 	size_t cap = cfg->max_items_per_poll > 0 ? (size_t)cfg->max_items_per_poll : (size_t)-1;
-	int64_t now = (int64_t)time(NULL);
-	unsigned char *pick = p->nitems ? xcalloc(p->nitems, 1) : NULL;
-	size_t npick = 0, over = 0;
-	struct poll_unit *pu = xcalloc(1, sizeof *pu);
-	struct pw_batch_unit unit = { 0, 0, poll_committed, pu };
-	pu->pl = p->pl;
-	pu->done = done;
-	pu->arg = arg;
-
-	*new_items = 0;
-	if (!p->finished)
-		pw_poll_finish(p, 0);
-	if (pw_batch_begin(p->pl->batch) < 0)
-		goto fail;
-
-	/* feeds list newest first: the cap keeps the newest new items of this document */
-	for (size_t i = 0; i < p->nitems; i++) {
-		int r = pw_store_item_exists(s, p->feed_id, p->items[i]->guid);
+	long over = 0;
+	*npick = 0;
+	for (size_t i = 0; i < nitems; i++) {
+		pick[i] = 0;
+		int r = pw_store_item_exists(s, feed_id, items[i]->guid);
 		if (r < 0)
-			goto fail;
+			return -1;
 		if (r == 1)
 			continue;
-		if (npick < cap) {
+		if (*npick < cap) {
 			pick[i] = 1;
-			npick++;
+			(*npick)++;
 		} else {
 			over++;
 		}
 	}
+	return over;
+}
+
+/* The unit's writes (batch.h: may run again after a rollback, from the inputs alone). */
+static int poll_apply(void *arg, struct pw_store *s, struct pw_batch_unit *unit)
+{
+	struct poll_unit *pu = arg;
+	const struct pw_config *cfg = pu->pl->cfg;
+	unsigned char *pick = pu->nitems ? xcalloc(pu->nitems, 1) : NULL;
+	size_t npick = 0;
+
+	free(pu->new_ids);
+	pu->new_ids = NULL;
+	pu->nnew = pu->nstored = 0;
+	pu->finished = pu->stories = pu->alerts = 0;
+	long over = pick_new(s, cfg, pu->feed_id, pu->items, pu->nitems, pick, &npick);
+	if (over < 0)
+		goto fail;
+	if (over > 0) {
+		/* items are left out: forget the validators so the next poll gets the whole
+		 * document again (a 304 would hide the rest); pw_poll_store did so in memory */
+		free(pu->state.etag);
+		free(pu->state.last_modified);
+		pu->state.etag = pu->state.last_modified = NULL;
+	}
 
 	/* inserted oldest first, so item ids follow publication order within a feed */
 	pu->new_ids = npick ? xcalloc(npick, sizeof *pu->new_ids) : NULL;
-	struct pw_finish_ctx fc = { s, cfg, p->pl->alerter };
-	for (size_t i = p->nitems; i-- > 0; ) {
+	struct pw_finish_ctx fc = { s, cfg, pu->pl->alerter };
+	for (size_t i = pu->nitems; i-- > 0; ) {
 		if (!pick[i])
 			continue;
 		struct pw_item it;
-		item_from_entry(p, p->items[i], now, &it);
+		item_from_entry(pu, pu->items[i], &it);
 		/*
 		 * SEAM 1 -- an entry whose text no page will replace (pw_entry_final(): the article
 		 * stage's own rule) is finished here: inserted with its final text and status,
@@ -314,19 +356,18 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 		if (text) {
 			struct pw_finish_outcome o = { "skipped", text, NULL, 0, PW_NOTIME, 1 };
 			struct pw_finish_result res;
-			int r = pw_item_finish(&fc, &it, p->feed_name, &o, PW_FINISH_INSERT, now, &res);
+			int r = pw_item_finish(&fc, &it, pu->feed_name, &o, PW_FINISH_INSERT, pu->now, &res);
 			free(text);
 			if (r < 0)
 				goto fail;
 			if (r == 0)
 				continue;  /* same guid twice in one document (or in an earlier poll of the batch) */
-			pw_debug("feed %s: item %" PRId64 " (%s): finished at the poll: %s", p->feed_name, it.id,
+			pw_debug("feed %s: item %" PRId64 " (%s): finished at the poll: %s", pu->feed_name, it.id,
 				 it.url ? it.url : "no link", why);
 			pu->nstored++;
 			pu->finished++;
 			pu->stories += res.new_story;
 			pu->alerts += res.alerted;
-			unit.alerts += res.alerted;   /* emitted by the batch's on_commit hook */
 			continue;
 		}
 		int r = pw_store_item_insert(s, &it);
@@ -335,41 +376,103 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 		if (r == 0)
 			continue;
 		pu->nstored++;
-		if (p->pl->articles) {
+		if (pu->pl->articles) {
 			/* SEAM 2: its page, story, tags and alert come from the article stage after the
 			 * commit; tagging here from the feed teaser would keep whatever the teaser alone
 			 * suggested (tags are only ever added) */
 			pu->new_ids[pu->nnew++] = it.id;
-		} else if (p->pl->alerter) {
+		} else if (pu->pl->alerter) {
 			/* no article stage: tags from the entry; no story, so no alert */
-			if (pw_alert_item(p->pl->alerter, s, &it, p->feed_name, now) < 0)
+			if (pw_alert_item(pu->pl->alerter, s, &it, pu->feed_name, pu->now) < 0)
 				goto fail;
 		}
 	}
-
-	if (over > 0) {
-		/* items were left out: forget the validators so the next poll gets the whole
-		 * document again (a 304 would hide the rest) */
-		free(state->etag);
-		free(state->last_modified);
-		state->etag = state->last_modified = NULL;
-	}
-	if (pw_store_feed_save(s, state) < 0)
+	if (pw_store_feed_save(s, &pu->state) < 0)
 		goto fail;
-
-	if (over > 0)
-		pw_warn("feed %s: %zu more new items than max_items_per_poll (%d); the rest come with the next poll",
-			p->feed_name, over, cfg->max_items_per_poll);
-	*new_items = pu->nstored;
-	unit.items = pu->nstored;
 	free(pick);
-	pw_batch_end(p->pl->batch, 1, &unit);
+	unit->items = pu->nstored;
+	unit->alerts = (int)pu->alerts;   /* emitted by the batch's on_commit hook */
+	if (pu->pl->report)
+		*pu->pl->report = pu->nstored;
 	return 0;
 
 fail:
-	pw_err("feed %s: storing the poll failed: %s", p->feed_name, pw_store_error(s));
+	if (!pw_store_busy(s))
+		pw_err("feed %s: storing the poll failed: %s", pu->feed_name, pw_store_error(s));
 	free(pick);
 	pu->nnew = pu->nstored = 0;
-	pw_batch_end(p->pl->batch, 0, &unit);
 	return -1;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void feed_state_copy(struct pw_feed_state *dst, const struct pw_feed_state *src)
+{
+	*dst = *src;
+	dst->name = dup_or_null(src->name);
+	dst->url = dup_or_null(src->url);
+	dst->outlet = dup_or_null(src->outlet);
+	dst->title = dup_or_null(src->title);
+	dst->site_url = dup_or_null(src->site_url);
+	dst->lang = dup_or_null(src->lang);
+	dst->etag = dup_or_null(src->etag);
+	dst->last_modified = dup_or_null(src->last_modified);
+	dst->last_error = dup_or_null(src->last_error);
+}
+
+int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_items, pw_batch_done_fn done,
+		  void *arg)
+{
+	struct pw_pipeline *pl = p->pl;
+	const struct pw_config *cfg = pl->cfg;
+
+	*new_items = 0;
+	if (!p->finished)
+		pw_poll_finish(p, 0);
+	/* Which entries are new, read now (a locked store still reads: WAL): the unit's bound on its
+	 * items while it may have to wait for a lock, and the cap's effect on the validators in
+	 * memory, which the scheduler's next poll sends.  The unit decides again when it writes. */
+	size_t npick = 0;
+	long over = 0;
+	if (p->nitems) {
+		unsigned char *pick = xcalloc(p->nitems, 1);
+		over = pick_new(pl->store, cfg, p->feed_id, p->items, p->nitems, pick, &npick);
+		free(pick);
+		if (over < 0) {
+			npick = p->nitems;
+			over = 0;
+		}
+	}
+	if (over > 0) {
+		free(state->etag);
+		free(state->last_modified);
+		state->etag = state->last_modified = NULL;
+		pw_warn("feed %s: %ld more new items than max_items_per_poll (%d); the rest come with the next poll",
+			p->feed_name, over, cfg->max_items_per_poll);
+	}
+
+	struct poll_unit *pu = xcalloc(1, sizeof *pu);
+	pu->pl = pl;
+	pu->feed_id = p->feed_id;
+	pu->feed_name = xstrdup(p->feed_name);
+	pu->feed_lang = dup_or_null(p->feed_lang);
+	pu->doc_lang = dup_or_null(p->parse.language);
+	pu->items = p->items;          /* the unit owns the entries now */
+	pu->nitems = p->nitems;
+	p->items = NULL;
+	p->nitems = p->cap = 0;
+	feed_state_copy(&pu->state, state);
+	pu->now = (int64_t)time(NULL);
+	pu->done = done;
+	pu->arg = arg;
+	struct pw_batch_unit unit = { npick, 0, poll_committed, pu };
+	pl->report = new_items;
+	int r = pw_batch_add(pl->batch, &unit, poll_apply);   /* pu may be gone when it returns */
+	pl->report = NULL;
+	if (r == 1)
+		*new_items = npick;
+	return r;
 }

@@ -39,6 +39,9 @@ void pw_pipeline_set_alerter(struct pw_pipeline *pl, struct pw_alerter *a);
  * commit, and it finishes them (from the best text it gets); it also counts the items the poll
  * finished itself.  NULL: none. */
 void pw_pipeline_set_articles(struct pw_pipeline *pl, struct pw_articles *a);
+/* 1 while the store is locked and the polls and articles waiting for it hold the item cap's
+ * number of items (pw_batch_full()): start no new poll until it is 0 again. */
+int pw_pipeline_backlogged(const struct pw_pipeline *pl);
 /* Items stored (committed) since the daemon started (for STATUS= and logs). */
 int64_t pw_pipeline_items_stored(const struct pw_pipeline *pl);
 
@@ -87,7 +90,9 @@ const struct pw_poll_parse *pw_poll_finish(struct pw_poll *p, int complete);
  * poll is in the store).  It may run before pw_poll_store() returns (a failed write, the
  * batch's size cap), and otherwise later from the event loop -- so it must not rely on p.
  * Returns 0 when the poll is in the transaction, -1 when a write failed (logged; the batch was
- * rolled back and done(arg, 0) has run).
+ * rolled back and done(arg, 0) has run), 1 when the store is locked by another connection: the
+ * poll's entries (taken from p) and state wait in memory and are written when the lock goes
+ * (batch.h; *new_items is then the number of new entries as read now).
  */
 int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_items, pw_batch_done_fn done,
 		  void *arg);

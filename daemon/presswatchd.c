@@ -14,6 +14,12 @@
  *                   polls and commits, and every second while article pages are in progress
  *                   (at most once a second), WATCHDOG=1 every WATCHDOG_USEC/2, STOPPING=1 on
  *                   shutdown.
+ *   locked store    another connection holds the write lock: the loop waits at most
+ *                   PW_STORE_LOOP_BUSY_MS in SQLite, the batch keeps what is to be written and
+ *                   retries (batch.h); STATUS= says so; a SIGHUP's feed sync waits for the lock
+ *                   (retried every RELOAD_RETRY_MS); shutdown waits up to STORE_LOCK_GRACE_S for
+ *                   it, then exits without what was not committed (fetched again next start:
+ *                   the feeds' state was not committed either).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -43,6 +49,7 @@
 #include "pipeline.h"
 #include "scheduler.h"
 #include "store.h"
+#include "store_wait.h"
 #include "xmalloc.h"
 
 #ifndef PACKAGE_VERSION
@@ -50,6 +57,10 @@
 #endif
 
 #define SHUTDOWN_GRACE_S 5
+/* Shutdown while the store is locked: how long the last batch waits for the lock. */
+#define STORE_LOCK_GRACE_S 10
+/* A SIGHUP whose feed sync found the store locked is tried again this often. */
+#define RELOAD_RETRY_MS 500
 
 struct daemon {
 	struct event_base *base;
@@ -64,6 +75,9 @@ struct daemon {
 	struct pw_scheduler *sched;
 	struct event *ev_term, *ev_int, *ev_hup, *ev_grace, *ev_watchdog, *ev_reap;
 	struct event *ev_status;    /* STATUS= rate limit: pending for a second after each one */
+	struct event *ev_lockgrace; /* shutdown: the wait for a locked store is over */
+	struct event *ev_reload;    /* a reload waiting for the store's lock */
+	int reload_waiting;         /* a SIGHUP whose feed sync waits for the lock */
 	int status_due;             /* a poll ended while ev_status was pending */
 	int status_busy;            /* the last STATUS= had article pages in progress */
 	int foreground, daemonize, once, verbose, stopping;
@@ -92,11 +106,17 @@ static void notify_status(struct daemon *d)
 	if (d->articles)
 		pw_articles_stats(d->articles, &as);
 	d->status_busy = as.queued + as.running + as.extracting > 0;
+	size_t items = 0, units = 0;
+	int64_t locked_ms = 0;
+	char lock[160] = "";
+	if (d->batch && pw_batch_lock_status(d->batch, &items, &units, &locked_ms))
+		snprintf(lock, sizeof lock, "; store locked by another connection for %" PRId64 "s, %zu items waiting",
+			 locked_ms / 1000, items);
 	sd_notifyf(0, "STATUS=%zu feeds (%zu enabled, %zu failing), %" PRId64 " new items stored, %zu polls in flight; "
 		   "article pages: %zu queued, %zu fetching, %zu extracting; %" PRId64 " extracted, %" PRId64
-		   " reused for another link",
+		   " reused for another link%s",
 		   st.feeds, st.enabled, st.failing, pw_pipeline_items_stored(d->pipeline), st.in_flight,
-		   as.queued, as.running, as.extracting, as.ok, as.reused);
+		   as.queued, as.running, as.extracting, as.ok, as.reused, lock);
 #else
 	(void)d;
 #endif
@@ -209,14 +229,33 @@ static void store_config(struct pw_store *s, const struct pw_config *cfg)
 		pw_info("store: cache_size %zu KiB", cfg->cache_size / 1024);
 }
 
+/* The store is locked: the reload (its feed sync is a write) is tried again later. */
+static void reload_wait(struct daemon *d)
+{
+	if (!d->reload_waiting)
+		pw_notice("reload: the store is locked by another connection; the reload is applied once it is "
+			  "released");
+	d->reload_waiting = 1;
+	/* units waiting in the batch: its unlock hook reloads; else nothing tells us, so poll */
+	if (!pw_batch_locked(d->batch)) {
+		struct timeval tv = { 0, RELOAD_RETRY_MS * 1000 };
+		evtimer_add(d->ev_reload, &tv);
+	}
+	notify("READY=1");
+}
+
 static void reload(struct daemon *d)
 {
 	char err[512];
-	pw_notice("SIGHUP: reloading %s", d->config_path);
+	if (!d->reload_waiting)
+		pw_notice("SIGHUP: reloading %s", d->config_path);
 	notify("RELOADING=1");
 	/* what was done under the running config is committed (and alerted) under it; the feed
 	 * sync below is a transaction of its own */
-	pw_batch_flush(d->batch);
+	if (pw_batch_flush(d->batch) == 1) {
+		reload_wait(d);
+		return;
+	}
 	pw_alert_reopen(d->alerter);  /* logrotate: even when the new config is refused */
 	struct pw_config *cfg = load_config(d->config_path);
 	if (!cfg) {
@@ -234,12 +273,18 @@ static void reload(struct daemon *d)
 		pw_warn("reload: [store] path changed to %s; that takes a restart (still using %s)",
 			cfg->store_path, pw_store_path(d->store));
 	if (pw_scheduler_apply_config(d->sched, cfg) < 0) {
-		pw_err("reload failed: keeping the running configuration");
 		pw_alerter_reload(d->alerter, d->cfg, err, sizeof err);
 		pw_config_free(cfg);
+		if (pw_store_busy(d->store)) {
+			reload_wait(d);
+			return;
+		}
+		d->reload_waiting = 0;
+		pw_err("reload failed: keeping the running configuration");
 		notify("READY=1");
 		return;
 	}
+	d->reload_waiting = 0;
 	struct pw_config *old = d->cfg;
 	d->cfg = cfg;
 	batch_config(d->batch, cfg);  /* flushed above: the next transaction has the new ones */
@@ -264,7 +309,17 @@ static void reload(struct daemon *d)
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
-	if (!d->stopping)
+	if (d->stopping)
+		return;
+	if (d->reload_waiting)
+		pw_notice("SIGHUP: a reload is already waiting for the store's lock");
+	reload(d);
+}
+
+static void on_reload_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	if (d->reload_waiting && !d->stopping)
 		reload(d);
 }
 
@@ -288,9 +343,41 @@ static void maybe_exit(struct daemon *d)
 {
 	if (!d->sched_idle || !pw_articles_idle(d->articles))
 		return;
-	pw_batch_flush(d->batch);
+	if (pw_batch_flush(d->batch) == 1) {
+		/* the store is locked: the batch's unlock calls this again.  --once waits for it;
+		 * a shutdown for STORE_LOCK_GRACE_S */
+		if (d->stopping && !evtimer_pending(d->ev_lockgrace, NULL)) {
+			struct timeval tv = { STORE_LOCK_GRACE_S, 0 };
+			pw_notice("shutdown: waiting up to %ds for the store's lock to commit the last batch",
+				  STORE_LOCK_GRACE_S);
+			evtimer_add(d->ev_lockgrace, &tv);
+		}
+		return;
+	}
 	if (pw_articles_idle(d->articles))
 		event_base_loopbreak(d->base);
+}
+
+static void on_lockgrace(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	pw_batch_abandon(d->batch);
+	maybe_exit(d);
+}
+
+/* The batch found the store locked (1) or got a commit through again (0). */
+static void on_lock(void *arg, int locked)
+{
+	struct daemon *d = arg;
+	notify_status(d);
+	if (locked)
+		return;
+	evtimer_del(d->ev_lockgrace);
+	if (d->reload_waiting && !d->stopping)
+		reload(d);
+	if (!d->stopping)
+		pw_articles_resume(d->articles);  /* what it held back while the store was locked */
+	maybe_exit(d);
 }
 
 /* After a commit with alerts recorded in it: emit them (their rows are committed now). */
@@ -444,6 +531,7 @@ static int run(struct daemon *d)
 		return 1;
 	pw_batch_set_on_commit(d->batch, on_commit, d);
 	pw_batch_set_after_commit(d->batch, after_commit, d);
+	pw_batch_set_on_lock(d->batch, on_lock, d);
 	batch_config(d->batch, d->cfg);
 	d->pipeline = pw_pipeline_new(d->store, d->batch, d->cfg);
 	d->alerter = pw_alerter_new(d->cfg, err, sizeof err);
@@ -476,16 +564,24 @@ static int run(struct daemon *d)
 	d->ev_grace = evtimer_new(d->base, on_grace, d);
 	d->ev_reap = event_new(d->base, -1, EV_PERSIST, on_reap, d);  /* alert commands */
 	d->ev_status = evtimer_new(d->base, on_status, d);
+	d->ev_lockgrace = evtimer_new(d->base, on_lockgrace, d);
+	d->ev_reload = evtimer_new(d->base, on_reload_retry, d);
 	struct timeval reap_tv = { 1, 0 };
 	if (!d->ev_term || !d->ev_int || !d->ev_hup || !d->ev_grace || !d->ev_reap || !d->ev_status ||
+	    !d->ev_lockgrace || !d->ev_reload ||
 	    evtimer_add(d->ev_reap, &reap_tv) < 0 ||
 	    evsignal_add(d->ev_term, NULL) < 0 || evsignal_add(d->ev_int, NULL) < 0 ||
 	    evsignal_add(d->ev_hup, NULL) < 0) {
 		pw_err("cannot install signal handlers");
 		return 1;
 	}
-	if (pw_scheduler_apply_config(d->sched, d->cfg) < 0)
+	if (pw_scheduler_apply_config(d->sched, d->cfg) < 0) {
+		if (pw_store_busy(d->store))
+			pw_err("cannot sync the feed list into the store: %s", pw_store_error(d->store));
 		return 1;
+	}
+	/* from now on the loop runs: a locked store is waited for from timers, not in SQLite */
+	pw_store_set_busy_wait(d->store, PW_STORE_LOOP_BUSY_MS);
 
 #ifdef HAVE_LIBSYSTEMD
 	if (sd_watchdog_enabled(0, &d->watchdog_usec) > 0 && d->watchdog_usec > 0) {
@@ -514,7 +610,8 @@ static int run(struct daemon *d)
 		return 1;
 	}
 	pw_fetcher_cancel_all(d->fetcher);
-	pw_batch_flush(d->batch);
+	if (pw_batch_flush(d->batch) == 1)
+		pw_batch_abandon(d->batch);
 	pw_notice("presswatchd stopped: %" PRId64 " new items stored in this run",
 		  pw_pipeline_items_stored(d->pipeline));
 	return 0;
@@ -522,8 +619,8 @@ static int run(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
-	if (d->batch)
-		pw_batch_flush(d->batch);  /* while the units' owners (scheduler, articles) exist */
+	if (d->batch && pw_batch_flush(d->batch) == 1)  /* while the units' owners (scheduler, articles) exist */
+		pw_batch_abandon(d->batch);
 	if (d->sched && d->fetcher)
 		pw_fetcher_cancel_all(d->fetcher);
 	pw_scheduler_free(d->sched);
@@ -535,7 +632,7 @@ static void teardown(struct daemon *d)
 	pw_batch_free(d->batch);      /* nothing open by now; before the loop that owns its timer */
 	pw_alerter_free(d->alerter);
 	struct event *evs[] = { d->ev_term, d->ev_int, d->ev_hup, d->ev_grace, d->ev_watchdog, d->ev_reap,
-				d->ev_status };
+				d->ev_status, d->ev_lockgrace, d->ev_reload };
 	for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
 		if (evs[i])
 			event_free(evs[i]);

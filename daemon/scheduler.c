@@ -16,6 +16,9 @@
 #include "strmap.h"
 #include "xmalloc.h"
 
+/* A poll due while the store is locked and its backlog is full waits this long, again. */
+#define BACKLOG_RETRY_S 2
+
 #define FEED_ACCEPT "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, " \
 	"application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 
@@ -286,8 +289,15 @@ static void poll_done(struct sfeed *f, const struct pw_fetch_result *r)
 	sd->status = r->status;
 	sd->nitems = parse->nitems;
 	size_t nnew = 0;
-	if (pw_poll_store(f->poll, st, &nnew, poll_stored, sd) < 0) {
+	int stored = pw_poll_store(f->poll, st, &nnew, poll_stored, sd);
+	if (stored < 0) {
 		/* poll_stored has run: logged, validators forgotten, backoff */
+	} else if (stored == 1 && nnew > 0) {
+		pw_info("feed %s (%s): poll ok (HTTP %ld): %zu new items, kept in memory until the store is "
+			"unlocked; next poll in %" PRId64 "s", f->name, url_for_log, r->status, nnew, delay);
+	} else if (stored == 1) {
+		pw_info("feed %s (%s): HTTP %ld, no new items; the feed's state is written once the store is "
+			"unlocked; next poll in %" PRId64 "s", f->name, url_for_log, r->status, delay);
 	} else if (truncated) {
 		pw_warn("feed %s (%s): poll ok: %zu new items, but the document has %s "
 			"([limits] max_items_per_document); next poll in %" PRId64 "s",
@@ -344,6 +354,12 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	struct pw_scheduler *s = f->s;
 	if (s->stopping || f->fetch || !f->enabled)
 		return;
+	if (pw_pipeline_backlogged(s->ctx.pipeline)) {
+		/* the store is locked and what waits for it is at the item cap: poll later rather
+		 * than hold more in memory (nothing is dropped: the feed keeps its state) */
+		arm(f, BACKLOG_RETRY_S);
+		return;
+	}
 	const char *url = f->st.url ? f->st.url : f->conf_url;
 	struct pw_fetch_req req = {
 		.url = url,
@@ -492,7 +508,11 @@ int pw_scheduler_apply_config(struct pw_scheduler *s, const struct pw_config *cf
 fail:
 	pw_store_rollback(st);
 fail_nobegin:
-	pw_err("cannot sync the feed list into the store: %s", pw_store_error(st));
+	/* locked by another connection: the caller waits for the lock and tries again */
+	if (pw_store_busy(st))
+		pw_debug("cannot sync the feed list into the store yet: %s", pw_store_error(st));
+	else
+		pw_err("cannot sync the feed list into the store: %s", pw_store_error(st));
 	free(ids);
 	free(names);
 	return -1;

@@ -47,7 +47,9 @@ void pw_scheduler_free(struct pw_scheduler *s);
  * Makes the scheduled set match cfg: feeds are synced into the store (one transaction),
  * new feeds are scheduled (honouring a next_poll persisted by an earlier run), feeds gone from
  * the config are dropped (disabled in the store; an in-flight poll finishes first), unchanged
- * feeds keep their timers and state.  Returns 0, or -1 (store error; the old set stays).
+ * feeds keep their timers and state.  Returns 0, or -1 (store error, logged; the old set stays).
+ * A store locked by another connection (pw_store_busy()) is logged at debug level only: the
+ * daemon retries the reload once the lock is gone.
  */
 int pw_scheduler_apply_config(struct pw_scheduler *s, const struct pw_config *cfg);
 

@@ -225,6 +225,7 @@ struct pw_store {
 	int in_tx;
 	int opening;        /* inside pw_store_open: failures go to its err, not to the log */
 	int code;           /* primary SQLite result code of the last failure */
+	int busy_quiet;     /* pw_store_set_busy_wait(): the caller retries a busy store itself */
 	struct stmt_slot *stmts;
 	size_t nstmts;
 	struct pw_dedup_cache *dcache;  /* store_dedup_cache.c; NULL until first used */
@@ -244,23 +245,64 @@ struct pw_dedup_cache **pw_store_dcache_slot(struct pw_store *s) { return s->mod
 
 /* --- errors ------------------------------------------------------------------------- */
 
-int pw_store_failf(struct pw_store *s, const char *fmt, ...)
+static int is_busy_code(int code)
+{
+	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
+/* Sets the error string; s->code is the failure's SQLite code (SQLITE_ERROR when none). */
+static int vfail(struct pw_store *s, const char *fmt, va_list ap)
 {
 	char msg[768];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	snprintf(s->err, sizeof s->err, "%s: %s", s->path, msg);
-	if (!s->opening)
+	if (s->opening)
+		return -1;
+	/* a caller that retries a locked store itself logs the lock once, not every attempt */
+	if (s->busy_quiet && is_busy_code(s->code))
+		pw_debug("%s", s->err);
+	else
 		pw_err("%s", s->err);
+	return -1;
+}
+
+static int failf_code(struct pw_store *s, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int failf_code(struct pw_store *s, int code, const char *fmt, ...)
+{
+	va_list ap;
+	s->code = code & 0xff;
+	va_start(ap, fmt);
+	vfail(s, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int pw_store_failf(struct pw_store *s, const char *fmt, ...)
+{
+	va_list ap;
+	s->code = SQLITE_ERROR;  /* not the code of some earlier failure: never taken for "busy" */
+	va_start(ap, fmt);
+	vfail(s, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
 int pw_store_fail(struct pw_store *s, const char *what)
 {
-	s->code = sqlite3_errcode(s->db) & 0xff;
-	return pw_store_failf(s, "%s: %s", what, sqlite3_errmsg(s->db));
+	return failf_code(s, sqlite3_errcode(s->db), "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+int pw_store_busy(const struct pw_store *s)
+{
+	return is_busy_code(s->code);
+}
+
+int pw_store_set_busy_wait(struct pw_store *s, int ms)
+{
+	if (ms <= 0)
+		ms = BUSY_TIMEOUT_MS;
+	s->busy_quiet = ms < BUSY_TIMEOUT_MS;
+	return sqlite3_busy_timeout(s->db, ms) == SQLITE_OK ? 0 : -1;
 }
 
 int pw_store_require_tx(struct pw_store *s, const char *what)
@@ -400,8 +442,7 @@ static int exec(struct pw_store *s, const char *sql, const char *what)
 	char *msg = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		s->code = rc & 0xff;
-		pw_store_failf(s, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
+		failf_code(s, rc, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -808,6 +849,7 @@ int pw_store_begin(struct pw_store *s)
 {
 	if (s->in_tx)
 		return pw_store_failf(s, "begin: a transaction is already open");
+	s->code = SQLITE_OK;  /* pw_store_busy() speaks of this transaction only */
 	/* IMMEDIATE takes the write lock now, so a busy database waits here (busy timeout) rather
 	 * than failing half-way through the batch when a read would have to become a write. */
 	if (exec(s, s->mode == PW_STORE_RW ? "BEGIN IMMEDIATE" : "BEGIN", "begin") < 0)

@@ -60,6 +60,20 @@ int pw_store_begin(struct pw_store *s);
 int pw_store_commit(struct pw_store *s);
 int pw_store_rollback(struct pw_store *s);
 
+/*
+ * Another connection holds the lock: 1 when the last failure of s was that the database is
+ * busy or locked (SQLITE_BUSY / SQLITE_LOCKED after the busy wait), 0 otherwise.  A failed
+ * begin, write or commit then means "try again later", not "the store is failing".
+ */
+int pw_store_busy(const struct pw_store *s);
+/*
+ * How long one statement waits for another connection's lock before failing busy, in ms
+ * (<= 0: the default of 5 s, which the open sets).  The daemon's event loop sets a few tens of
+ * ms and retries from a timer (daemon/batch.h): a busy failure is then logged at debug level
+ * only, since the caller reports the lock itself.  0 or -1.
+ */
+int pw_store_set_busy_wait(struct pw_store *s, int ms);
+
 /* --- feeds ------------------------------------------------------------------------------ */
 struct pw_feed_state {
 	int64_t id;

@@ -588,6 +588,8 @@ struct term {
 	enum kind kind;
 	int topic, group;     /* K_TOPIC / K_NONE */
 	int forward;          /* K_VERB: the speaker follows ("according to X") */
+	char *display;        /* K_NAME without a '*': the name as configured, whitespace collapsed,
+			       * reported for every match (owned); NULL: reported as first written */
 };
 
 struct key {
@@ -654,6 +656,24 @@ struct pw_tagger {
 	size_t ntopics;
 };
 
+/* s with leading and trailing whitespace dropped and inner runs as one space.  Caller frees. */
+static char *collapse_space(const char *s)
+{
+	struct pw_buf out = PW_BUF_INIT;
+	int space = 0;
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && out.len)
+			pw_buf_putc(&out, ' ');
+		space = 0;
+		pw_buf_putc(&out, *s);
+	}
+	return pw_buf_detach(&out);
+}
+
 /* Compiles one term as written ("Qarabağ FK", "новых регион*"); 0, or -1 when it has no words. */
 static int add_term(struct pw_tagger *t, const char *raw, enum kind kind, int topic, int group)
 {
@@ -699,6 +719,8 @@ static int add_term(struct pw_tagger *t, const char *raw, enum kind kind, int to
 		free(tm.pfx);
 		return -1;
 	}
+	if (kind == K_NAME && !memchr(tm.pfx, 1, tm.nw))
+		tm.display = collapse_space(raw);
 	t->terms = xreallocarray(t->terms, t->nterms + 1, sizeof(*t->terms));
 	t->terms[t->nterms++] = tm;
 	return 0;
@@ -759,6 +781,7 @@ void pw_tagger_free(struct pw_tagger *t)
 		free(t->terms[i].w);
 		free(t->terms[i].wlen);
 		free(t->terms[i].pfx);
+		free(t->terms[i].display);
 	}
 	free(t->terms);
 	free(t->exact.k);
@@ -1006,6 +1029,14 @@ enum { MARK_NONE = 0, MARK_ROLE = 1, MARK_NAME = 2 };
 struct span {
 	size_t a, b;          /* tokens [a, b) */
 	int kind;             /* MARK_ROLE / MARK_NAME */
+	size_t term;          /* MARK_NAME: the speaker term that matched it */
+};
+
+/* The most specific role term word that matched a token (see role_key()). */
+struct role_word {
+	const char *w;        /* normalised term word; NULL: no role term covers the token */
+	size_t len;
+	int pfx;              /* w is a prefix ("речник*") */
 };
 
 struct stmt {
@@ -1043,9 +1074,10 @@ static int ends_clause(const struct doc *d, const unsigned char *mark, size_t j,
 
 /* Speaker span nearest to the verb [va, vb) on one side, or kind 0. */
 static struct span nearest_speaker(const struct doc *d, const unsigned char *mark,
-				   const size_t *name_end, size_t va, size_t vb, int forward)
+				   const size_t *name_end, const size_t *name_term, size_t va, size_t vb,
+				   int forward)
 {
-	struct span none = { 0, 0, MARK_NONE };
+	struct span none = { 0, 0, MARK_NONE, 0 };
 	size_t sent = (size_t)d->t[va].sent;
 	size_t first = d->sent[sent].first, last = d->sent[sent].last;
 
@@ -1059,7 +1091,7 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 		}
 		if (is_possessive(d, k))
 			continue;
-		struct span sp = { k, k + 1, mark[k] };
+		struct span sp = { k, k + 1, mark[k], name_term[k] };
 		if (mark[k] == MARK_NAME) {
 			while (sp.a > first && mark[sp.a - 1] == MARK_NAME && name_end[sp.a - 1] == name_end[k])
 				sp.a--;
@@ -1082,7 +1114,7 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 				break;
 			continue;
 		}
-		struct span sp = { k, k + 1, mark[k] };
+		struct span sp = { k, k + 1, mark[k], name_term[k] };
 		if (mark[k] == MARK_NAME)
 			sp.b = name_end[k];
 		else
@@ -1095,7 +1127,7 @@ static struct span nearest_speaker(const struct doc *d, const unsigned char *mar
 
 /* A named official standing in apposition to (or right after) role span r. */
 static int attached_name(const struct doc *d, const unsigned char *mark, const size_t *name_end,
-			 struct span r, struct span *name)
+			 const size_t *name_term, struct span r, struct span *name)
 {
 	size_t sent = (size_t)d->t[r.a].sent;
 	size_t first = d->sent[sent].first, last = d->sent[sent].last;
@@ -1106,6 +1138,7 @@ static int attached_name(const struct doc *d, const unsigned char *mark, const s
 			name->a = k;
 			name->b = name_end[k];
 			name->kind = MARK_NAME;
+			name->term = name_term[k];
 			return 1;
 		}
 	/* "Zakharova, the official representative of the Russian Ministry of Foreign Affairs," */
@@ -1122,6 +1155,7 @@ static int attached_name(const struct doc *d, const unsigned char *mark, const s
 			name->a = a;
 			name->b = name_end[k];
 			name->kind = MARK_NAME;
+			name->term = name_term[k];
 			return 1;
 		}
 		return 0;
@@ -1227,34 +1261,134 @@ static int phrase_within(const char *in, const char *out)
 	return strstr(out, in) != NULL;
 }
 
-/* Adds a speaker unless it is already there; "ministry" after "Foreign Ministry" is the same
- * speaker (and "Foreign Ministry" after "ministry" replaces it).  norms[i] is speaker i
- * normalised and space-padded (owned, kept in step with r->speakers), so that each name is
- * normalised once however many statements a text has. */
-static void add_speaker(struct pw_tag_result *r, char ***norms, char *name)
+/*
+ * Singular case endings of role nouns (normalised: й -> и), after a role term's prefix: with
+ * one of these, the word is that role ("речника", "Кремля", "prezidenti", "խոսնակը" = "речник",
+ * "Кремль", "prezident", "խոսնակ"); with anything else it is some other word that begins the
+ * same way ("президентский", "кремлёвский", "министры" stay as they are).  Plural endings are
+ * left out on purpose: "министры" are not "министр".
+ */
+static const char *const role_endings[] = {
+	/* ru, uk */
+	"а", "я", "у", "ю", "е", "і", "ь", "ом", "ем", "ою", "ею", "ові", "еві", "єві",
+	/* az */
+	"i", "in", "ni", "nin", "inin", "ini", "ine", "inde", "inden", "e", "a", "de", "da", "den",
+	"dan", "le", "la", "ye", "ya", "u", "un", "nun", "nu", "su", "sunun", "suna", "si", "sinin",
+	/* hy: the article and the case endings */
+	"ը", "ն", "ի", "ին", "ից", "ով", "ում",
+};
+
+/* Inflected role words listed as terms of their own (a prefix "посол*" would take in
+ * "посольство", the embassy): the form they stand for. */
+static const char *const role_aliases[][2] = {
+	{ "посла", "посол" }, { "послом", "посол" },
+};
+
+static int role_ending(const char *e, size_t len)
+{
+	if (len == 0)
+		return 1;
+	for (size_t i = 0; i < PW_ARRAY_SIZE(role_endings); i++)
+		if (strlen(role_endings[i]) == len && memcmp(role_endings[i], e, len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The role span sp as one key, space-padded: each word reduced to the role it names -- the
+ * term's prefix when the rest of the word is a case ending, the base form of an alias -- so
+ * that "Речник МЗС" and "речника МЗС", "посол" and "посла" get the same key while "министр" and
+ * "министерство" (other terms) or "министры" (a plural) do not.  Caller frees.
+ */
+static char *role_key(const struct doc *d, const struct role_word *rw, struct span sp)
+{
+	struct pw_buf b = PW_BUF_INIT;
+	pw_buf_putc(&b, ' ');
+	for (size_t k = sp.a; k < sp.b; k++) {
+		const char *w = tok_word(d, k);
+		size_t len = d->t[k].len;
+		if (rw[k].w && rw[k].pfx && rw[k].len <= len && role_ending(w + rw[k].len, len - rw[k].len)) {
+			len = rw[k].len;
+		} else {
+			for (size_t i = 0; i < PW_ARRAY_SIZE(role_aliases); i++)
+				if (!strcmp(w, role_aliases[i][0])) {
+					w = role_aliases[i][1];
+					len = strlen(w);
+					break;
+				}
+		}
+		pw_buf_append(&b, w, len);
+		pw_buf_putc(&b, ' ');
+	}
+	return pw_buf_detach(&b);
+}
+
+/* What add_speaker() compares, one per speaker of the result (kept in step with it). */
+struct speaker_key {
+	char *norm;           /* the speaker as reported, normalised and space-padded (owned) */
+	char *role;           /* role_key() of a role speaker (owned); NULL for a name */
+	size_t term;          /* a name: the speaker term that matched it; SIZE_MAX for a role */
+};
+
+/*
+ * Is role key `a` the same role as key `b` or its first words ("речник" begins "речник мзс")?
+ * Both space-padded.  The first words only in Cyrillic, where the head noun comes first;
+ * Azerbaijani and Armenian put it last ("Prezidentin köməkçisi", the president's aide, is
+ * not the president), and English is already covered by the phrase comparison.
+ */
+static int key_begins(const char *a, const char *b)
+{
+	if (!a || !b)
+		return 0;
+	size_t n = strlen(a);
+	if (strncmp(b, a, n) != 0)
+		return 0;
+	unsigned char c = (unsigned char)a[1];     /* the first byte of the first word */
+	return b[n] == '\0' || (c >= 0xD0 && c <= 0xD4);
+}
+
+/*
+ * Adds a speaker unless it is already there.  One named official is one speaker whatever the
+ * form: two matches of one speaker term are the same person ("Захарова", "Захаровой").  Roles:
+ * "ministry" after "Foreign Ministry" is the same speaker (and "Foreign Ministry" after
+ * "ministry" replaces it), and so is a role whose key (role_key()) begins the other's ("речника"
+ * after "Речник МЗС").  name is owned by the result afterwards (or freed); role is the role key
+ * (taken, NULL for a name); term the name's speaker term (SIZE_MAX for a role).  Each name is
+ * normalised once however many statements a text has.
+ */
+static void add_speaker(struct pw_tag_result *r, struct speaker_key **keys, char *name, char *role,
+			size_t term)
 {
 	char *raw = pw_tag_normalize(name);
 	char *norm = xasprintf(" %s ", raw);
 	free(raw);
 	for (size_t i = 0; i < r->nspeakers; i++) {
-		char *old = (*norms)[i];
-		int dup = phrase_within(norm, old), wider = !dup && phrase_within(old, norm);
+		struct speaker_key *old = &(*keys)[i];
+		int dup = (term != SIZE_MAX && old->term == term) || phrase_within(norm, old->norm) ||
+			  key_begins(role, old->role);
+		int wider = !dup && (phrase_within(old->norm, norm) || key_begins(old->role, role));
 		if (dup) {
 			free(name);
 			free(norm);
+			free(role);
 			return;
 		}
 		if (wider) {
 			free(r->speakers[i]);
 			r->speakers[i] = name;
-			free(old);
-			(*norms)[i] = norm;
+			free(old->norm);
+			free(old->role);
+			old->norm = norm;
+			old->role = role;
+			old->term = term;
 			return;
 		}
 	}
 	r->speakers = xreallocarray(r->speakers, r->nspeakers + 1, sizeof(*r->speakers));
-	*norms = xreallocarray(*norms, r->nspeakers + 1, sizeof(**norms));
-	(*norms)[r->nspeakers] = norm;
+	*keys = xreallocarray(*keys, r->nspeakers + 1, sizeof(**keys));
+	(*keys)[r->nspeakers].norm = norm;
+	(*keys)[r->nspeakers].role = role;
+	(*keys)[r->nspeakers].term = term;
 	r->speakers[r->nspeakers++] = name;
 }
 
@@ -1273,19 +1407,32 @@ static void find_statements(const struct pw_tagger *t, const struct doc *d, cons
 		return;
 	unsigned char *mark = xcalloc(d->n + 1, 1);
 	size_t *name_end = xcalloc(d->n + 1, sizeof(*name_end));
+	size_t *name_term = xcalloc(d->n + 1, sizeof(*name_term));
+	struct role_word *role_w = xcalloc(d->n + 1, sizeof(*role_w));
 	unsigned char *topic_sent = xcalloc(d->nsent + 1, 1);   /* 2 alerting topic, 1 other */
-	char **norms = NULL;                                     /* see add_speaker() */
+	struct speaker_key *keys = NULL;                         /* see add_speaker() */
 	size_t best_sent = SIZE_MAX;
 	int best_score = -1;
 
 	for (size_t i = 0; i < h->n; i++) {
 		const struct term *tm = &t->terms[h->h[i].term];
 		if (tm->kind == K_ROLE) {
-			for (size_t k = h->h[i].a; k < h->h[i].b; k++)
+			for (size_t k = h->h[i].a; k < h->h[i].b; k++) {
+				size_t j = k - h->h[i].a;
 				if (mark[k] == MARK_NONE)
 					mark[k] = MARK_ROLE;
+				/* the longest term word is the most specific: nazirliy* over nazir* */
+				if (!role_w[k].w || tm->wlen[j] > role_w[k].len) {
+					role_w[k].w = tm->w[j];
+					role_w[k].len = tm->wlen[j];
+					role_w[k].pfx = tm->pfx[j];
+				}
+			}
 		} else if (tm->kind == K_NAME) {
 			for (size_t k = h->h[i].a; k < h->h[i].b; k++) {
+				/* "Maria Zakharova" over "Zakharova" when both are listed */
+				if (mark[k] != MARK_NAME || tm->nw > t->terms[name_term[k]].nw)
+					name_term[k] = h->h[i].term;
 				mark[k] = MARK_NAME;
 				name_end[k] = h->h[i].b;
 			}
@@ -1300,16 +1447,25 @@ static void find_statements(const struct pw_tagger *t, const struct doc *d, cons
 		const struct term *tm = &t->terms[h->h[i].term];
 		if (tm->kind != K_VERB)
 			continue;
-		struct span who = nearest_speaker(d, mark, name_end, h->h[i].a, h->h[i].b, tm->forward);
+		struct span who = nearest_speaker(d, mark, name_end, name_term, h->h[i].a, h->h[i].b,
+						  tm->forward);
 		if (who.kind == MARK_NONE)
 			continue;
 		if (who.kind == MARK_ROLE) {
 			struct span name;
-			if (attached_name(d, mark, name_end, who, &name))
+			if (attached_name(d, mark, name_end, name_term, who, &name))
 				who = name;
 		}
 		r->statement = 1;
-		add_speaker(r, &norms, span_text(d, who));
+		if (who.kind == MARK_NAME) {
+			/* a configured full name is reported as configured; a stem ("Захаров*") as
+			 * first written among the statements */
+			const struct term *nt = &t->terms[who.term];
+			const char *shown = nt->nw == who.b - who.a ? nt->display : NULL;
+			add_speaker(r, &keys, shown ? xstrdup(shown) : span_text(d, who), NULL, who.term);
+		} else {
+			add_speaker(r, &keys, span_text(d, who), role_key(d, role_w, who), SIZE_MAX);
+		}
 		size_t s = (size_t)d->t[h->h[i].a].sent;
 		int score = topic_sent[s] * 2 + (d->t[h->h[i].a].src == SRC_TEXT);
 		if (score > best_score || (score == best_score && s < best_sent)) {
@@ -1319,9 +1475,13 @@ static void find_statements(const struct pw_tagger *t, const struct doc *d, cons
 	}
 	if (r->statement)
 		r->snippet = sentence_text(d, best_sent);
-	for (size_t i = 0; i < r->nspeakers; i++)
-		free(norms[i]);
-	free(norms);
+	for (size_t i = 0; i < r->nspeakers; i++) {
+		free(keys[i].norm);
+		free(keys[i].role);
+	}
+	free(keys);
+	free(role_w);
+	free(name_term);
 	free(topic_sent);
 	free(name_end);
 	free(mark);

@@ -23,7 +23,15 @@
  * to", ...) within a few words of a speaker in the same sentence: a role ("Foreign Ministry
  * spokesperson", "МИД", "XİN", "presidential aide", ...) or a named official from the
  * [statements] speakers list.  Speakers are reported by name when a named official is the
- * speaker, else by the role phrase as written in the text.
+ * speaker, else by the role phrase as written in the text, and each person or role once per
+ * item: every match of one speakers term is one speaker, reported as configured when the term
+ * has no '*' ("Zakharova" for "ZAKHAROVA"), else as written in its first statement
+ * ("Захаров*": "Захарова" then "по словам Захаровой" is one speaker, "Захарова"); a role
+ * phrase is one speaker with its inflected forms (each word reduced to the role term it
+ * matched when the rest is a singular case ending, so "Речник МЗС" = "речника МЗС", "посол" =
+ * "посла", but "министр" != "министерство" and "министр" != "министры"), and a shorter role
+ * made of the first words of an earlier one ("речника" after "Речник МЗС") or of any of its
+ * words as written ("ministry" after "Foreign Ministry") is that same speaker.
  *
  * Thread-safety: a tagger is immutable after pw_tagger_new(); pw_tag_item() may be called from
  * several threads at once.

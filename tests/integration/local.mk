@@ -47,3 +47,5 @@ TESTS += tests/integration/pollfinish.sh
 EXTRA_DIST += tests/integration/pollfinish.sh tests/fixtures/pollfinish
 TESTS += tests/integration/canonical.sh
 EXTRA_DIST += tests/integration/canonical.sh tests/fixtures/canon
+TESTS += tests/integration/busystore.sh
+EXTRA_DIST += tests/integration/busystore.sh

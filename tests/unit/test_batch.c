@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -14,6 +15,7 @@
 #include "config.h"
 #include "log.h"
 #include "store.h"
+#include "store_dedup_cache.h"
 #include "store_int.h"
 #include "tap.h"
 #include "xmalloc.h"
@@ -327,6 +329,219 @@ static void test_free_commits(struct event_base *base, struct pw_store *s, const
 	is_int(committed_items(path), before + 2, "free: its items are stored");
 }
 
+/* --- a store locked by another connection ------------------------------------------------ */
+
+/* One integer from a separate connection: what is committed. */
+static int64_t committed_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	int64_t n = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				n = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+		}
+	}
+	sqlite3_close(db);
+	return n;
+}
+
+/* A unit that writes itself (pw_batch_add): n items, and with terms one more document
+ * counted in the dedup cache's write-behind term_df.  poison_left > 0: its write fails with
+ * SQLITE_LOCKED that many times (a DROP TABLE while a statement of the same connection still
+ * reads: "database table is locked"), as a statement of a batch that meets a lock does. */
+struct wunit {
+	struct unit u;
+	int n, guid_base;
+	int terms;
+	int poison_left;
+	int applied;             /* apply() calls */
+	int lock_calls[2];       /* on_lock(1), on_lock(0) */
+};
+
+static int wapply(void *arg, struct pw_store *s, struct pw_batch_unit *bu)
+{
+	struct wunit *w = arg;
+	w->applied++;
+	if (w->poison_left > 0) {
+		w->poison_left--;
+		sqlite3 *db = pw_store_db(s);
+		sqlite3_stmt *rd = NULL, *drop = NULL;
+		int rc = sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS poison(x)", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_prepare_v2(db, "SELECT id FROM feeds", -1, &rd, NULL);
+		if (rc == SQLITE_OK && sqlite3_step(rd) == SQLITE_ROW &&
+		    sqlite3_prepare_v2(db, "DROP TABLE poison", -1, &drop, NULL) == SQLITE_OK)
+			sqlite3_step(drop);
+		pw_store_fail(s, "test write");   /* reads the connection's last error: LOCKED */
+		sqlite3_finalize(drop);
+		sqlite3_finalize(rd);
+		return -1;
+	}
+	for (int i = 0; i < w->n; i++) {
+		char guid[64], title[128];
+		snprintf(guid, sizeof guid, "locked-%d", w->guid_base + i);
+		snprintf(title, sizeof title, "Customs post reopens after %d days of talks", w->guid_base + i);
+		struct pw_item it = { .feed_id = w->u.feed_id, .guid = guid, .title = title,
+				      .summary = "Trucks crossed the border for the first time since spring.",
+				      .published = PW_NOTIME, .fetched = PW_NOTIME };
+		if (pw_store_item_insert(s, &it) != 1)
+			return -1;
+	}
+	if (w->terms) {
+		const uint64_t ids[3] = { 9000001, 9000002, 9000003 };
+		if (pw_dcache_df_add(s, ids, 3) < 0)
+			return -1;
+	}
+	bu->items = (size_t)w->n;
+	return 0;
+}
+
+static void on_lock_note(void *arg, int locked)
+{
+	struct wunit *w = arg;
+	w->lock_calls[locked ? 0 : 1]++;
+}
+
+/* Runs the loop until the batch is unlocked (at most ~10 s). */
+static void run_until_unlocked(struct event_base *base, struct pw_batch *b)
+{
+	for (int i = 0; i < 200 && pw_batch_locked(b); i++) {
+		struct timeval tv = { 0, 50 * 1000 };
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Another connection holds the write lock: BEGIN fails after the short wait, the units wait in
+ * memory, the loop runs, and the retry timer commits them all once the lock is gone. */
+static void test_locked_begin(struct event_base *base, struct pw_store *s, const char *path, int64_t fa)
+{
+	struct pw_batch *b = batch_new(base, s, 60000);
+	struct wunit w[3] = {
+		{ { "l1", NULL, s, fa }, 2, 1000, 0, 0, 0, { 0, 0 } },
+		{ { "l2", NULL, s, fa }, 3, 1100, 0, 0, 0, { 0, 0 } },
+		{ { "l3", NULL, s, fa }, 1, 1200, 0, 0, 0, { 0, 0 } },
+	};
+	pw_batch_set_on_lock(b, on_lock_note, &w[0]);
+	calls[0] = 0;
+	int before = committed_items(path);
+	sqlite3 *o;
+	int locked = sqlite3_open(path, &o) == SQLITE_OK && sqlite3_exec(o, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+	ok(locked, "locked: another connection holds the write lock");
+	pw_store_set_busy_wait(s, 20);
+	int64_t t0 = mono_ms();
+	int r[3];
+	for (int i = 0; i < 3; i++) {
+		struct pw_batch_unit bu = { (size_t)w[i].n, 0, note, &w[i].u };
+		r[i] = pw_batch_add(b, &bu, wapply);
+	}
+	int64_t took = mono_ms() - t0;
+	ok(r[0] == 1 && r[1] == 1 && r[2] == 1, "locked: the three units wait (pw_batch_add returns 1)");
+	/* the old 5 s busy timeout per batch is what this guards against, not a speed figure */
+	ok(took < 2500, "locked: adding them did not sit in SQLite's busy wait (%lld ms)", (long long)took);
+	is_int(w[0].applied + w[1].applied + w[2].applied, 0, "locked: nothing applied while BEGIN is refused");
+	is_int(pw_batch_locked(b), 1, "locked: pw_batch_locked");
+	is_int(w[0].lock_calls[0], 1, "locked: on_lock(1) once");
+	size_t items = 0, units = 0;
+	int64_t ms = 0;
+	int st = pw_batch_lock_status(b, &items, &units, &ms);
+	ok(st && items == 6 && units == 3,
+	   "locked: status reports 6 items of 3 units waiting (%zu, %zu)", items, units);
+	pw_batch_set_max_items(b, 6);
+	is_int(pw_batch_full(b), 1, "locked: 6 waiting items reach a cap of 6: full");
+	pw_batch_set_max_items(b, 0);
+	is_int(pw_batch_full(b), 0, "locked: under the default cap: not full");
+	is_int(pw_batch_flush(b), 1, "locked: flush says the units wait (1)");
+	/* the loop keeps running: a few retries fail while the lock is held */
+	for (int i = 0; i < 6; i++) {
+		struct timeval tv = { 0, 50 * 1000 };
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+	is_int(pw_batch_locked(b), 1, "locked: still waiting after 300 ms of loop");
+	is_str(calls, "", "locked: no unit done yet");
+	is_int(committed_items(path), before, "locked: nothing committed");
+	sqlite3_exec(o, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(o);
+	run_until_unlocked(base, b);
+	is_int(pw_batch_locked(b), 0, "released: the retry timer got through");
+	is_str(calls, "l1+ l2+ l3+ ", "released: every unit committed once, in order");
+	is_int(committed_items(path), before + 6, "released: exactly the 6 items are committed");
+	is_int(w[0].applied + w[1].applied + w[2].applied, 3, "released: each unit written once");
+	is_int(w[0].lock_calls[1], 1, "released: on_lock(0) once");
+	pw_store_set_busy_wait(s, 0);
+	pw_batch_free(b);
+}
+
+/* A statement of the batch meets a lock after other units were written: the transaction is
+ * rolled back -- the dedup cache's write-behind term_df with it -- and written again whole. */
+static void test_locked_write(struct event_base *base, struct pw_store *s, const char *path, int64_t fb)
+{
+	static const char df_sql[] = "SELECT coalesce((SELECT sum(df) FROM term_df WHERE term BETWEEN 9000001 AND 9000003), 0)";
+	static const char docs_sql[] = "SELECT value FROM dedup_stats WHERE name = 'documents'";
+	struct pw_batch *b = batch_new(base, s, 60000);
+	struct wunit a = { { "w1", NULL, s, fb }, 4, 2000, 1, 0, 0, { 0, 0 } };
+	struct wunit p = { { "w2", NULL, s, fb }, 1, 2100, 0, 1, 0, { 0, 0 } };
+	pw_batch_set_on_lock(b, on_lock_note, &a);
+	pw_store_set_busy_wait(s, 20);
+	calls[0] = 0;
+	int before = committed_items(path);
+	int64_t df0 = committed_int(path, df_sql), docs0 = committed_int(path, docs_sql);
+	struct pw_batch_unit ba = { 4, 0, note, &a.u }, bp = { 1, 0, note, &p.u };
+	is_int(pw_batch_add(b, &ba, wapply), 0, "locked write: the first unit is written into the open transaction");
+	is_int(pw_batch_add(b, &bp, wapply), 1, "locked write: the unit whose statement meets the lock waits");
+	is_int(pw_batch_pending(b), 0, "locked write: the transaction was rolled back");
+	is_int(pw_batch_locked(b), 1, "locked write: both units wait");
+	is_int(a.lock_calls[0], 1, "locked write: on_lock(1) once");
+	is_int(committed_int(path, df_sql), df0, "locked write: no term_df row written");
+	run_until_unlocked(base, b);
+	is_str(calls, "w1+ w2+ ", "locked write: both units committed once, in order");
+	is_int(a.applied, 2, "locked write: the first unit was written again after the rollback");
+	is_int(p.applied, 2, "locked write: the failing unit was written again");
+	is_int(committed_items(path), before + 5, "locked write: exactly 5 items committed");
+	is_int(committed_int(path, df_sql), df0 + 3, "locked write: term_df counts the document once (3 terms)");
+	is_int(committed_int(path, docs_sql), docs0 + 1, "locked write: one more document counted, not two");
+	is_int(a.lock_calls[1], 1, "locked write: on_lock(0) once");
+	pw_store_set_busy_wait(s, 0);
+	pw_batch_free(b);
+}
+
+/* Shutdown while the lock stays: pw_batch_abandon ends the waiting units with done(0). */
+static void test_locked_abandon(struct event_base *base, struct pw_store *s, const char *path, int64_t fa)
+{
+	struct pw_batch *b = batch_new(base, s, 60000);
+	struct wunit w = { { "g1", NULL, s, fa }, 2, 3000, 0, 0, 0, { 0, 0 } };
+	calls[0] = 0;
+	int before = committed_items(path);
+	sqlite3 *o;
+	int locked = sqlite3_open(path, &o) == SQLITE_OK && sqlite3_exec(o, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+	ok(locked, "abandon: another connection holds the write lock");
+	pw_store_set_busy_wait(s, 20);
+	struct pw_batch_unit bu = { 2, 0, note, &w.u };
+	is_int(pw_batch_add(b, &bu, wapply), 1, "abandon: the unit waits");
+	is_int(pw_batch_abandon(b), 1, "abandon: one unit given up");
+	is_str(calls, "g1- ", "abandon: its done(0) ran once");
+	is_int(pw_batch_locked(b), 0, "abandon: nothing waits any more");
+	sqlite3_exec(o, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(o);
+	is_int(committed_items(path), before, "abandon: nothing of it committed");
+	is_int(pw_batch_add(b, &bu, wapply), 0, "abandon: the store takes the next unit again");
+	is_int(pw_batch_flush(b), 0, "abandon: and commits it");
+	is_int(committed_items(path), before + 2, "abandon: 2 items committed then");
+	pw_store_set_busy_wait(s, 0);
+	pw_batch_free(b);
+}
+
 static void quiet(int level, const char *msg, void *arg)
 {
 	(void)level, (void)msg, (void)arg;
@@ -363,6 +578,9 @@ int main(void)
 	test_failed_write(base, s, path, fa, fb);
 	test_failed_commit(base, s, path, fa, fb);
 	test_free_commits(base, s, path, fa);
+	test_locked_begin(base, s, path, fa);
+	test_locked_write(base, s, path, fb);
+	test_locked_abandon(base, s, path, fa);
 
 	pw_store_close(s);
 	event_base_free(base);
