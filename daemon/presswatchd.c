@@ -17,7 +17,7 @@
  *   locked store    another connection holds the write lock: the loop waits at most
  *                   PW_STORE_LOOP_BUSY_MS in SQLite, the batch keeps what is to be written and
  *                   retries (batch.h); STATUS= says so; a SIGHUP's feed sync waits for the lock
- *                   (retried every RELOAD_RETRY_MS); shutdown waits up to STORE_LOCK_GRACE_S for
+ *                   (retried from RELOAD_RETRY_MS, doubling to 5 s); shutdown waits up to STORE_LOCK_GRACE_S for
  *                   it, then exits without what was not committed (fetched again next start:
  *                   the feeds' state was not committed either).
  */
@@ -59,8 +59,10 @@
 #define SHUTDOWN_GRACE_S 5
 /* Shutdown while the store is locked: how long the last batch waits for the lock. */
 #define STORE_LOCK_GRACE_S 10
-/* A SIGHUP whose feed sync found the store locked is tried again this often. */
-#define RELOAD_RETRY_MS 500
+/* A SIGHUP whose feed sync found the store locked is tried again this long after, the wait
+ * doubling up to RELOAD_RETRY_MAX_MS (each attempt reads the configuration again). */
+#define RELOAD_RETRY_MS 250
+#define RELOAD_RETRY_MAX_MS 5000
 
 struct daemon {
 	struct event_base *base;
@@ -78,6 +80,7 @@ struct daemon {
 	struct event *ev_lockgrace; /* shutdown: the wait for a locked store is over */
 	struct event *ev_reload;    /* a reload waiting for the store's lock */
 	int reload_waiting;         /* a SIGHUP whose feed sync waits for the lock */
+	int reload_delay_ms;        /* the wait before its next attempt */
 	int status_due;             /* a poll ended while ev_status was pending */
 	int status_busy;            /* the last STATUS= had article pages in progress */
 	int foreground, daemonize, once, verbose, stopping;
@@ -235,10 +238,14 @@ static void reload_wait(struct daemon *d)
 	if (!d->reload_waiting)
 		pw_notice("reload: the store is locked by another connection; the reload is applied once it is "
 			  "released");
+	if (!d->reload_waiting)
+		d->reload_delay_ms = RELOAD_RETRY_MS;
+	else if ((d->reload_delay_ms *= 2) > RELOAD_RETRY_MAX_MS)
+		d->reload_delay_ms = RELOAD_RETRY_MAX_MS;
 	d->reload_waiting = 1;
 	/* units waiting in the batch: its unlock hook reloads; else nothing tells us, so poll */
 	if (!pw_batch_locked(d->batch)) {
-		struct timeval tv = { 0, RELOAD_RETRY_MS * 1000 };
+		struct timeval tv = { d->reload_delay_ms / 1000, (d->reload_delay_ms % 1000) * 1000 };
 		evtimer_add(d->ev_reload, &tv);
 	}
 	notify("READY=1");

@@ -120,10 +120,10 @@ is "$(count)" 18 "what was committed is kept"
 unlock_store
 
 # --- --once: the store is locked while its polls run; it waits for the lock and commits.  The
-# council feed answers after 3 s, so the lock is taken while its poll is in flight.
+# council feed answers after 6 s (time enough for the locker to start on a loaded machine), so the lock is taken while its poll is in flight.
 PW_INTERVAL=1s write_config
 : >"$T/feeds.conf"
-add_feed council "$BASE/council.xml?delay=3"
+add_feed council "$BASE/council.xml?delay=6"
 add_feed harbour "$BASE/harbour.xml"
 starts=$(grep -c "presswatchd .* started" "$T/daemon.log")
 start_daemon --once
@@ -141,5 +141,37 @@ wait "$DAEMON_PID" || DAEMON_STATUS=$?
 forget "$DAEMON_PID"
 is "$DAEMON_STATUS" 0 "--once: exit 0 after the lock is released"
 is "$(feed_count council) $(feed_count harbour)" "13 8" "--once: the 3 items the stopped daemon gave up are fetched again and stored"
+
+# --- SIGHUP while locked with nothing waiting in the daemon (no poll due for an hour): the
+# reload waits for the lock all the same, and is applied once it is gone
+PW_INTERVAL=1h write_config
+: >"$T/feeds.conf"
+add_feed council "$BASE/council.xml"
+add_feed harbour "$BASE/harbour.xml"
+mark=$(wc -l <"$T/daemon.log")
+start_daemon
+wait_for 30 sh -c "tail -n +$((mark + 1)) '$T/daemon.log' | grep -q 'presswatchd .* started'"
+ok $? "restarted with an interval of an hour"
+wait_for 30 sh -c "tail -n +$((mark + 1)) '$T/daemon.log' | grep -qE 'feed harbour .*(not modified|poll ok)' &&
+	tail -n +$((mark + 1)) '$T/daemon.log' | grep -qE 'feed council .*(not modified|poll ok)'"
+ok $? "its first polls are done"
+sleep 1   # their commit window (250 ms) is over
+locks=$(grep -c "store locked by another connection" "$T/daemon.log")
+waits=$(grep -c "reload: the store is locked" "$T/daemon.log")
+reloads=$(grep -c "reloaded: 2 feeds" "$T/daemon.log")
+lock_store
+kill -HUP "$DAEMON_PID"
+wait_for 30 sh -c "[ \$(grep -c 'reload: the store is locked' '$T/daemon.log') -gt $waits ]"
+ok $? "SIGHUP with nothing waiting: the reload waits for the lock"
+sleep 2
+is "$(grep -c "reloaded: 2 feeds" "$T/daemon.log")" "$reloads" "the reload is not applied while the lock is held"
+ok "$(kill -0 "$DAEMON_PID" 2>/dev/null; echo $?)" "the daemon is alive"
+unlock_store
+wait_for 30 sh -c "[ \$(grep -c 'reloaded: 2 feeds' '$T/daemon.log') -gt $reloads ]"
+ok $? "the reload is applied once the lock is gone"
+is "$(grep -c "store locked by another connection" "$T/daemon.log")" "$locks" "no batch waited for that lock"
+stop_daemon TERM
+is "$DAEMON_STATUS" 0 "SIGTERM: exit 0"
+is "$(feed_count council) $(feed_count harbour)" "13 8" "counts unchanged"
 is "$(sql "pragma integrity_check")" ok "PRAGMA integrity_check: ok at the end"
 done_testing
