@@ -80,6 +80,7 @@ static const struct {
 	{ "duplicates", offsetof(struct pw_store_totals, duplicates) },
 	{ "statements", offsetof(struct pw_store_totals, statements) },
 	{ "articles_ok", offsetof(struct pw_store_totals, articles_ok) },
+	{ "articles_pending", offsetof(struct pw_store_totals, articles_pending) },
 	{ "stories", offsetof(struct pw_store_totals, stories) },
 	{ "alerts", offsetof(struct pw_store_totals, alerts) },
 	{ "bytes", offsetof(struct pw_store_totals, bytes) },
@@ -96,7 +97,8 @@ static int print_table(struct pw_store *s, const struct pw_store_totals *t, int6
 	printf("Feeds      %" PRId64 " (%" PRId64 " enabled, %" PRId64 " failing)\n", t->feeds,
 	       t->feeds_enabled, t->feeds_failing);
 	printf("Items      %" PRId64 " (near-duplicates %" PRId64 ", statements %" PRId64
-	       ", articles fetched %" PRId64 ")\n", t->items, t->duplicates, t->statements, t->articles_ok);
+	       ", articles fetched %" PRId64 ", waiting for their page %" PRId64 ")\n", t->items, t->duplicates,
+	       t->statements, t->articles_ok, t->articles_pending);
 	printf("Span       %s to %s\n", t1, t2);
 	printf("Stories    %" PRId64 "\n", t->stories);
 	printf("Alerts     %" PRId64 "\n", t->alerts);

@@ -16,7 +16,9 @@
 #include "html_extract.h"
 #include "item_finish.h"
 #include "log.h"
+#include "strmap.h"
 #include "text.h"
+#include "url.h"
 #include "workq.h"
 #include "xmalloc.h"
 
@@ -32,6 +34,10 @@ struct job {
 	int64_t id;
 	struct pw_fetch *fetch;
 	struct pw_buf body;          /* the page as received (capped by the fetcher) */
+	char *canon;                 /* owned: the link's canonical form, its key in inflight; or NULL */
+	int64_t *followers;          /* owned: items of the same canonical URL waiting for this page */
+	size_t nfollowers;
+	int concluded;               /* the item is finished (ok or failed): followers may reuse it */
 };
 
 /* Open-addressing set of the ids waiting or running, so an id is never queued twice. */
@@ -50,6 +56,8 @@ struct pw_articles {
 	size_t nrunning;
 	struct pw_workq *workq;      /* text extraction off the loop; NULL: extract inline */
 	size_t nextracting;          /* pages fetched, text being extracted on a worker */
+	struct pw_strmap inflight;   /* canonical URL -> job fetching or extracting it */
+	size_t nfollowers;           /* items waiting for another item's page (job.followers) */
 	int stopping;
 	struct event *kick_ev, *idle_ev, *rescan_ev;
 	int overflow_warned;
@@ -124,7 +132,7 @@ static void idset_del(struct idset *s, int64_t id)
 	}
 }
 
-static void queue_push(struct pw_articles *a, int64_t id)
+static void queue_reserve(struct pw_articles *a)
 {
 	if (a->qlen == a->qcap) {
 		size_t ncap = a->qcap ? a->qcap * 2 : 64;
@@ -136,7 +144,21 @@ static void queue_push(struct pw_articles *a, int64_t id)
 		a->qcap = ncap;
 		a->qhead = 0;
 	}
+}
+
+static void queue_push(struct pw_articles *a, int64_t id)
+{
+	queue_reserve(a);
 	a->queue[(a->qhead + a->qlen) % a->qcap] = id;
+	a->qlen++;
+}
+
+/* Ahead of the others: an item whose page another item was fetching (release_followers). */
+static void queue_push_front(struct pw_articles *a, int64_t id)
+{
+	queue_reserve(a);
+	a->qhead = (a->qhead + a->qcap - 1) % a->qcap;
+	a->queue[a->qhead] = id;
 	a->qlen++;
 }
 
@@ -211,7 +233,7 @@ static char *ctype_charset(const char *ct)
 
 /* --- finishing an item: one unit of the batch ----------------------------------------------- */
 
-enum kind { K_OK, K_SKIPPED, K_FAILED, K_RETRYING };
+enum kind { K_OK, K_REUSED, K_SKIPPED, K_FAILED, K_RETRYING };
 
 /* A finished item as a unit of the batch (the unit's arg): the outcome to write (again, after a
  * rollback for a locked store: batch.h), then its counts. */
@@ -233,6 +255,7 @@ static void item_committed(void *arg, int committed)
 		st->alerts += u->alerted;
 		switch (u->kind) {
 		case K_OK: st->ok++; break;
+		case K_REUSED: st->reused++; break;
 		case K_SKIPPED: st->skipped++; break;
 		case K_FAILED: st->failed++; break;
 		case K_RETRYING: st->retrying++; break;
@@ -338,6 +361,40 @@ static void finish_failed(struct pw_articles *a, struct pw_item *it, const char 
 	free(text);
 }
 
+/*
+ * The same page reached under another link (utm_* parameters, a fragment, the outlet's other
+ * feed): when an item with the page's text is already stored -- item `from`, or else the
+ * earliest one whose canonical_url is this link's canonical form -- its text, author,
+ * language and canonical URL become this item's, with status "ok" and no fetch.  The text is
+ * identical, so dedup (item_finish.h) makes this item a near-duplicate of that one, in its
+ * story.  1 when the item was finished so, 0 when there is no such text (fetch the page).
+ */
+static int reuse(struct pw_articles *a, struct pw_item *it, const char *feed_name, int64_t from)
+{
+	struct pw_store *s = a->ctx.store;
+	struct pw_item src;
+	memset(&src, 0, sizeof src);
+	int r = from ? pw_store_item_get(s, from, &src) : pw_store_item_find_article(s, it->url, it->id, &src);
+	if (r < 0)
+		pw_err("feed %s: item %" PRId64 ": cannot look up its page among the stored articles: %s", feed_name,
+		       it->id, pw_store_error(s));
+	if (r != 1 || !src.article_status || strcmp(src.article_status, "ok") != 0 || !src.body || !*src.body) {
+		pw_store_item_clear(&src);
+		return 0;
+	}
+	/* a view of src's strings, as an extraction of the page would give them */
+	struct pw_article art = {
+		.title = (char *)src.title, .author = (char *)src.author, .canonical_url = (char *)src.canonical_url,
+		.lang = (char *)src.lang, .published = src.published,
+	};
+	struct pw_finish_outcome o = { "ok", src.body, &art, it->article_attempts, PW_NOTIME, 1 };
+	pw_debug("feed %s: article %s: text of item %" PRId64 " (same page, %s): not fetched again", feed_name,
+		 it->url, src.id, src.canonical_url ? src.canonical_url : "same link");
+	finish(a, it, feed_name, &o, K_REUSED);
+	pw_store_item_clear(&src);
+	return 1;
+}
+
 /* --- the queue and the fetches ------------------------------------------------------------- */
 
 static void kick(struct pw_articles *a)
@@ -349,7 +406,34 @@ static void kick(struct pw_articles *a)
 static void job_free(struct job *j)
 {
 	pw_buf_free(&j->body);
+	free(j->canon);
+	free(j->followers);
 	free(j);
+}
+
+/* The items that waited for j's page: each takes its text when j's item got it (reuse()),
+ * else goes back to the head of the queue to fetch the page itself.  On shutdown they stay
+ * pending in the store. */
+static void release_followers(struct pw_articles *a, struct job *j)
+{
+	for (size_t i = 0; i < j->nfollowers; i++) {
+		int64_t id = j->followers[i];
+		a->nfollowers--;
+		int handled = a->stopping;
+		if (!handled && j->concluded) {
+			struct pw_item it;
+			char *feed_name = NULL;
+			int tls_verify;
+			handled = !load(a, id, &it, &feed_name, &tls_verify) || reuse(a, &it, feed_name, j->id);
+			pw_store_item_clear(&it);
+			free(feed_name);
+		}
+		if (handled)
+			idset_del(&a->ids, id);
+		else
+			queue_push_front(a, id);
+	}
+	j->nfollowers = 0;
 }
 
 /* The fetch is over: the job leaves the running list (and frees its fetch slot).  Its id
@@ -365,10 +449,13 @@ static void job_unlink(struct pw_articles *a, struct job *j)
 	a->nrunning--;
 }
 
-/* The job is over: its id may be queued again. */
+/* The job is over: its id may be queued again, and the items waiting for its page go on. */
 static void job_done(struct pw_articles *a, struct job *j)
 {
 	idset_del(&a->ids, j->id);
+	if (j->canon)
+		pw_strmap_del(&a->inflight, j->canon);
+	release_followers(a, j);
 	job_free(j);
 }
 
@@ -422,6 +509,7 @@ static void extraction_free(struct extraction *x)
 static void conclude(struct extraction *x)
 {
 	struct pw_articles *a = x->a;
+	x->j->concluded = 1;
 	if (x->rc == PW_EXTRACT_OK && x->art.text && *x->art.text) {
 		struct pw_finish_outcome o = { "ok", x->art.text, &x->art, x->it.article_attempts + 1, PW_NOTIME, 1 };
 		finish(a, &x->it, x->feed_name, &o, K_OK);
@@ -510,6 +598,7 @@ static void on_done(void *arg, const struct pw_fetch_result *r)
 		snprintf(reason, sizeof reason, "%s", r->reason);
 		break;
 	}
+	j->concluded = 1;
 	finish_failed(a, &x->it, x->feed_name, status, reason);
 	extraction_free(x);
 	kick(a);
@@ -529,10 +618,22 @@ static void start_item(struct pw_articles *a, int64_t id)
 	}
 	const char *why;
 	char *text = pw_entry_final(cfg, &it, &why);
+	char *canon = NULL;
+	struct job *lead = NULL;
 	if (text) {
 		idset_del(&a->ids, id);
 		finish_skipped(a, &it, feed_name, text, why);
 		free(text);
+	} else if (reuse(a, &it, feed_name, 0)) {
+		/* the page's text is stored already (another feed of the outlet, another link) */
+		idset_del(&a->ids, id);
+	} else if ((canon = pw_url_canonical(it.url)) && (lead = pw_strmap_get(&a->inflight, canon))) {
+		/* the page is on its way for another item: wait for it (release_followers) */
+		lead->followers = xreallocarray(lead->followers, lead->nfollowers + 1, sizeof *lead->followers);
+		lead->followers[lead->nfollowers++] = id;
+		a->nfollowers++;
+		pw_debug("feed %s: article %s: waiting for item %" PRId64 "'s fetch of the same page", feed_name,
+			 it.url, lead->id);
 	} else {
 		struct job *j = xcalloc(1, sizeof *j);
 		j->a = a;
@@ -554,6 +655,11 @@ static void start_item(struct pw_articles *a, int64_t id)
 				a->running->prev = j;
 			a->running = j;
 			a->nrunning++;
+			if (canon) {
+				j->canon = canon;
+				canon = NULL;
+				pw_strmap_put(&a->inflight, j->canon, j);
+			}
 		} else {
 			/* an unusable URL does not get better: final at once */
 			job_free(j);
@@ -562,6 +668,7 @@ static void start_item(struct pw_articles *a, int64_t id)
 			finish_failed(a, &it, feed_name, "http-error", err);
 		}
 	}
+	free(canon);
 	pw_store_item_clear(&it);
 	free(feed_name);
 }
@@ -611,11 +718,13 @@ void pw_articles_report(struct pw_articles *a)
 	/* one line per burst of work, so a poll's articles show up in the log without a line
 	 * per page */
 	const struct pw_articles_stats *n = &a->st, *o = &a->reported;
-	if (n->ok != o->ok || n->skipped != o->skipped || n->failed != o->failed || n->retrying != o->retrying)
-		pw_info("articles: %" PRId64 " pages extracted, %" PRId64 " items from their feed entry, "
+	if (n->ok != o->ok || n->reused != o->reused || n->skipped != o->skipped || n->failed != o->failed ||
+	    n->retrying != o->retrying)
+		pw_info("articles: %" PRId64 " pages extracted, %" PRId64 " items with the text of the same page "
+			"stored for another (not fetched again), %" PRId64 " items from their feed entry, "
 			"%" PRId64 " failed for good, %" PRId64 " to retry; %" PRId64 " new stories, %" PRId64 " alerts",
-			n->ok - o->ok, n->skipped - o->skipped, n->failed - o->failed, n->retrying - o->retrying,
-			n->stories - o->stories, n->alerts - o->alerts);
+			n->ok - o->ok, n->reused - o->reused, n->skipped - o->skipped, n->failed - o->failed,
+			n->retrying - o->retrying, n->stories - o->stories, n->alerts - o->alerts);
 	a->reported = a->st;
 }
 
@@ -629,7 +738,7 @@ static void on_rescan(evutil_socket_t fd, short what, void *arg)
 static size_t room(const struct pw_articles *a)
 {
 	size_t cap = a->cfg->max_queue > 0 ? (size_t)a->cfg->max_queue : 1;
-	size_t used = a->qlen + a->nrunning;
+	size_t used = a->qlen + a->nrunning + a->nfollowers;
 	return used < cap ? cap - used : 0;
 }
 
@@ -766,8 +875,9 @@ void pw_articles_count_skipped(struct pw_articles *a, int64_t items, int64_t sto
 void pw_articles_stats(const struct pw_articles *a, struct pw_articles_stats *st)
 {
 	*st = a->st;
-	st->queued = a->qlen;
+	st->queued = a->qlen + a->nfollowers;
 	st->running = a->nrunning;
+	st->extracting = a->nextracting;
 }
 
 void pw_articles_free(struct pw_articles *a)
@@ -789,6 +899,7 @@ void pw_articles_free(struct pw_articles *a)
 		event_free(a->idle_ev);
 	if (a->rescan_ev)
 		event_free(a->rescan_ev);
+	pw_strmap_free(&a->inflight);
 	free(a->queue);
 	free(a->ids.v);
 	free(a);

@@ -11,6 +11,14 @@
  *   from the full text, the story's alert when due)) -> the batch's COMMIT -> pw_alert_flush()
  *   (the batch's on_commit hook).
  *
+ * The same page under another link: one outlet's article often reaches the store through
+ * several feeds (its main feed and a section's, each link with its own utm_* parameters or
+ * fragment).  Before fetching, an item whose link has the canonical form (url.h) of a stored
+ * item's canonical_url with status "ok" takes that item's text (status "ok", no fetch); dedup
+ * then sees identical text, so the item is a near-duplicate (dup_of) of that one and joins its
+ * story.  An item whose page is being fetched (or extracted) for another item waits for it and
+ * then does the same; if that fetch fails, it fetches the page itself.  Counted as "reused".
+ *
  * No page fetch ("skipped"): [articles] fetch = no, the feed entry already carries
  * skip_if_content characters of text, the item has no http(s) link (pw_entry_final()), or the
  * queue is full ([limits] max_queue counts waiting + running fetches).  The body is then the
@@ -96,10 +104,13 @@ int pw_articles_idle(const struct pw_articles *a);
 void pw_articles_report(struct pw_articles *a);
 
 struct pw_articles_stats {
-	size_t queued, running;
-	int64_t ok, skipped, failed, retrying;  /* items finished each way since the start */
+	size_t queued;               /* waiting for a fetch slot, or for another item's fetch of their page */
+	size_t running;              /* page fetches in flight */
+	size_t extracting;           /* pages fetched, their text being extracted */
+	int64_t ok, reused, skipped, failed, retrying;  /* items finished each way since the start */
 	int64_t stories, alerts;                /* stories started, alerts recorded */
 };
+/* The counts for the daemon's sd_notify STATUS=. */
 void pw_articles_stats(const struct pw_articles *a, struct pw_articles_stats *st);
 /* Items the poll finished itself, committed (their feed entry's text was final: pipeline.c,
  * item_finish.h): counted as skipped here too, so the stats and the summary line cover every

@@ -11,8 +11,9 @@
  *                   their state and timers; a config with errors is refused and the old one
  *                   stays.  Logs are reopened.
  *   systemd         READY=1 once the store is open and the feeds are scheduled, STATUS= after
- *                   polls (at most once a second), WATCHDOG=1 every WATCHDOG_USEC/2,
- *                   STOPPING=1 on shutdown.
+ *                   polls and commits, and every second while article pages are in progress
+ *                   (at most once a second), WATCHDOG=1 every WATCHDOG_USEC/2, STOPPING=1 on
+ *                   shutdown.
  *   locked store    another connection holds the write lock: the loop waits at most
  *                   PW_STORE_LOOP_BUSY_MS in SQLite, the batch keeps what is to be written and
  *                   retries (batch.h); STATUS= says so; a SIGHUP's feed sync waits for the lock
@@ -81,6 +82,7 @@ struct daemon {
 	int reload_waiting;         /* a SIGHUP whose feed sync waits for the lock */
 	int reload_delay_ms;        /* the wait before its next attempt */
 	int status_due;             /* a poll ended while ev_status was pending */
+	int status_busy;            /* the last STATUS= had article pages in progress */
 	int foreground, daemonize, once, verbose, stopping;
 	int sched_idle;             /* the scheduler said it has nothing left (once / stopping) */
 	char *pidfile;              /* absolute (-d changes to /); written by daemonize.c */
@@ -102,14 +104,22 @@ static void notify_status(struct daemon *d)
 #ifdef HAVE_LIBSYSTEMD
 	struct pw_sched_stats st;
 	pw_scheduler_stats(d->sched, &st);
+	struct pw_articles_stats as;
+	memset(&as, 0, sizeof as);
+	if (d->articles)
+		pw_articles_stats(d->articles, &as);
+	d->status_busy = as.queued + as.running + as.extracting > 0;
 	size_t items = 0, units = 0;
 	int64_t locked_ms = 0;
 	char lock[160] = "";
 	if (d->batch && pw_batch_lock_status(d->batch, &items, &units, &locked_ms))
 		snprintf(lock, sizeof lock, "; store locked by another connection for %" PRId64 "s, %zu items waiting",
 			 locked_ms / 1000, items);
-	sd_notifyf(0, "STATUS=%zu feeds (%zu enabled, %zu failing), %" PRId64 " new items stored, %zu polls in flight%s",
-		   st.feeds, st.enabled, st.failing, pw_pipeline_items_stored(d->pipeline), st.in_flight, lock);
+	sd_notifyf(0, "STATUS=%zu feeds (%zu enabled, %zu failing), %" PRId64 " new items stored, %zu polls in flight; "
+		   "article pages: %zu queued, %zu fetching, %zu extracting; %" PRId64 " extracted, %" PRId64
+		   " reused for another link%s",
+		   st.feeds, st.enabled, st.failing, pw_pipeline_items_stored(d->pipeline), st.in_flight,
+		   as.queued, as.running, as.extracting, as.ok, as.reused, lock);
 #else
 	(void)d;
 #endif
@@ -400,7 +410,9 @@ static void on_articles_idle(void *arg)
  * STATUS= after polls, at most once a second: its counts walk every feed
  * (pw_scheduler_stats), which after each of 10,000 polls made a first poll quadratic.  The
  * first poll after a quiet second reports at once; polls ending within the second are reported
- * together when it is over.  Nothing stays armed when no poll ends, so idle stays idle.
+ * together when it is over.  While article pages are queued, fetched or extracted, it is sent
+ * every second (a page fetch commits nothing until it is over), and once more when they are
+ * done.  Nothing stays armed when no poll ends and no page is in progress, so idle stays idle.
  */
 static void status_now(struct daemon *d)
 {
@@ -413,7 +425,7 @@ static void status_now(struct daemon *d)
 static void on_status(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
-	if (d->status_due)
+	if (d->status_due || d->status_busy)
 		status_now(d);
 }
 

@@ -18,6 +18,7 @@
 #include "store.h"
 #include "store_dedup_cache.h"
 #include "store_int.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* PRAGMA application_id of presswatch stores ("PWst"): tells our database from another
@@ -198,7 +199,17 @@ static const struct migration migrations[] = {
 	  "    VALUES ('delete', old.id, old.title, old.body, old.summary);\n"
 	  "  INSERT INTO items_fts(rowid, title, body, summary) VALUES (new.id, new.title, new.body, new.summary);\n"
 	  "END;\n" },
-	/* 8: the LSH Bloom filter of store_dedup_cache.c, saved at close with the index version
+	/* 8: items.canonical_url holds pw_url_canonical() of the page's canonical link, else of
+	 *    the item's link (written so by the item functions below), so that the copies of an
+	 *    article reached under different URLs (utm_* parameters, fragments, ...) share it and
+	 *    can be grouped by it.  Rows written before are rewritten to that form here
+	 *    (pw_url_canonical is an SQL function of every handle: register_functions()).  The
+	 *    partial index finds a page already fetched under a canonical URL
+	 *    (pw_store_item_find_article), and costs nothing for items without their page. */
+	{ "UPDATE items SET canonical_url = coalesce(pw_url_canonical(canonical_url), pw_url_canonical(url))\n"
+	  "  WHERE canonical_url IS NOT coalesce(pw_url_canonical(canonical_url), pw_url_canonical(url));\n"
+	  "CREATE INDEX IF NOT EXISTS items_canonical ON items(canonical_url) WHERE article_status = 'ok';\n" },
+	/* 9: the LSH Bloom filter of store_dedup_cache.c, saved at close with the index version
 	 *    (dedup_stats 'lsh_version') it holds every pair of, so that a restart loads it
 	 *    instead of scanning the whole lsh table (2.4 s at a million items) */
 	{ "CREATE TABLE IF NOT EXISTS lsh_filter(\n"
@@ -568,9 +579,36 @@ static int inspect(struct pw_store *s, char *err, size_t errlen)
  * and s->code the SQLite result code behind the failure. */
 static int fts_queue_setup(struct pw_store *s);
 
+/* SQL pw_url_canonical(TEXT): url.h's canonical form, NULL when there is none (or for NULL). */
+static void sql_url_canonical(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *u = (const char *)sqlite3_value_text(argv[0]);
+	char *c = u ? pw_url_canonical(u) : NULL;
+	if (c)
+		sqlite3_result_text(ctx, c, -1, free);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/* Functions of every handle: migration 8 needs pw_url_canonical(), and ad-hoc queries of
+ * the CLI may use it. */
+static int register_functions(struct pw_store *s, char *err, size_t errlen)
+{
+	int rc = sqlite3_create_function_v2(s->db, "pw_url_canonical", 1,
+					    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+					    sql_url_canonical, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		s->code = rc & 0xff;
+		explain(err, errlen, s->path, s->db, rc, "registering SQL functions");
+		return -1;
+	}
+	return 0;
+}
+
 static int setup(struct pw_store *s, char *err, size_t errlen)
 {
-	if (inspect(s, err, errlen) < 0)
+	if (register_functions(s, err, errlen) < 0 || inspect(s, err, errlen) < 0)
 		return -1;
 	/* From here on the file is known to be ours (or new): set it up. */
 	if (s->mode == PW_STORE_RW) {
@@ -1144,7 +1182,12 @@ int pw_store_item_insert(struct pw_store *s, struct pw_item *it)
 	sqlite3_bind_int64(st, 1, it->feed_id);
 	sqlite3_bind_text(st, 2, it->guid, -1, SQLITE_TRANSIENT);
 	pw_store_bind_str(st, 3, it->url);
-	pw_store_bind_str(st, 4, it->canonical_url);
+	/* the page's canonical link, else the item's link, in canonical form (store.h) */
+	char *canon = pw_url_canonical(it->canonical_url);
+	if (!canon)
+		canon = pw_url_canonical(it->url);
+	if (canon)
+		sqlite3_bind_text(st, 4, canon, -1, free);
 	pw_store_bind_str(st, 5, it->title);
 	pw_store_bind_str(st, 6, it->author);
 	pw_store_bind_time(st, 7, it->published);
@@ -1196,7 +1239,9 @@ int pw_store_item_set_article(struct pw_store *s, int64_t id, const char *status
 	pw_store_bind_str(st, 2, status);
 	if (body)
 		sqlite3_bind_text(st, 3, body, -1, SQLITE_TRANSIENT);
-	pw_store_bind_str(st, 4, canonical_url);
+	char *canon = canonical_url ? pw_url_canonical(canonical_url) : NULL;
+	if (canon)
+		sqlite3_bind_text(st, 4, canon, -1, free);
 	pw_store_bind_str(st, 5, author);
 	pw_store_bind_str(st, 6, lang);
 	pw_store_bind_time(st, 7, published);
@@ -1258,21 +1303,13 @@ int pw_store_items_pending_articles(struct pw_store *s, int64_t now, int max_att
 	return 0;
 }
 
-int pw_store_item_get(struct pw_store *s, int64_t id, struct pw_item *out)
+#define ITEM_COLUMNS \
+	"id, feed_id, guid, url, canonical_url, title, author, summary, body, lang, " \
+	"article_status, published, fetched, story_id, dup_of, article_attempts, next_attempt"
+
+/* The row of an ITEM_COLUMNS statement into *out (malloc'd strings). */
+static void item_from_row(sqlite3_stmt *st, struct pw_item *out)
 {
-	pw_store_item_clear(out);
-	sqlite3_stmt *st = pw_store_stmt(s,
-		"SELECT id, feed_id, guid, url, canonical_url, title, author, summary, body, lang, "
-		"article_status, published, fetched, story_id, dup_of, article_attempts, next_attempt "
-		"FROM items WHERE id = ?1");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? 0 : pw_store_fail(s, "reading an item");
-	}
 	out->id = sqlite3_column_int64(st, 0);
 	out->feed_id = sqlite3_column_int64(st, 1);
 	out->guid = pw_store_column_strdup(st, 2);
@@ -1290,8 +1327,62 @@ int pw_store_item_get(struct pw_store *s, int64_t id, struct pw_item *out)
 	out->dup_of = pw_store_column_id(st, 14);
 	out->article_attempts = sqlite3_column_int(st, 15);
 	out->next_attempt = pw_store_column_time(st, 16);
+}
+
+int pw_store_item_get(struct pw_store *s, int64_t id, struct pw_item *out)
+{
+	pw_store_item_clear(out);
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT " ITEM_COLUMNS " FROM items WHERE id = ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : pw_store_fail(s, "reading an item");
+	}
+	item_from_row(st, out);
 	sqlite3_reset(st);
 	return 1;
+}
+
+/* A canonical URL with no path and no query: a site's front page, never one article's.  Sites
+ * that give every page <link rel=canonical> to their front page store it as the canonical URL
+ * of all their items, so a link to the front page must not take one of their texts. */
+static int site_root(const char *canon)
+{
+	const char *p = strstr(canon, "://");
+	p = p ? strchr(p + 3, '/') : NULL;
+	return p == NULL || strcmp(p, "/") == 0;
+}
+
+int pw_store_item_find_article(struct pw_store *s, const char *url, int64_t except_id, struct pw_item *out)
+{
+	pw_store_item_clear(out);
+	char *canon = pw_url_canonical(url);
+	if (!canon || site_root(canon)) {
+		free(canon);
+		return 0;
+	}
+	/* "article_status = 'ok'" as in the partial index items_canonical (migration 8), so
+	 * SQLite searches that index; the earliest such item is the original of the others */
+	sqlite3_stmt *st = pw_store_stmt(s, "SELECT " ITEM_COLUMNS " FROM items "
+					 "WHERE canonical_url = ?1 AND article_status = 'ok' AND id <> ?2 "
+					 "ORDER BY id LIMIT 1");
+	if (!st) {
+		free(canon);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, canon, -1, free);
+	sqlite3_bind_int64(st, 2, except_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		item_from_row(st, out);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : pw_store_fail(s, "looking up an article by its canonical URL");
 }
 
 void pw_store_item_clear(struct pw_item *it)

@@ -136,10 +136,15 @@ int pw_store_item_exists(struct pw_store *s, int64_t feed_id, const char *guid);
  * Inserts a new item; sets it->id.  Returns 1 when inserted, 0 when (feed_id, guid) already
  * existed (nothing changed; it->id is then the stored item's id), -1 on error.  fetched
  * PW_NOTIME means now.  Keeps items_fts in sync.
+ * The stored canonical_url is pw_url_canonical() (url.h) of it->canonical_url (the page's
+ * canonical link, when known), else of it->url, else NULL: the copies of one article reached
+ * under different URLs (utm_* parameters, fragments, ...) share it.
  */
 int pw_store_item_insert(struct pw_store *s, struct pw_item *it);
 /* Updates the article fields of item id after a page fetch (NULLs leave a field unchanged,
- * except body which is always written when non-NULL).  Keeps items_fts in sync. */
+ * except body which is always written when non-NULL).  canonical_url is stored in its
+ * pw_url_canonical() form; one without a canonical form leaves the stored one.  Keeps
+ * items_fts in sync. */
 int pw_store_item_set_article(struct pw_store *s, int64_t id, const char *status, const char *body,
 			      const char *canonical_url, const char *author, const char *lang,
 			      int64_t published, int attempts, int64_t next_attempt);
@@ -152,6 +157,11 @@ int pw_store_items_pending_articles(struct pw_store *s, int64_t now, int max_att
  * with pw_store_item_clear() (only for items filled this way).  1 found, 0 not found, -1 error. */
 int pw_store_item_get(struct pw_store *s, int64_t id, struct pw_item *out);
 void pw_store_item_clear(struct pw_item *it);
+/* The article already fetched under url's canonical form: the earliest other item (id !=
+ * except_id) with that canonical_url and article_status "ok", read into *out as by
+ * pw_store_item_get().  1 found, 0 none (or url has no canonical form), -1 error.  Sees the
+ * open transaction's own writes. */
+int pw_store_item_find_article(struct pw_store *s, const char *url, int64_t except_id, struct pw_item *out);
 /* Total stored items (all feeds), or -1. */
 int64_t pw_store_item_count(struct pw_store *s);
 

@@ -455,6 +455,11 @@ int pw_query_totals(struct pw_store *s, struct pw_store_totals *t)
 		  "SELECT count(*) FROM tags WHERE tag = 'statement'" },
 		{ offsetof(struct pw_store_totals, articles_ok),
 		  "SELECT count(*) FROM items WHERE article_status = 'ok'" },
+		/* the first term is items_article_due's condition word for word: an index scan */
+		{ offsetof(struct pw_store_totals, articles_pending),
+		  "SELECT count(*) FROM items "
+		  "WHERE (article_status IS NULL OR article_status IN ('http-error', 'timeout', 'error')) "
+		  "AND (article_status IS NULL OR next_attempt IS NOT NULL)" },
 		{ offsetof(struct pw_store_totals, stories), "SELECT count(*) FROM stories" },
 		{ offsetof(struct pw_store_totals, alerts), "SELECT count(*) FROM alerts" },
 		{ offsetof(struct pw_store_totals, oldest),

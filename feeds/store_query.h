@@ -122,6 +122,7 @@ int pw_query_counts(struct pw_store *s, enum pw_count_by by, int64_t since, int 
 struct pw_store_totals {
 	int64_t feeds, feeds_enabled, feeds_failing;
 	int64_t items, duplicates, statements, articles_ok;
+	int64_t articles_pending; /* items whose page is still to be fetched (new, or a retry due later) */
 	int64_t stories, alerts;
 	int64_t oldest, newest;   /* item times, PW_NOTIME when empty */
 	int64_t bytes;            /* database size (pages in use x page size) */

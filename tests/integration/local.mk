@@ -45,5 +45,7 @@ TESTS += tests/integration/commitcaps.sh
 EXTRA_DIST += tests/integration/commitcaps.sh
 TESTS += tests/integration/pollfinish.sh
 EXTRA_DIST += tests/integration/pollfinish.sh tests/fixtures/pollfinish
+TESTS += tests/integration/canonical.sh
+EXTRA_DIST += tests/integration/canonical.sh tests/fixtures/canon
 TESTS += tests/integration/busystore.sh
 EXTRA_DIST += tests/integration/busystore.sh

@@ -1,6 +1,7 @@
 #!/bin/sh
 # systemd integration without systemd: a datagram socket stands in for $NOTIFY_SOCKET and
-# records what presswatchd sends -- READY=1 once feeds are scheduled, STATUS= with counts,
+# records what presswatchd sends -- READY=1 once feeds are scheduled, STATUS= with counts
+# (feeds, items, article pages queued / fetching / extracting),
 # WATCHDOG=1 every WATCHDOG_USEC/2, RELOADING=1 + READY=1 around SIGHUP, STOPPING=1 at the end.
 . "$top_srcdir/tests/integration/lib.sh"
 
@@ -61,6 +62,29 @@ ok $? "30 polls at once: the last STATUS= counts all 60 new items"
 t1=$(date +%s%N)
 n=$(grep -c '^STATUS=' "$T/notify.log"); s=$(( (t1 - t0 + 999999999) / 1000000000 ))
 ok "$([ "$n" -le $((s + 2)) ]; echo $?)" "30 polls at once: $n STATUS= in ${s} s, not one per poll"
+stop_daemon TERM
+is "$DAEMON_STATUS" 0 "SIGTERM: exit 0"
+
+# article pages: one fetch at a time, each page answers after 2 s.  STATUS= shows the pages
+# queued and being fetched while nothing commits (every second while pages are in progress),
+# then all done, and then it stops (idle stays idle).
+mkdir -p "$T/www/pages"
+cp "$top_srcdir/tests/fixtures/articles/good.html" "$T/www/pages/"
+control '{"/pages/good.html": {"delay": 2}}'
+rm -f "$T/store.db" "$T/store.db-wal" "$T/store.db-shm" "$T/feeds.conf"
+PW_CONCURRENCY=1 PW_FETCH_ARTICLES=yes PW_INTERVAL=60s write_config
+add_feed pages "$BASE/pages.xml?items=3&links=/pages/good.html"
+: >"$T/notify.log"
+NOTIFY_SOCKET="$T/notify.sock" start_daemon
+wait_for 30 grep -q '^STATUS=.*; article pages: 1 queued, 1 fetching, 0 extracting; 1 extracted, 0 reused' "$T/notify.log"
+ok $? "STATUS= while a page is fetched: 1 queued, 1 fetching, 1 extracted"
+wait_for 30 grep -q '^STATUS=1 feeds (1 enabled, 0 failing), 3 new items stored, 0 polls in flight; article pages: 0 queued, 0 fetching, 0 extracting; 3 extracted, 0 reused' "$T/notify.log"
+ok $? "STATUS= once the pages are done: nothing queued, fetching or extracting; 3 extracted"
+is "$(requests '/pages/good.html?n=1')$(requests '/pages/good.html?n=2')$(requests '/pages/good.html?n=3')" 111 "each page fetched once"
+sleep 0.5   # the rate limit's last timer
+n0=$(grep -c '^STATUS=' "$T/notify.log")
+sleep 2.5
+is "$(grep -c '^STATUS=' "$T/notify.log")" "$n0" "no STATUS= once idle"
 stop_daemon TERM
 is "$DAEMON_STATUS" 0 "SIGTERM: exit 0"
 done_testing

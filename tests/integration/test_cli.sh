@@ -281,7 +281,7 @@ is "$(lines "$out")" 9 "feeds --csv: header and 8 feeds"
 q stats
 is "$rc" 0 "stats exits 0"
 contains "$out" "Feeds      8 (7 enabled, 1 failing)" &&
-	contains "$out" "Items      11 (near-duplicates 1, statements 6, articles fetched 8)" &&
+	contains "$out" "Items      11 (near-duplicates 1, statements 6, articles fetched 8, waiting for their page 2)" &&
 	contains "$out" "Stories    3" && contains "$out" "Alerts     1" && contains "$out" "Database   $DB ("
 ok $? "stats totals"
 contains "$out" "$(printf 'TOPIC         ITEMS\nkarabakh          5\nua-elections      2')"
@@ -299,7 +299,7 @@ q stats --json
 is "$(lines "$out")" 1 "stats --json: one object"
 json_ok
 ok $? "stats --json parses"
-contains "$out" '"items":11,' && contains "$out" '"by_topic":{"karabakh":5,"ua-elections":2}'
+contains "$out" '"items":11,' && contains "$out" '"articles_ok":8,"articles_pending":2,' && contains "$out" '"by_topic":{"karabakh":5,"ua-elections":2}'
 ok $? "stats --json totals and groups"
 q stats --csv
 contains "$out" "$(printf 'topic,karabakh,5\r')"

@@ -479,7 +479,8 @@ static void test_items(struct pw_store *s)
 	is_str(r.url, it.url, "url round trip");
 	is_str(r.author, "OC Media", "author round trip");
 	is_str(r.summary, it.summary, "summary round trip");
-	ok(r.body == NULL && r.canonical_url == NULL && r.article_status == NULL, "unset fields NULL");
+	ok(r.body == NULL && r.article_status == NULL, "unset fields NULL");
+	is_str(r.canonical_url, it.url, "canonical url: the link's canonical form (test_store_canon.c)");
 	is_int(r.published, 1795000000, "published round trip");
 	is_int(r.fetched, 1795000100, "fetched round trip");
 	ok(r.story_id == 0 && r.dup_of == 0 && r.article_attempts == 0 && r.next_attempt == PW_NOTIME,
