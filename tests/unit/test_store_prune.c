@@ -26,8 +26,8 @@
 
 static char tmpdir[] = "/tmp/pw-test-prune-XXXXXX";
 
-/* The article fixtures: first line the title, the rest the text (malloc'd, never freed
- * before exit: a handful of small strings). */
+/* The article fixtures: first line the title, the rest the text (title owns the malloc'd
+ * file; free(title) frees both). */
 struct article {
 	char *title, *body;
 };
@@ -42,8 +42,10 @@ static int load_article(const char *name, struct article *a)
 	if (!text)
 		return -1;
 	char *nl = strchr(text, '\n');
-	if (!nl)
+	if (!nl) {
+		free(text);
 		return -1;
+	}
 	*nl = '\0';
 	a->title = text;
 	a->body = nl + 1;
@@ -328,5 +330,8 @@ int main(void)
 		diag("could not remove %s", tmpdir);
 	free(cmd);
 	free(path);
+	struct article *all[] = { &a1, &a2, &a4, &a5, &a6 };
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+		free(all[i]->title);
 	return done_testing();
 }
