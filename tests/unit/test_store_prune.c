@@ -13,6 +13,7 @@
 #include "dedup_corpus.h"
 #include "store.h"
 #include "store_dedup.h"
+#include "store_dedup_cache.h"
 #include "store_int.h"
 #include "store_prune.h"
 #include "tap.h"
@@ -117,6 +118,18 @@ static int64_t add(struct pw_store *s, int64_t feed, const char *guid, const cha
 	}
 	free(text);
 	return id;
+}
+
+struct seen {
+	int64_t item;
+	int found, calls;
+};
+static void on_posting(void *arg, int64_t story_id, int64_t item_id)
+{
+	(void)story_id;
+	struct seen *x = arg;
+	x->calls++;
+	x->found |= item_id == x->item;
 }
 
 static int prune(struct pw_store *s, int64_t before, size_t max, size_t *deleted)
@@ -242,6 +255,8 @@ int main(void)
 	ok(terms_kept >= 3 && terms_kept <= 30, "before: %lld postings of the new items", (long long)terms_kept);
 	ok(q_int(s, "SELECT count(*) FROM story_terms WHERE item_id = ?", A3) > 0, "before: the short item has postings");
 	is_int(fts(s, "mortar"), 2, "before: a1's word found twice");
+	int64_t a1_term = q_int(s, "SELECT term FROM story_terms WHERE item_id = ? LIMIT 1", A1);
+	int64_t b4_term = q_int(s, "SELECT term FROM story_terms WHERE item_id = ? LIMIT 1", B4);
 	check_clean(s, "before");
 
 	/* nothing to do */
@@ -286,7 +301,23 @@ int main(void)
 	is_int(q_int(s, "SELECT count(*) FROM items_fts_docsize", 0), 4, "search: 4 indexed items");
 	check_clean(s, "after prune");
 
-	/* dedup afterwards, on the same handle (its cache held the pruned rows) */
+	/* the handle's dedup cache held a1's story, vector and postings: none is served now */
+	if (pw_store_begin(s) == 0) {
+		const struct pw_story_vec *cv;
+		is_int(pw_dcache_centroid(s, story_a1, &cv), 0, "cache: the deleted story is gone");
+		ok(pw_dcache_centroid(s, story_b4, &cv) == 1 && cv->n > 0, "cache: a kept story's centroid is there");
+		is_int(pw_dcache_item_vec(s, A1, &cv), 0, "cache: the deleted item's vector is gone");
+		is_int(pw_dcache_item_vec(s, B4, &cv), 1, "cache: a kept item's vector is there");
+		struct seen x = { A1, 0, 0 };
+		is_int(pw_dcache_postings(s, (uint64_t)a1_term, INT64_MIN / 2, INT64_MAX / 2, 200, on_posting, &x), 0, "cache: postings read");
+		is_int(x.found, 0, "cache: no posting of the deleted item (%d others)", x.calls);
+		struct seen y = { B4, 0, 0 };
+		pw_dcache_postings(s, (uint64_t)b4_term, INT64_MIN / 2, INT64_MAX / 2, 200, on_posting, &y);
+		is_int(y.found, 1, "cache: a kept item's posting is there");
+		pw_store_rollback(s);
+	}
+
+	/* dedup afterwards, on the same handle */
 	int64_t C1 = add(s, f1, "c1", a1.title, a1.body, " The council meets again next month.", NOW, NOW, &r);
 	ok(C1 > 0 && r.dup_of == 0, "a new copy of pruned a1 is not a duplicate");
 	is_int(q_int(s, "SELECT count(*) FROM stories WHERE id = ?", r.story_id), 1, "... and its story exists");
