@@ -7,6 +7,8 @@
  *    "items": [{"guid", "link", "title", "summary", "content", "author", "published",
  *               "updated", "categories": [], "language", "enclosures": []}]}
  * Absent values are null; dates are ISO 8601 UTC; ttl is seconds (null when no hint).
+ * title is plain text; summary and content are HTML, a plain-text construct escaped
+ * (feeds/feed_parse.h), as the store keeps them.
  * A document that is not a feed, or unsafe, or over the size cap, exits 1 with one message.
  * A feed that was not well-formed but could be recovered prints its JSON, exits 0, and says
  * so on stderr ("not well-formed (recovered): ...").

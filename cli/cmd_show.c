@@ -11,6 +11,7 @@
 #include "cli_args.h"
 #include "cli_store.h"
 #include "common.h"
+#include "feed_text.h"
 #include "json.h"
 #include "output.h"
 #include "store.h"
@@ -274,11 +275,20 @@ static int show_item(const struct pw_item_row *r, void *arg)
 			sh->rc = cli_error(CMD, "cannot write the output");
 	}
 	pw_buf_free(&b);
-	const char *text = r->body && *r->body ? r->body : r->summary;
-	if (text && *text) {
+	/* The article stage's body (article_status set) is text; before it, body holds the feed's
+	 * content, which is HTML like the summary always is (feed_parse.h): shown as its text, as
+	 * the daemon reads it (pw_entry_text), so a plain-text "a &lt; b" reads "a < b". */
+	char *html_text = NULL;
+	const char *text;
+	if (r->body && *r->body && r->article_status)
+		text = r->body;
+	else
+		text = html_text = pw_html_blocks_to_text(r->body && *r->body ? r->body : r->summary ? r->summary : "", "\n\n");
+	if (*text) {
 		size_t n = strlen(text);
 		printf("\n%s%s", text, text[n - 1] == '\n' ? "" : "\n");
 	}
+	free(html_text);
 out:
 	strs_free(&tags);
 	strs_free(&speakers);

@@ -17,3 +17,4 @@ daemon_presswatchd_SOURCES += daemon/batch.c daemon/batch.h
 daemon_presswatchd_SOURCES += daemon/workq.c daemon/workq.h
 daemon_presswatchd_SOURCES += daemon/item_finish.c daemon/item_finish.h
 daemon_presswatchd_SOURCES += daemon/store_wait.c daemon/store_wait.h
+daemon_presswatchd_SOURCES += daemon/retention.c daemon/retention.h

@@ -42,6 +42,7 @@
 #include "alert.h"
 #include "article.h"
 #include "batch.h"
+#include "retention.h"
 #include "config.h"
 #include "daemonize.h"
 #include "fetch.h"
@@ -70,6 +71,7 @@ struct daemon {
 	struct pw_config *cfg;
 	struct pw_store *store;
 	struct pw_batch *batch;     /* the one write transaction on store (group commit) */
+	struct pw_retention *retention; /* [store] keep: pruning old items (not with --once) */
 	struct pw_fetcher *fetcher;
 	struct pw_pipeline *pipeline;
 	struct pw_alerter *alerter;
@@ -295,6 +297,8 @@ static void reload(struct daemon *d)
 	struct pw_config *old = d->cfg;
 	d->cfg = cfg;
 	batch_config(d->batch, cfg);  /* flushed above: the next transaction has the new ones */
+	if (d->retention)
+		pw_retention_set_keep(d->retention, cfg->store_keep_s);
 	if (cfg->cache_size != old->cache_size)
 		store_config(d->store, cfg);
 	pw_pipeline_set_config(d->pipeline, cfg);
@@ -540,6 +544,11 @@ static int run(struct daemon *d)
 	pw_batch_set_after_commit(d->batch, after_commit, d);
 	pw_batch_set_on_lock(d->batch, on_lock, d);
 	batch_config(d->batch, d->cfg);
+	if (!d->once) {
+		d->retention = pw_retention_new(d->base, d->store, d->batch, d->cfg->store_keep_s);
+		if (!d->retention)
+			return 1;
+	}
 	d->pipeline = pw_pipeline_new(d->store, d->batch, d->cfg);
 	d->alerter = pw_alerter_new(d->cfg, err, sizeof err);
 	if (!d->alerter) {
@@ -636,6 +645,7 @@ static void teardown(struct daemon *d)
 	pw_articles_free(d->articles);
 	pw_fetcher_free(d->fetcher);
 	pw_pipeline_free(d->pipeline);
+	pw_retention_free(d->retention);  /* borrows the batch */
 	pw_batch_free(d->batch);      /* nothing open by now; before the loop that owns its timer */
 	pw_alerter_free(d->alerter);
 	struct event *evs[] = { d->ev_term, d->ev_int, d->ev_hup, d->ev_grace, d->ev_watchdog, d->ev_reap,

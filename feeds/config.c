@@ -180,6 +180,9 @@ static const struct keydef keydefs[] = {
 	{ "store", "commit_items", K_INT, F(commit_items), 0, 1, 100000 },
 	/* SQLite's page cache: below 1 MiB the dedup indexes thrash (store.c); 2 GiB is a sanity cap */
 	{ "store", "cache_size", K_SIZE, F(cache_size), 0, 1024.0 * 1024, 2048.0 * 1024 * 1024 },
+	/* retention: 0 / "forever" keeps everything; otherwise a day at least, so that a bare
+	 * number (seconds) or a typo cannot empty the store within the hour */
+	{ "store", "keep", K_DUR, F(store_keep_s), 0, 0, BIG },
 	{ "log", "level", K_LEVEL, F(log_level), 0, 0, 0 },
 	{ "log", "syslog_facility", K_FACILITY, F(syslog_facility), 0, 0, 0 },
 	{ "fetch", "concurrency", K_INT, F(concurrency), 0, 1, 4096 },
@@ -328,6 +331,10 @@ static void apply_key(struct pw_config *c, const struct pw_ini *ini, const struc
 	}
 	case K_DUR: {
 		int64_t s;
+		if (k->off == offsetof(struct pw_config, store_keep_s) && strcmp(v, "forever") == 0) {
+			*(int64_t *)(base + k->off) = 0;
+			break;
+		}
 		if (pw_parse_duration(v, &s) < 0) {
 			pw_errlist_add(errs, file, e->line,
 				       "'%s': bad duration '%s' (use e.g. 90s, 10m, 2h, 1d)", e->key, v);
@@ -340,6 +347,11 @@ static void apply_key(struct pw_config *c, const struct pw_ini *ini, const struc
 			else
 				pw_errlist_add(errs, file, e->line, "'%s' must be at least %.0fs, not '%s'",
 					       e->key, k->min, v);
+			return;
+		}
+		if (k->off == offsetof(struct pw_config, store_keep_s) && s > 0 && s < PW_STORE_KEEP_MIN_S) {
+			pw_errlist_add(errs, file, e->line,
+				       "'%s' must be 0 or forever (keep every item) or at least 1d, not '%s'", e->key, v);
 			return;
 		}
 		*(int64_t *)(base + k->off) = s;

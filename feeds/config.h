@@ -21,6 +21,9 @@
 
 #include "strmap.h"
 
+/* [store] keep: the shortest retention other than 0 (forever). */
+#define PW_STORE_KEEP_MIN_S 86400
+
 /* Accumulated "file:line: reason" messages. */
 struct pw_errlist {
 	char **msgs;
@@ -98,6 +101,8 @@ struct pw_config {
 	                               (= PW_BATCH_WINDOW_MS, daemon/batch.h) */
 	int commit_items;         /* ... or until it holds this many items, default 2000 (= PW_BATCH_MAX_ITEMS) */
 	size_t cache_size;        /* SQLite page cache in bytes, 1M..2G, default 12M (PW_STORE_CACHE_DEFAULT) */
+	int64_t store_keep_s;     /* retention: items first seen longer ago are deleted; 0 = forever
+	                             (the default), else at least PW_STORE_KEEP_MIN_S */
 
 	/* [log] */
 	int log_level;            /* syslog level; default LOG_INFO */

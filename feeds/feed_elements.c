@@ -325,6 +325,7 @@ static void cap_start(struct pw_feed_parser *p, enum field f, enum mode m, int f
 	p->cap_div_depth = 0;
 	p->cap_strip_div = 0;
 	p->cap_truncated = 0;
+	p->cap_children = 0;
 	pw_buf_reset(&p->cap);
 }
 
@@ -360,6 +361,41 @@ static void cap_escaped(struct pw_feed_parser *p, const char *s, size_t n, int a
 		}
 	}
 	cap_append(p, s + run, n - run);
+}
+
+/* The fields stored as HTML (see feed_parse.h): a plain-text one is escaped into HTML as it is
+ * captured, so that every consumer reads one representation. */
+static int html_field(enum field f)
+{
+	return f == F_SUMMARY || f == F_CONTENT || f == F_MEDIA_DESC;
+}
+
+/*
+ * Plain text escaped into HTML keeps its line breaks as written, which HTML reads as spaces
+ * (RFC 4287 3.1.1.1 lets a reader fold them: a line break in text can be mere wrapping).  A
+ * blank line is unambiguous, though: a paragraph break.  Returns an owned copy of html with a
+ * <br> put on each blank line, so that the entry text keeps the paragraphs apart.
+ */
+static char *text_paragraphs(const char *html)
+{
+	struct pw_buf out = PW_BUF_INIT;
+	const char *s = html;
+	while (*s) {
+		pw_buf_putc(&out, *s);
+		if (*s++ != '\n')
+			continue;
+		const char *q = s;
+		while (*q == ' ' || *q == '\t' || *q == '\r')
+			q++;
+		if (*q == '\n') {
+			pw_buf_append(&out, s, (size_t)(q - s));
+			pw_buf_puts(&out, "<br>");
+			while (*q == '\n' || *q == ' ' || *q == '\t' || *q == '\r')
+				pw_buf_putc(&out, *q++);
+			s = q;
+		}
+	}
+	return pw_buf_detach(&out);
 }
 
 /* Mode of an Atom text construct from its type (and Atom 0.3 mode) attributes. */
@@ -468,8 +504,9 @@ static void cap_finish(struct pw_feed_parser *p)
 	 * mode reads is whole -- a character for text, and for HTML also outside any tag,
 	 * comment, CDATA section and entity -- so no "&am" or "<a href=\"ht" reaches the
 	 * cleaning below.  The buffer only shrinks: the memory bound of the cap holds. */
+	int as_html = p->cap_mode == M_HTML || p->cap_mode == M_XHTML || (p->cap_mode == M_TEXT && html_field(f));
 	if (p->cap_truncated) {
-		size_t keep = p->cap_mode == M_HTML || p->cap_mode == M_XHTML ? pw_html_cut(p->cap.data, p->cap.len) :
+		size_t keep = as_html ? pw_html_cut(p->cap.data, p->cap.len) :
 		              p->cap_mode == M_BASE64 ? p->cap.len : pw_utf8_cut(p->cap.data, p->cap.len);
 		pw_buf_truncate(&p->cap, keep);
 		raw = pw_buf_cstr(&p->cap);
@@ -492,15 +529,20 @@ static void cap_finish(struct pw_feed_parser *p)
 		val = p->cap_mode == M_TEXT && !(f == F_TITLE && !is_atom_feed(p)) ? pw_text_squeeze(raw) : pw_html_to_text(raw);
 		break;
 	case F_SUMMARY:
-	case F_CONTENT: {
+	case F_CONTENT:
+	case F_MEDIA_DESC: {
+		/* a plain-text field was escaped into HTML as it came in (on_text); what a text
+		 * construct that breaks the rules holds as child elements was serialised as markup
+		 * and is cleaned like any other */
 		char *t = trim_dup(raw);
-		if (p->cap_mode == M_TEXT) {
-			val = t;
-		} else {
-			const char *base = cur_base(p) ? cur_base(p) : p->info.link;
-			val = pw_html_clean(t, base);
+		if (p->cap_mode == M_TEXT && !p->cap_children) {
+			char *para = text_paragraphs(t);
 			free(t);
+			t = para;
 		}
+		const char *base = cur_base(p) ? cur_base(p) : p->info.link;
+		val = pw_html_clean(t, base);
+		free(t);
 		break;
 	}
 	case F_LINK:
@@ -791,8 +833,10 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		return;
 	}
 	if (p->cap_active) {
-		if (serializing(p))
+		if (serializing(p)) {
+			p->cap_children = 1;
 			serialize_start(p, localname, prefix, ns, nattrs, attrs);
+		}
 		return;
 	}
 	if (f->ctx == C_SKIP)
@@ -904,7 +948,9 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	} else if (ns == NS_MEDIA && strcmp(local, "title") == 0) {
 		cap_start(p, F_MEDIA_TITLE, M_TEXT, 1);
 	} else if (ns == NS_MEDIA && strcmp(local, "description") == 0) {
-		cap_start(p, F_MEDIA_DESC, M_TEXT, 1);
+		char *type = attr_get(attrs, nattrs, "type", NS_NONE); /* Media RSS: "plain" (default) or "html" */
+		cap_start(p, F_MEDIA_DESC, type && strieq(type, "html") ? M_HTML : M_TEXT, 1);
+		free(type);
 	} else if ((ns == NS_XHTML || rss) && strcmp(local, "body") == 0) {
 		cap_start(p, F_CONTENT, M_XHTML, 1);
 	} else if ((rss && strcmp(local, "author") == 0) || (ns == NS_DC && (strcmp(local, "creator") == 0 || strcmp(local, "author") == 0)) ||
@@ -997,7 +1043,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
 	struct pw_feed_parser *p = ctx;
 	if (!p->cap_active || p->status != PW_FEED_OK || p->overflow)
 		return;
-	if (p->cap_mode == M_XHTML)
+	if (p->cap_mode == M_XHTML || (p->cap_mode == M_TEXT && html_field(p->cap_field)))
 		cap_escaped(p, (const char *)ch, (size_t)len, 0);
 	else
 		cap_append(p, (const char *)ch, (size_t)len);

@@ -100,6 +100,7 @@ struct pw_feed_parser {
 	int cap_strip_div;       /* Atom 1.0 type="xhtml": the wrapping div is not content */
 	struct pw_buf cap;
 	int cap_truncated;
+	int cap_children;        /* an element inside the field was serialised (summary, content) */
 	size_t cap_last_start;   /* cap.len right after the last serialised start tag */
 
 	struct item_acc item;

@@ -9,10 +9,15 @@
  * become U+FFFD).  Broken documents yield what can be recovered.
  *
  * Field conventions: titles, authors and categories are plain text (entities decoded,
- * markup stripped, whitespace collapsed); summary and content keep their HTML, cleaned of
+ * markup stripped, whitespace collapsed); summary and content are always HTML, cleaned of
  * what could run (scripts, iframes, objects, on* handlers, javascript: URLs; see
- * pw_html_clean) and with relative links made absolute (Atom type="text" content is kept
- * as the text it is).  Links
+ * pw_html_clean) and with relative links made absolute.  A plain-text summary or content
+ * (Atom type="text" or no type, Media RSS description without type="html", iTunes summary)
+ * is stored escaped: '&' '<' '>' as &amp; &lt; &gt;, line breaks kept as written and a
+ * blank line (a paragraph break) marked with <br>, so that every consumer reads the field as
+ * HTML and gets back the characters the feed meant (pw_html_to_text of "a &lt; b" is
+ * "a < b").  Elements inside such a text construct (which RFC 4287 forbids) stay markup.
+ * RSS description and content:encoded are HTML.  Links
  * are absolute (resolved against xml:base, else opts.base_url, else the feed's own link).
  * Fields are read only from an item's own children (or a media:group): a <title> inside an
  * extension element is not the item's title.  When an element repeats, the first wins,

@@ -33,3 +33,4 @@ feeds_libpresswatch_a_SOURCES += feeds/xml_repair.c feeds/xml_repair.h
 feeds_libpresswatch_a_SOURCES += feeds/store_dedup.c feeds/store_dedup.h
 feeds_libpresswatch_a_SOURCES += feeds/feed_elements.c feeds/feed_internal.h
 feeds_libpresswatch_a_SOURCES += feeds/strmap.c feeds/strmap.h
+feeds_libpresswatch_a_SOURCES += feeds/store_prune.c feeds/store_prune.h

@@ -220,6 +220,12 @@ static const struct migration migrations[] = {
 	  "  nbits INTEGER NOT NULL,\n"
 	  "  bits BLOB NOT NULL                    -- little-endian 64-bit words\n"
 	  ");\n" },
+	/* 10: retention (store_prune.c): the oldest items by first-seen time without a scan of
+	 *    the table, and the stories a deleted item was the first of (the ON DELETE SET NULL
+	 *    of stories.first_item looks them up; without an index every deleted item scanned all
+	 *    stories) */
+	{ "CREATE INDEX IF NOT EXISTS items_fetched ON items(fetched);\n"
+	  "CREATE INDEX IF NOT EXISTS stories_first_item ON stories(first_item);\n" },
 	/* append new steps here */
 };
 

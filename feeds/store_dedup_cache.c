@@ -461,6 +461,22 @@ int pw_dcache_flush(struct pw_store *s)
 	return 0;
 }
 
+int pw_dcache_forget(struct pw_store *s)
+{
+	struct pw_dedup_cache **slot = pw_store_dcache_slot(s);
+	if (!slot || !*slot)
+		return 0;
+	struct pw_dedup_cache *c = *slot;
+	/* the dirty rows first: dropping them would lose this transaction's joins and counts */
+	if (flush_df(s, c) < 0 || flush_stories(s, c) < 0)
+		return -1;
+	drop_df(c);
+	drop_postings(c);
+	drop_stories(c);
+	drop_item_vecs(c);
+	return 0;
+}
+
 /* --- document frequencies ------------------------------------------------------------------- */
 
 /* df of one term from the table: 0 when absent; -1 on error. */

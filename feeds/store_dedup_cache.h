@@ -65,6 +65,11 @@ void pw_dcache_drop(struct pw_store *s);
  * transaction when it changed since it was loaded or built, so that the next open loads it
  * instead of scanning the lsh table.  0 also when there is nothing to save. */
 int pw_dcache_save(struct pw_store *s);
+/* Inside a transaction, after rows of the dedup tables were deleted (store_prune.c): writes
+ * the dirty term_df and stories rows, then forgets all but the LSH filter, so that no deleted
+ * posting, centroid, story count or item vector is served afterwards (the filter's bits for
+ * deleted pairs are only false positives).  0, or -1 with the store's error set. */
+int pw_dcache_forget(struct pw_store *s);
 /* Frees the cache (pw_store_close). */
 void pw_dcache_free(struct pw_dedup_cache *c);
 

@@ -49,3 +49,5 @@ TESTS += tests/integration/canonical.sh
 EXTRA_DIST += tests/integration/canonical.sh tests/fixtures/canon
 TESTS += tests/integration/busystore.sh
 EXTRA_DIST += tests/integration/busystore.sh
+TESTS += tests/integration/retention.sh
+EXTRA_DIST += tests/integration/retention.sh

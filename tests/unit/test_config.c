@@ -357,6 +357,7 @@ static void test_defaults(void)
 		is_int(c->commit_interval_ms, 250, "default commit_interval 250ms");
 		is_int(c->commit_items, 2000, "default commit_items");
 		is_int(c->cache_size, 12 << 20, "default cache_size 12M");
+		is_int(c->store_keep_s, 0, "default keep: forever");
 		ok(c->near_duplicate > 0.7999 && c->near_duplicate < 0.8001, "default near_duplicate");
 		ok(c->same_story > 0.3999 && c->same_story < 0.4001, "default same_story");
 		is_int(c->story_window_s, 72 * 3600, "default story_window");
@@ -451,6 +452,12 @@ static void test_limit_keys(void)
 		{ "store", "cache_size", "1048576", 1 << 20 },
 		{ "store", "cache_size", "256M", 256 << 20 },
 		{ "store", "cache_size", "2G", 2LL << 30 },
+		{ "store", "keep", "forever", 0 },
+		{ "store", "keep", "0", 0 },
+		{ "store", "keep", "30d", 30LL * 86400 },
+		{ "store", "keep", "1d", 86400 },
+		{ "store", "keep", "36h", 36LL * 3600 },
+		{ "store", "keep", "3650d", 3650LL * 86400 },
 		{ "limits", "max_items_per_document", "1", 1 },
 		{ "limits", "max_items_per_document", "1000000", 1000000 },
 		{ "limits", "max_field_size", "1K", 1024 },
@@ -468,6 +475,7 @@ static void test_limit_keys(void)
 			long long got = strcmp(good[i].key, "commit_interval") == 0 ? (long long)c->commit_interval_ms :
 			                strcmp(good[i].key, "commit_items") == 0 ? c->commit_items :
 			                strcmp(good[i].key, "cache_size") == 0 ? (long long)c->cache_size :
+			                strcmp(good[i].key, "keep") == 0 ? (long long)c->store_keep_s :
 			                strcmp(good[i].key, "max_items_per_document") == 0 ? c->max_items_per_document :
 			                (long long)c->max_field_size;
 			if (!ok(got == good[i].want, "[%s] %s = %s is %lld", good[i].section, good[i].key,
@@ -500,6 +508,10 @@ static void test_limit_keys(void)
 		{ "store", "cache_size", "3G", ":2: 'cache_size' is out of range (1048576 to 2147483648 bytes): '3G'" },
 		{ "store", "cache_size", "-12M", ":2: 'cache_size': bad size '-12M' (use e.g. 512K, 8M, 1G)" },
 		{ "store", "cache_size", "big", ":2: 'cache_size': bad size 'big' (use e.g. 512K, 8M, 1G)" },
+		{ "store", "keep", "30", ":2: 'keep' must be 0 or forever (keep every item) or at least 1d, not '30'" },
+		{ "store", "keep", "23h", ":2: 'keep' must be 0 or forever (keep every item) or at least 1d, not '23h'" },
+		{ "store", "keep", "never", ":2: 'keep': bad duration 'never' (use e.g. 90s, 10m, 2h, 1d)" },
+		{ "store", "keep", "-30d", ":2: 'keep': bad duration '-30d'" },
 		{ "limits", "max_items_per_document", "0",
 		  ":2: 'max_items_per_document' must be a whole number from 1 to 1000000, not '0'" },
 		{ "limits", "max_items_per_document", "1000001",

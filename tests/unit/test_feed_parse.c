@@ -115,7 +115,7 @@ static const char *const all_fixtures[] = {
 	"rss20_ru_cp1251.xml", "rss20_ru_koi8r.xml", "rss20_ru_cp1251_undeclared.xml",
 	"rss20_ru_http_charset.xml", "atom10_utf16le_bom.xml", "atom10_utf16be_nobom.xml",
 	"rss20_invalid_utf8.xml", "rss20_broken_items.xml", "rss20_truncated.xml", "rss20_dates.xml",
-	"rss20_internal_entity.xml", "rss20_php_warning_prefix.xml", "rss20_ru_mislabelled_utf8.xml", "not_feed_page.html", "not_feed.json", "empty.xml",
+	"rss20_internal_entity.xml", "rss20_php_warning_prefix.xml", "rss20_ru_mislabelled_utf8.xml", "atom10_text_constructs.xml", "not_feed_page.html", "not_feed.json", "empty.xml",
 	"not_feed_xml.xml", "unsafe_entity_bomb.xml", "unsafe_xxe.xml",
 };
 
@@ -292,7 +292,8 @@ static void test_atom(void)
 		is_str(a->language, "en", "entry 1: inherits xml:lang");
 		is_str(b->title, "\xd4\xb5\xd6\x80\xd6\x87\xd5\xa1\xd5\xb6 \xd5\xa1\xd5\xb5\xd5\xbd\xd6\x85\xd6\x80", "entry 2: xhtml title to text");
 		is_str(b->language, "hy", "entry 2: own xml:lang");
-		is_str(b->content, "Plain text with a literal <tag> in it.", "entry 2: type=text content kept as text");
+		is_str(b->content, "Plain text with a literal &lt;tag&gt; in it.",
+		       "entry 2: type=text content escaped into HTML (its '<' is a character)");
 		is_int(b->published, PW_NOTIME, "entry 2: no published");
 	}
 	result_free(&r);
@@ -756,6 +757,112 @@ static void test_field_cut(void)
 	result_free(&bytes);
 }
 
+/*
+ * Summary and content are stored as HTML whatever the feed said: a plain-text construct
+ * (Atom type="text" or no type, Media RSS description, iTunes summary) is escaped as it is
+ * read, so that the entry-text stage, alert snippets and the CLI, which all read the field as
+ * HTML, get back the characters the feed meant -- a literal "<b>", "a < b", "AT&amp;T" --
+ * instead of markup to strip or an entity to decode twice.
+ */
+static void test_text_constructs(void)
+{
+	struct result r;
+	parse_file("atom10_text_constructs.xml", NULL, &r);
+	is_int(r.status, PW_FEED_OK, "text constructs: status ok");
+	is_str(r.info.title, "Caspian Wire <beta>", "text constructs: type=text feed title is the text");
+	const struct pw_feed_item *t = by_guid(&r, "tag:caspian-wire.example,2025:telecom");
+	const struct pw_feed_item *h = by_guid(&r, "tag:caspian-wire.example,2025:telecom-html");
+	const struct pw_feed_item *ru = by_guid(&r, "tag:caspian-wire.example,2025:gas");
+	const struct pw_feed_item *mis = by_guid(&r, "tag:caspian-wire.example,2025:mislabelled");
+	is_str(t ? t->title : NULL, "Regulator fines AT&amp;T unit over <b>roaming</b> fees",
+	       "type=text title: plain text, '<b>' and '&amp;' are characters");
+	is_str(h ? h->title : NULL, "Regulator fines AT&T unit over roaming fees",
+	       "type=html title: markup stripped, entity decoded once (as before)");
+	is_str(t ? t->summary : NULL, "The &lt;b&gt; tag in the operator's SMS was a typo, AT&amp;amp;T said: "
+	       "where a &lt; b and c &gt; d, the fee is capped.", "type=text summary: '&' '<' '>' escaped");
+	is_str(t ? t->content : NULL, "Baku, 14 May.  The regulator fined the AT&amp;T unit 40,000 manat.\n"
+	       "    Officials said the rule is simple: if a &lt; b and c &gt; d, the lower fee applies.\n"
+	       "<br>\n    The operator has 30 days to appeal &amp; said it would.",
+	       "type=text content: escaped, line breaks kept, the blank line marked as a paragraph break");
+	is_str(h ? h->summary : NULL, "The <b> tag in the operator's SMS was a typo, AT&amp;T said: "
+	       "where a < b and c > d, the fee is capped.", "type=html summary: the HTML, as before");
+	is_str(ru ? ru->summary : NULL, "\xd0\x9a\xd0\xbe\xd0\xbc\xd0\xbf\xd0\xb0\xd0\xbd\xd0\xb8\xd1\x8f "
+	       "\xc2\xab\xd0\x90\xd0\xb7\xd0\xb5\xd1\x80\xd0\xb8\xd0\xb3\xd0\xb0\xd0\xb7\xc2\xbb &amp; "
+	       "\xd1\x80\xd0\xb5\xd0\xb3\xd1\x83\xd0\xbb\xd1\x8f\xd1\x82\xd0\xbe\xd1\x80: "
+	       "\xd1\x82\xd0\xb0\xd1\x80\xd0\xb8\xd1\x84 &lt; 13 "
+	       "\xd0\xb3\xd1\x8f\xd0\xbf\xd0\xb8\xd0\xba\xd0\xbe\xd0\xb2 \xd0\xb7\xd0\xb0 "
+	       "\xd0\xba\xd1\x83\xd0\xb1\xd0\xbe\xd0\xbc\xd0\xb5\xd1\x82\xd1\x80.\n"
+	       "\xd0\xa0\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5 \xd0\xb2\xd1\x81\xd1\x82\xd1\x83"
+	       "\xd0\xbf\xd0\xb0\xd0\xb5\xd1\x82 \xd0\xb2 \xd1\x81\xd0\xb8\xd0\xbb\xd1\x83 1 "
+	       "\xd0\xb8\xd1\x8e\xd0\xbd\xd1\x8f.", "no type (text): Cyrillic summary escaped, its line break kept");
+	is_str(mis ? mis->summary : NULL, "Cargo through <b>Alat</b> rose 12% &lt;y/y&gt;.",
+	       "type=text with child elements: they stay markup and are cleaned (script gone), text escaped");
+
+	/* what the entry-text stage reads back (pw_entry_text: blocks, then pw_html_to_text) */
+	static const struct { const char *guid, *field, *text; } want[] = {
+		{ "tag:caspian-wire.example,2025:telecom", "summary", "The <b> tag in the operator's SMS was a typo, "
+		  "AT&amp;T said: where a < b and c > d, the fee is capped." },
+		{ "tag:caspian-wire.example,2025:telecom", "content", "Baku, 14 May. The regulator fined the AT&T unit "
+		  "40,000 manat. Officials said the rule is simple: if a < b and c > d, the lower fee applies.\n\n"
+		  "The operator has 30 days to appeal & said it would." },
+		{ "tag:caspian-wire.example,2025:telecom-html", "content", "Baku, 14 May. The regulator fined the AT&T "
+		  "unit 40,000 manat.\n\nIf a < b and c > d, the lower fee applies." },
+		{ "tag:caspian-wire.example,2025:gas", "summary", "\xd0\x9a\xd0\xbe\xd0\xbc\xd0\xbf\xd0\xb0\xd0\xbd"
+		  "\xd0\xb8\xd1\x8f \xc2\xab\xd0\x90\xd0\xb7\xd0\xb5\xd1\x80\xd0\xb8\xd0\xb3\xd0\xb0\xd0\xb7"
+		  "\xc2\xbb & \xd1\x80\xd0\xb5\xd0\xb3\xd1\x83\xd0\xbb\xd1\x8f\xd1\x82\xd0\xbe\xd1\x80: "
+		  "\xd1\x82\xd0\xb0\xd1\x80\xd0\xb8\xd1\x84 < 13 \xd0\xb3\xd1\x8f\xd0\xbf\xd0\xb8\xd0\xba"
+		  "\xd0\xbe\xd0\xb2 \xd0\xb7\xd0\xb0 \xd0\xba\xd1\x83\xd0\xb1\xd0\xbe\xd0\xbc\xd0\xb5\xd1\x82"
+		  "\xd1\x80. \xd0\xa0\xd0\xb5\xd1\x88\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5 \xd0\xb2\xd1\x81\xd1\x82"
+		  "\xd1\x83\xd0\xbf\xd0\xb0\xd0\xb5\xd1\x82 \xd0\xb2 \xd1\x81\xd0\xb8\xd0\xbb\xd1\x83 1 "
+		  "\xd0\xb8\xd1\x8e\xd0\xbd\xd1\x8f." },
+	};
+	for (size_t i = 0; i < PW_ARRAY_SIZE(want); i++) {
+		const struct pw_feed_item *it = by_guid(&r, want[i].guid);
+		const char *html = !it ? NULL : strcmp(want[i].field, "summary") == 0 ? it->summary : it->content;
+		char *text = pw_html_blocks_to_text(html ? html : "", "\n\n");
+		is_str(text, want[i].text, "text constructs, %s %s: the entry text is the feed's text", want[i].guid,
+		       want[i].field);
+		free(text);
+	}
+	result_free(&r);
+
+	/* RSS: Media RSS descriptions are plain text unless type="html"; iTunes summaries are text */
+	static const char rss[] =
+		"<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\" "
+		"xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><channel><title>Radio Caspian</title>"
+		"<link>https://radio-caspian.example/</link>"
+		"<item><guid>m1</guid><title>Episode 12</title>"
+		"<media:description>Q&amp;A: is 3 &lt; 5? &lt;b&gt; is not bold here</media:description></item>"
+		"<item><guid>m2</guid><title>Episode 13</title>"
+		"<media:description type=\"html\">&lt;p&gt;Q&amp;amp;A &lt;b&gt;live&lt;/b&gt;&lt;/p&gt;</media:description></item>"
+		"<item><guid>m3</guid><title>Episode 14</title>"
+		"<itunes:summary>Guests: Aliyev &amp; Petrosyan &lt;interview&gt;</itunes:summary></item>"
+		"<item><guid>m4</guid><title>Episode 15</title>"
+		"<description>&lt;p&gt;RSS description: HTML &amp;amp; as before&lt;/p&gt;</description></item>"
+		"</channel></rss>";
+	parse(rss, sizeof rss - 1, NULL, 0, &r);
+	is_int(r.n, 4, "rss plain-text fields: four items");
+	const struct pw_feed_item *m1 = by_guid(&r, "m1"), *m2 = by_guid(&r, "m2"), *m3 = by_guid(&r, "m3");
+	const struct pw_feed_item *m4 = by_guid(&r, "m4");
+	is_str(m1 ? m1->summary : NULL, "Q&amp;A: is 3 &lt; 5? &lt;b&gt; is not bold here",
+	       "media:description (plain) as summary: escaped");
+	is_str(m2 ? m2->summary : NULL, "<p>Q&amp;A <b>live</b></p>", "media:description type=html: HTML");
+	is_str(m3 ? m3->summary : NULL, "Guests: Aliyev &amp; Petrosyan &lt;interview&gt;",
+	       "itunes:summary as summary: escaped");
+	is_str(m4 ? m4->summary : NULL, "<p>RSS description: HTML &amp; as before</p>", "rss description: HTML as before");
+	result_free(&r);
+
+	/* the field cap cuts what the escaping wrote: never inside an "&amp;" it made */
+	static const char cut[] =
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>c1</id><title>Cut</title>"
+		"<summary>0123456789012345678901234 AT&amp;T</summary></entry></feed>";
+	struct pw_feed_parse_opts o = { .max_field = 31 };
+	parse(cut, sizeof cut - 1, &o, 0, &r);
+	is_str(r.n ? r.items[0]->summary : NULL, "0123456789012345678901234 AT",
+	       "field cut inside the &amp; that escaping wrote: ends before it");
+	result_free(&r);
+}
+
 static void test_options(void)
 {
 	struct result r;
@@ -841,6 +948,7 @@ int main(void)
 	test_caps();
 	test_config_caps();
 	test_field_cut();
+	test_text_constructs();
 	test_options();
 	test_chunking();
 	free(fixture_dir);
