@@ -65,3 +65,12 @@ bench_bench_parse_SOURCES += bench/bench_util.c bench/bench_util.h
 bench_bench_store_SOURCES += bench/bench_util.c bench/bench_util.h
 bench_bench_dedup_SOURCES += bench/bench_util.c bench/bench_util.h
 bench_bench_tag_SOURCES += bench/bench_util.c bench/bench_util.h
+EXTRA_PROGRAMS += bench/bench_prune
+bench_bench_prune_SOURCES = bench/bench_prune.c bench/bench_util.c bench/bench_util.h
+bench_bench_prune_CFLAGS = $(AM_CFLAGS) $(PW_DEP_CFLAGS)
+bench_bench_prune_LDADD = feeds/libpresswatch.a $(PW_DEP_LIBS)
+CLEANFILES += bench/bench_prune$(EXEEXT)
+.PHONY: bench-prune
+bench: bench-prune
+bench-prune: bench/bench_prune$(EXEEXT)
+	bench/bench_prune "$${TMPDIR:-/tmp}"

@@ -1,8 +1,10 @@
 /* store_prune.c -- retention: deletes old items and their index rows (see store_prune.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <string.h>
 
+#include "buf.h"
 #include "shingle.h"
 #include "store_dedup_cache.h"
 #include "store_int.h"
@@ -139,6 +141,7 @@ int pw_store_prune(struct pw_store *s, int64_t before, size_t max_items, size_t 
 	if (max_items == 0 || before == PW_NOTIME)
 		return 0;
 	struct victim *v;
+	struct pw_buf ids = PW_BUF_INIT;
 	ssize_t n = read_victims(s, before, max_items, &v);
 	if (n <= 0)
 		return (int)n;
@@ -147,15 +150,39 @@ int pw_store_prune(struct pw_store *s, int64_t before, size_t max_items, size_t 
 	 * holds is read again in this transaction */
 	if (pw_dcache_forget(s) < 0)
 		goto out;
-	sqlite3_stmt *del = pw_store_stmt(s, "DELETE FROM items WHERE id = ?1");
-	if (!del)
-		goto out;
-	for (ssize_t i = 0; i < n; i++) {
+	for (ssize_t i = 0; i < n; i++)
 		if (delete_lsh(s, &v[i]) < 0 || delete_postings(s, &v[i]) < 0)
 			goto out;
-		sqlite3_bind_int64(del, 1, v[i].id);
-		if (pw_store_step_done(s, del, "pruning an item") < 0)
-			goto out;
+	/* The items, and their search entries first, each in one statement for the batch: FTS5
+	 * writes its pending changes as a new index segment at the end of every statement, so
+	 * the items_fts_ad trigger of one DELETE per item wrote (and merged) a segment per item
+	 * -- 85% of the time of a prune.  An entry removed here is no longer in items_fts_docsize,
+	 * so the trigger skips it.  The ids go in as one bound JSON array. */
+	pw_buf_append(&ids, "[", 1);
+	for (ssize_t i = 0; i < n; i++) {
+		char num[32];
+		int len = snprintf(num, sizeof num, "%s%lld", i ? "," : "", (long long)v[i].id);
+		pw_buf_append(&ids, num, (size_t)len);
+	}
+	pw_buf_append(&ids, "]", 1);
+	sqlite3_stmt *st = pw_store_stmt(s, "INSERT INTO items_fts(items_fts, rowid, title, body, summary) "
+					    "SELECT 'delete', i.id, i.title, i.body, i.summary FROM items i "
+					    "WHERE i.id IN (SELECT value FROM json_each(?1)) "
+					    "AND EXISTS (SELECT 1 FROM items_fts_docsize d WHERE d.id = i.id)");
+	if (!st)
+		goto out;
+	sqlite3_bind_text(st, 1, ids.data, (int)ids.len, SQLITE_STATIC);
+	if (pw_store_step_done(s, st, "pruning search entries") < 0)
+		goto out;
+	st = pw_store_stmt(s, "DELETE FROM items WHERE id IN (SELECT value FROM json_each(?1))");
+	if (!st)
+		goto out;
+	sqlite3_bind_text(st, 1, ids.data, (int)ids.len, SQLITE_STATIC);
+	if (pw_store_step_done(s, st, "pruning items") < 0)
+		goto out;
+	if (sqlite3_changes(pw_store_db(s)) != (int)n) {
+		pw_store_failf(s, "pruning items: %d of %zd deleted", sqlite3_changes(pw_store_db(s)), n);
+		goto out;
 	}
 	qsort(v, (size_t)n, sizeof *v, cmp_story);
 	for (ssize_t i = 0, j; i < n; i = j) {
@@ -168,5 +195,6 @@ int pw_store_prune(struct pw_store *s, int64_t before, size_t max_items, size_t 
 	rc = 0;
 out:
 	free(v);
+	pw_buf_free(&ids);
 	return rc;
 }
