@@ -109,7 +109,8 @@ int pw_item_finish(const struct pw_finish_ctx *c, struct pw_item *it, const char
 		pw_config_dedup_conf(c->cfg, &dc);
 		struct pw_dedup_result dr;
 		int64_t when = published != PW_NOTIME ? published : it->fetched;
-		if (pw_dedup_assign(s, it->id, title, o->text, when, &dc, &dr) < 0)
+		if ((o->prep ? pw_dedup_assign_prepared(s, it->id, title, o->prep, when, &dc, &dr) :
+			       pw_dedup_assign(s, it->id, title, o->text, when, &dc, &dr)) < 0)
 			return -1;
 		v.story_id = dr.story_id;
 		v.dup_of = dr.dup_of;
@@ -137,7 +138,7 @@ static char *dup_or_null(const char *s)
 }
 
 struct pw_finish_job *pw_finish_job_new(const struct pw_item *it, const char *feed_name,
-					const struct pw_finish_outcome *o, int64_t now)
+					const struct pw_finish_outcome *o, struct pw_dedup_prep *prep, int64_t now)
 {
 	struct pw_finish_job *j = xcalloc(1, sizeof *j);
 	j->it = *it;
@@ -167,6 +168,8 @@ struct pw_finish_job *pw_finish_job_new(const struct pw_item *it, const char *fe
 		j->art->published = a->published;
 	}
 	j->o.art = j->art;
+	j->prep = prep;
+	j->o.prep = prep;
 	j->now = now;
 	return j;
 }
@@ -187,6 +190,10 @@ void pw_finish_job_free(struct pw_finish_job *j)
 	if (j->art) {
 		pw_article_free(j->art);
 		free(j->art);
+	}
+	if (j->prep) {
+		pw_dedup_prep_free(j->prep);
+		free(j->prep);
 	}
 	free(j);
 }

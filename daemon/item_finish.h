@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "store.h"
+#include "store_dedup.h"
 
 struct pw_alerter;
 struct pw_article;
@@ -38,6 +39,9 @@ struct pw_finish_outcome {
 	int attempts;                    /* article_attempts to store */
 	int64_t next_attempt;            /* PW_NOTIME: no retry */
 	int final;                       /* group and alert now (else: tags only, retry later) */
+	/* the dedup stage's pure part, made from this title and text off the loop (worker
+	 * thread), or NULL: pw_item_finish makes it.  Not owned. */
+	const struct pw_dedup_prep *prep;
 };
 
 /* What a finished item added, for the stage's counters (count them once committed). */
@@ -91,10 +95,13 @@ struct pw_finish_job {
 	char *feed_name;
 	struct pw_finish_outcome o;      /* status, text owned; art points at art below or is NULL */
 	struct pw_article *art;          /* owned copy, or NULL */
+	struct pw_dedup_prep *prep;      /* owned (pw_finish_job_new's prep argument), or NULL */
 	int64_t now;
 };
+/* prep: o's title and text's dedup prep, malloc'd, which the job takes (o->prep is ignored),
+ * or NULL. */
 struct pw_finish_job *pw_finish_job_new(const struct pw_item *it, const char *feed_name,
-					const struct pw_finish_outcome *o, int64_t now);
+					const struct pw_finish_outcome *o, struct pw_dedup_prep *prep, int64_t now);
 /* pw_item_finish(c, job's item, ..., PW_FINISH_UPDATE, job's now, res): the same returns. */
 int pw_finish_job_write(struct pw_finish_job *j, const struct pw_finish_ctx *c, struct pw_finish_result *res);
 void pw_finish_job_free(struct pw_finish_job *j);

@@ -354,7 +354,7 @@ static int poll_apply(void *arg, struct pw_store *s, struct pw_batch_unit *unit)
 		const char *why;
 		char *text = pw_entry_final(cfg, &it, &why);
 		if (text) {
-			struct pw_finish_outcome o = { "skipped", text, NULL, 0, PW_NOTIME, 1 };
+			struct pw_finish_outcome o = { "skipped", text, NULL, 0, PW_NOTIME, 1, NULL };
 			struct pw_finish_result res;
 			int r = pw_item_finish(&fc, &it, pu->feed_name, &o, PW_FINISH_INSERT, pu->now, &res);
 			free(text);

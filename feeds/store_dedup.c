@@ -477,8 +477,46 @@ static int save_item(struct pw_store *s, int64_t item_id, const struct pw_minhas
 	return 0;
 }
 
+void pw_dedup_prepare(struct pw_dedup_prep *p, const char *title, const char *text, int with_terms)
+{
+	memset(p, 0, sizeof *p);
+	/* tokenised once: title, then text (the story terms take both, MinHash the text only) */
+	if (title) {
+		pw_text_tokenize_append(&p->t, title, strlen(title));
+		p->ntitle = p->t.n;
+	}
+	if (text)
+		pw_text_tokenize_append(&p->t, text, strlen(text));
+	struct pw_tokens body = p->t;
+	body.v += p->ntitle;
+	body.n -= p->ntitle;
+	pw_minhash_tokens(&body, &p->mh);
+	pw_lsh_keys(&p->mh, p->keys);
+	if (with_terms) {
+		pw_story_terms_tokens(&p->t, p->ntitle, &p->terms);
+		p->has_terms = 1;
+	}
+}
+
+void pw_dedup_prep_free(struct pw_dedup_prep *p)
+{
+	pw_tokens_free(&p->t);
+	pw_doc_terms_free(&p->terms);
+	memset(p, 0, sizeof *p);
+}
+
 int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, const char *text,
 		    int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *out)
+{
+	struct pw_dedup_prep p;
+	pw_dedup_prepare(&p, title, text, 0);   /* terms only if it is no copy */
+	int rc = pw_dedup_assign_prepared(s, item_id, title, &p, when, conf, out);
+	pw_dedup_prep_free(&p);
+	return rc;
+}
+
+int pw_dedup_assign_prepared(struct pw_store *s, int64_t item_id, const char *title, const struct pw_dedup_prep *p,
+			     int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *out)
 {
 	struct pw_dedup_conf defaults;
 	if (conf == NULL) {
@@ -512,31 +550,18 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 	out->dup_of = 0;
 
 	int rc = -1;
-	struct pw_tokens t = PW_TOKENS_INIT;
-	struct pw_doc_terms terms = { 0 };
 	struct pw_story_vec vec = { NULL, 0, 0 };
-	struct pw_minhash mh;
-	int64_t keys[PW_LSH_BANDS];
+	struct pw_doc_terms own_terms = { 0 };
+	const struct pw_minhash *mh = &p->mh;
 	struct cand_item dup;
-
-	/* tokenised once: title, then text (the story terms take both, MinHash the text only) */
-	size_t ntitle = 0;
-	if (title) {
-		pw_text_tokenize_append(&t, title, strlen(title));
-		ntitle = t.n;
-	}
-	if (text)
-		pw_text_tokenize_append(&t, text, strlen(text));
+	struct pw_tokens body = p->t;
+	body.v += p->ntitle;
+	body.n -= p->ntitle;
 
 	/* 1. near-duplicate: MinHash over the text; short texts by title + day */
-	struct pw_tokens body = t;
-	body.v += ntitle;
-	body.n -= ntitle;
-	pw_minhash_tokens(&body, &mh);
-	pw_lsh_keys(&mh, keys);
 	int64_t tkey = title_key(title, when);
-	if (mh.nshingles >= PW_SHINGLE_MIN) {
-		if (find_near_duplicate(s, item_id, &mh, &body, keys, conf->near_duplicate, &dup, &out->dup_candidates) < 0)
+	if (mh->nshingles >= PW_SHINGLE_MIN) {
+		if (find_near_duplicate(s, item_id, mh, &body, p->keys, conf->near_duplicate, &dup, &out->dup_candidates) < 0)
 			goto out;
 	} else {
 		memset(&dup, 0, sizeof dup);
@@ -544,7 +569,7 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 			goto out;
 		out->by_title = dup.id != 0;
 	}
-	if (save_lsh(s, item_id, &mh, keys) < 0)
+	if (save_lsh(s, item_id, mh, p->keys) < 0)
 		goto out;
 	out->dup_similarity = dup.sim;
 
@@ -560,8 +585,12 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 
 	if (out->story_id == 0) {
 		/* 2. story: IDF from the store, candidates from the inverted index */
-		pw_story_terms_tokens(&t, ntitle, &terms);
-		int64_t ndocs = out->dup_of ? 0 : df_add(s, &terms);
+		const struct pw_doc_terms *terms = &p->terms;
+		if (!p->has_terms) {
+			pw_story_terms_tokens(&p->t, p->ntitle, &own_terms);
+			terms = &own_terms;
+		}
+		int64_t ndocs = out->dup_of ? 0 : df_add(s, terms);
 		if (ndocs < 0)
 			goto out;
 		struct pw_df_source df = { ndocs, df_lookup, s };
@@ -569,7 +598,7 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 		 * original, so read N without adding */
 		if (out->dup_of && pw_dcache_ndocs(s, &df.ndocs) < 0)
 			goto out;
-		if (pw_story_vector(&terms, &df, &vec) < 0)
+		if (pw_story_vector(terms, &df, &vec) < 0)
 			goto out;
 		_Static_assert(PW_STORY_SIG_TERMS <= PW_DCACHE_ADD_MAX, "one statement per item's postings");
 		uint64_t sig[PW_STORY_SIG_TERMS];
@@ -591,12 +620,11 @@ int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, cons
 		if (pw_dcache_postings_add(s, sig, nsig, when, item_id, out->story_id) < 0 || pw_dcache_item_vec_save(s, item_id, &vec) < 0)
 			goto out;
 	}
-	if (save_item(s, item_id, &mh, tkey, out->story_id, out->dup_of, row_dup_of) < 0)
+	if (save_item(s, item_id, mh, tkey, out->story_id, out->dup_of, row_dup_of) < 0)
 		goto out;
 	rc = 0;
 out:
-	pw_tokens_free(&t);
-	pw_doc_terms_free(&terms);
+	pw_doc_terms_free(&own_terms);
 	pw_story_vec_free(&vec);
 	return rc;
 }

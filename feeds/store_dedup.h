@@ -56,9 +56,13 @@
 #ifndef PW_STORE_DEDUP_H
 #define PW_STORE_DEDUP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "shingle.h"
 #include "store.h"
+#include "story.h"
+#include "text.h"
 
 struct pw_dedup_conf {
 	double near_duplicate; /* estimated Jaccard threshold, default 0.8 */
@@ -90,6 +94,30 @@ struct pw_dedup_result {
  */
 int pw_dedup_assign(struct pw_store *s, int64_t item_id, const char *title, const char *text,
 		    int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *out);
+
+/*
+ * The part of pw_dedup_assign() that needs no store: title + text tokenised, the MinHash
+ * signature and LSH keys of the text, and the story terms.  Pure and thread-safe, so the
+ * daemon makes it on the worker thread that extracted the article, off the event loop.
+ * pw_dedup_prepare() fills *p (never fails); pw_dedup_prep_free() frees what it holds (also
+ * of a zeroed struct).
+ */
+struct pw_dedup_prep {
+	struct pw_tokens t;           /* title tokens, then text tokens */
+	size_t ntitle;
+	struct pw_minhash mh;         /* of the text tokens */
+	int64_t keys[PW_LSH_BANDS];
+	struct pw_doc_terms terms;    /* story terms of title + text, when has_terms */
+	int has_terms;
+};
+/* with_terms: make the story terms too (else pw_dedup_assign_prepared makes them when the
+ * item is no copy, the only case that needs them). */
+void pw_dedup_prepare(struct pw_dedup_prep *p, const char *title, const char *text, int with_terms);
+void pw_dedup_prep_free(struct pw_dedup_prep *p);
+/* pw_dedup_assign() with its pure part already made from the same title and text: the same
+ * decision and rows. */
+int pw_dedup_assign_prepared(struct pw_store *s, int64_t item_id, const char *title, const struct pw_dedup_prep *p,
+			     int64_t when, const struct pw_dedup_conf *conf, struct pw_dedup_result *out);
 
 /* Document frequencies from the store (term_df, dedup_stats) for pw_story_vector(), e.g. for
  * `presswatch similar` on a read-only store.  0, or -1 with the store's error set. */
