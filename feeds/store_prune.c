@@ -26,7 +26,7 @@ static ssize_t read_victims(struct pw_store *s, int64_t before, size_t max, stru
 {
 	sqlite3_stmt *st = pw_store_stmt(s, "SELECT i.id, i.story_id, i.minhash, coalesce(i.published, i.fetched), v.vec "
 					    "FROM items i LEFT JOIN story_vecs v ON v.item_id = i.id "
-					    "WHERE i.fetched < ?1 ORDER BY i.fetched, i.id LIMIT ?2");
+					    "WHERE i.fetched < ?1 AND i.story_id IS NOT NULL ORDER BY i.fetched, i.id LIMIT ?2");
 	*out = NULL;
 	if (!st)
 		return -1;

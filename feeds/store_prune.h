@@ -4,7 +4,10 @@
  * pw_store_prune() deletes, inside the caller's transaction (pw_store_begin .. commit), up to
  * max_items of the oldest items whose first-seen time (`fetched`) is before `before`, oldest
  * first (fetched, then id).  `published` is not used: feeds give bogus dates (years ahead,
- * 1970), and an item stays as long as it was seen recently enough.
+ * 1970), and an item stays as long as it was seen recently enough.  Only finished items are
+ * deleted -- those with a story (pw_dedup_assign gives every item one once its text is
+ * final): an item still in the article stage is referred to by the daemon's queues, which
+ * would then write to a row that is gone; it goes in a later round.
  *
  * What goes with an item:
  *  - tags, speakers, alerts (item_id), story_vecs: ON DELETE CASCADE;
