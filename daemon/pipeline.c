@@ -291,13 +291,19 @@ static void poll_committed(void *arg, int committed)
  * feeds list newest first): pick[i] = 1 for those.  Returns the number left out past the cap,
  * or -1 when a read failed. */
 static long pick_new(struct pw_store *s, const struct pw_config *cfg, int64_t feed_id,
-		     struct pw_feed_item *const *items, size_t nitems, unsigned char *pick, size_t *npick)
+		     struct pw_feed_item *const *items, size_t nitems, int64_t now, unsigned char *pick, size_t *npick)
 {
 	size_t cap = cfg->max_items_per_poll > 0 ? (size_t)cfg->max_items_per_poll : (size_t)-1;
 	long over = 0;
 	*npick = 0;
 	for (size_t i = 0; i < nitems; i++) {
 		pick[i] = 0;
+		/* [store] keep: an entry dated before the retention cutoff is not taken.  Retention
+		 * deletes such items; a feed that still lists them would otherwise bring them back
+		 * (and their alerts) at every poll that answers with new content. */
+		int64_t when = items[i]->published != PW_NOTIME ? items[i]->published : items[i]->updated;
+		if (cfg->store_keep_s > 0 && when != PW_NOTIME && when < now - cfg->store_keep_s)
+			continue;
 		int r = pw_store_item_exists(s, feed_id, items[i]->guid);
 		if (r < 0)
 			return -1;
@@ -325,7 +331,7 @@ static int poll_apply(void *arg, struct pw_store *s, struct pw_batch_unit *unit)
 	pu->new_ids = NULL;
 	pu->nnew = pu->nstored = 0;
 	pu->finished = pu->stories = pu->alerts = 0;
-	long over = pick_new(s, cfg, pu->feed_id, pu->items, pu->nitems, pick, &npick);
+	long over = pick_new(s, cfg, pu->feed_id, pu->items, pu->nitems, pu->now, pick, &npick);
 	if (over < 0)
 		goto fail;
 	if (over > 0) {
@@ -439,7 +445,7 @@ int pw_poll_store(struct pw_poll *p, struct pw_feed_state *state, size_t *new_it
 	long over = 0;
 	if (p->nitems) {
 		unsigned char *pick = xcalloc(p->nitems, 1);
-		over = pick_new(pl->store, cfg, p->feed_id, p->items, p->nitems, pick, &npick);
+		over = pick_new(pl->store, cfg, p->feed_id, p->items, p->nitems, (int64_t)time(NULL), pick, &npick);
 		free(pick);
 		if (over < 0) {
 			npick = p->nitems;

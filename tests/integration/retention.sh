@@ -132,4 +132,27 @@ ok $? "SIGHUP applies keep = forever"
 stop_daemon
 is "$DAEMON_STATUS" 0 "stopped, exit 0"
 is "$(sql "select count(*) from items")" "$kept" "the recent items are still there"
+
+# keep = 30d: a feed entry dated before the cutoff is not stored, so a feed that still lists
+# deleted items does not bring them back (with their alerts) at every poll with new content
+old_date=$(date -u -R -d '90 days ago')
+new_date=$(date -u -R -d '1 hour ago')
+cat >"$T/www/feeds/dated.xml" <<EOF
+<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Dated</title><link>$BASE/</link>
+<item><title>Old statement on the border commission</title><guid>dated-old</guid><pubDate>$old_date</pubDate>
+<description>The commission met in Gazakh three months ago.</description></item>
+<item><title>Undated statement on the border commission</title><guid>dated-none</guid>
+<description>The commission will meet again.</description></item>
+<item><title>New statement on the border commission</title><guid>dated-new</guid><pubDate>$new_date</pubDate>
+<description>The commission met in Gazakh this morning.</description></item>
+</channel></rss>
+EOF
+add_feed dated "$BASE/feeds/dated.xml" "name = dated"
+set_keep 30d
+"$PRESSWATCHD" -f --once -c "$T/presswatch.conf" >>"$T/daemon.log" 2>&1
+is "$?" 0 "keep = 30d: --once polled the dated feed"
+is "$(sql "select count(*) from items where guid = 'dated-new'")" 1 "an entry dated an hour ago is stored"
+is "$(sql "select count(*) from items where guid = 'dated-none'")" 1 "an undated entry is stored"
+is "$(sql "select count(*) from items where guid = 'dated-old'")" 0 "an entry dated before the cutoff is not"
 done_testing
