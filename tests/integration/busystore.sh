@@ -24,31 +24,6 @@ gen_feed() {
 	} >"$T/www/$1.xml.new" && mv "$T/www/$1.xml.new" "$T/www/$1.xml"
 }
 
-# lock_store -- a helper process takes the store's write lock (BEGIN IMMEDIATE), says so in
-# $T/locked, and holds it until $T/release exists (at most 120 s); then it rolls back.
-lock_store() {
-	rm -f "$T/locked" "$T/release"
-	python3 -c '
-import os, sqlite3, sys, time
-db, flag, release = sys.argv[1], sys.argv[2], sys.argv[3]
-c = sqlite3.connect(db, timeout=30, isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open(flag, "w").write("locked\n")
-end = time.time() + 120
-while not os.path.exists(release) and time.time() < end:
-    time.sleep(0.05)
-c.execute("ROLLBACK")
-c.close()
-' "$T/store.db" "$T/locked" "$T/release" 2>"$T/locker.err" &
-	LOCKER=$!
-	PIDS="$PIDS $LOCKER"
-	wait_for 30 test -s "$T/locked" || { echo "Bail out! could not lock the store: $(cat "$T/locker.err")"; exit 1; }
-}
-unlock_store() {
-	: >"$T/release"
-	wait "$LOCKER"
-	forget "$LOCKER"
-}
 count() { sql "select count(*) from items"; }
 feed_count() { sql "select count(*) from items i join feeds f on f.id = i.feed_id where f.name = '$1'"; }
 

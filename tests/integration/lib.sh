@@ -164,3 +164,29 @@ req_times() { awk -F'\t' -v p="$1" '$3 == p { print $1 }' "$T/server.log"; }
 
 # control JSON -- replace the server's misbehaviour rules (atomically)
 control() { printf '%s\n' "$1" >"$T/control.json.tmp" && mv "$T/control.json.tmp" "$T/control.json"; }
+
+# lock_store -- a helper process takes the store's write lock (BEGIN IMMEDIATE), says so in
+# $T/locked, and holds it until $T/release exists (at most 120 s); then it rolls back.
+lock_store() {
+	rm -f "$T/locked" "$T/release"
+	python3 -c '
+import os, sqlite3, sys, time
+db, flag, release = sys.argv[1], sys.argv[2], sys.argv[3]
+c = sqlite3.connect(db, timeout=30, isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(flag, "w").write("locked\n")
+end = time.time() + 120
+while not os.path.exists(release) and time.time() < end:
+    time.sleep(0.05)
+c.execute("ROLLBACK")
+c.close()
+' "$T/store.db" "$T/locked" "$T/release" 2>"$T/locker.err" &
+	LOCKER=$!
+	PIDS="$PIDS $LOCKER"
+	wait_for 30 test -s "$T/locked" || { echo "Bail out! could not lock the store: $(cat "$T/locker.err")"; exit 1; }
+}
+unlock_store() {
+	: >"$T/release"
+	wait "$LOCKER"
+	forget "$LOCKER"
+}

@@ -58,29 +58,6 @@ is "$(sql "select count(*) from items")" "$total" "keep = forever: nothing delet
 
 # keep = 30d while another connection holds the store's write lock: the round stops, nothing
 # is deleted, the daemon goes on
-lock_store() {
-	rm -f "$T/locked" "$T/release"
-	python3 -c '
-import os, sqlite3, sys, time
-db, flag, release = sys.argv[1], sys.argv[2], sys.argv[3]
-c = sqlite3.connect(db, timeout=30, isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open(flag, "w").write("locked\n")
-end = time.time() + 120
-while not os.path.exists(release) and time.time() < end:
-    time.sleep(0.05)
-c.execute("ROLLBACK")
-c.close()
-' "$T/store.db" "$T/locked" "$T/release" 2>"$T/locker.err" &
-	LOCKER=$!
-	PIDS="$PIDS $LOCKER"
-	wait_for 30 test -s "$T/locked" || { echo "Bail out! could not lock the store: $(cat "$T/locker.err")"; exit 1; }
-}
-unlock_store() {
-	: >"$T/release"
-	wait "$LOCKER"
-	forget "$LOCKER"
-}
 set_keep 30d
 : >"$T/daemon.log"
 PRESSWATCHD_RETENTION_FIRST_MS=3000 start_daemon
