@@ -176,7 +176,16 @@ struct pw_finish_job *pw_finish_job_new(const struct pw_item *it, const char *fe
 
 int pw_finish_job_write(struct pw_finish_job *j, const struct pw_finish_ctx *c, struct pw_finish_result *res)
 {
-	return pw_item_finish(c, &j->it, j->feed_name, &j->o, PW_FINISH_UPDATE, j->now, res);
+	int r = pw_item_finish(c, &j->it, j->feed_name, &j->o, PW_FINISH_UPDATE, j->now, res);
+	/* The prep (a page's tokens and terms, tens of KB) is used once: a job waits for its
+	 * commit, up to commit_items of them, and a write again after a rollback makes it anew. */
+	if (j->prep) {
+		pw_dedup_prep_free(j->prep);
+		free(j->prep);
+		j->prep = NULL;
+		j->o.prep = NULL;
+	}
+	return r;
 }
 
 void pw_finish_job_free(struct pw_finish_job *j)

@@ -95,7 +95,8 @@ struct pw_finish_job {
 	char *feed_name;
 	struct pw_finish_outcome o;      /* status, text owned; art points at art below or is NULL */
 	struct pw_article *art;          /* owned copy, or NULL */
-	struct pw_dedup_prep *prep;      /* owned (pw_finish_job_new's prep argument), or NULL */
+	struct pw_dedup_prep *prep;      /* owned (pw_finish_job_new's prep argument), or NULL;
+					  * freed by the first pw_finish_job_write */
 	int64_t now;
 };
 /* prep: o's title and text's dedup prep, malloc'd, which the job takes (o->prep is ignored),
