@@ -160,7 +160,7 @@ static void sort_by_line(struct pw_errlist *errs, size_t from, const char *path)
 
 /* --- presswatch.conf ----------------------------------------------------------------- */
 
-enum kind { K_PATH, K_STR, K_INT, K_DUR, K_DUR_MS, K_SIZE, K_BOOL, K_REAL, K_LEVEL, K_FACILITY, K_LIST, K_INCLUDE };
+enum kind { K_PATH, K_STR, K_INT, K_DUR, K_RETENTION, K_DUR_MS, K_SIZE, K_BOOL, K_REAL, K_LEVEL, K_FACILITY, K_LIST, K_INCLUDE };
 
 struct keydef {
 	const char *section, *key;
@@ -182,7 +182,7 @@ static const struct keydef keydefs[] = {
 	{ "store", "cache_size", K_SIZE, F(cache_size), 0, 1024.0 * 1024, 2048.0 * 1024 * 1024 },
 	/* retention: 0 / "forever" keeps everything; otherwise a day at least, so that a bare
 	 * number (seconds) or a typo cannot empty the store within the hour */
-	{ "store", "keep", K_DUR, F(store_keep_s), 0, 0, BIG },
+	{ "store", "keep", K_RETENTION, F(store_keep_s), 0, PW_STORE_KEEP_MIN_S, BIG },
 	{ "log", "level", K_LEVEL, F(log_level), 0, 0, 0 },
 	{ "log", "syslog_facility", K_FACILITY, F(syslog_facility), 0, 0, 0 },
 	{ "fetch", "concurrency", K_INT, F(concurrency), 0, 1, 4096 },
@@ -329,12 +329,25 @@ static void apply_key(struct pw_config *c, const struct pw_ini *ini, const struc
 		*(int *)(base + k->off) = (int)n;
 		break;
 	}
+	case K_RETENTION: {
+		/* a retention: "forever" or 0 (never), otherwise a duration within the bounds */
+		_Static_assert(PW_STORE_KEEP_MIN_S == 86400, "the message below says 1d");
+		int64_t s = 0;
+		if (strcmp(v, "forever") != 0 && pw_parse_duration(v, &s) < 0) {
+			pw_errlist_add(errs, file, e->line,
+				       "'%s': bad duration '%s' (use e.g. 90s, 10m, 2h, 1d)", e->key, v);
+			return;
+		}
+		if (s != 0 && (s < k->min || (double)s > k->max)) {
+			pw_errlist_add(errs, file, e->line,
+				       "'%s' must be 0 or forever (keep every item) or at least 1d, not '%s'", e->key, v);
+			return;
+		}
+		*(int64_t *)(base + k->off) = s;
+		break;
+	}
 	case K_DUR: {
 		int64_t s;
-		if (k->off == offsetof(struct pw_config, store_keep_s) && strcmp(v, "forever") == 0) {
-			*(int64_t *)(base + k->off) = 0;
-			break;
-		}
 		if (pw_parse_duration(v, &s) < 0) {
 			pw_errlist_add(errs, file, e->line,
 				       "'%s': bad duration '%s' (use e.g. 90s, 10m, 2h, 1d)", e->key, v);
@@ -347,11 +360,6 @@ static void apply_key(struct pw_config *c, const struct pw_ini *ini, const struc
 			else
 				pw_errlist_add(errs, file, e->line, "'%s' must be at least %.0fs, not '%s'",
 					       e->key, k->min, v);
-			return;
-		}
-		if (k->off == offsetof(struct pw_config, store_keep_s) && s > 0 && s < PW_STORE_KEEP_MIN_S) {
-			pw_errlist_add(errs, file, e->line,
-				       "'%s' must be 0 or forever (keep every item) or at least 1d, not '%s'", e->key, v);
 			return;
 		}
 		*(int64_t *)(base + k->off) = s;
