@@ -51,12 +51,6 @@ struct pw_alerter {
 	void *syslog_arg;
 };
 
-static int64_t mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
-}
 
 static void free_argv(char **argv)
 {
@@ -100,7 +94,7 @@ static void open_log(struct pw_alerter *a, int quiet)
 		a->log_error_at = 0;
 		return;
 	}
-	int64_t now = mono_now();
+	int64_t now = pw_monotonic_ms() / 1000;
 	/* every flush with pending alerts retries; say so once in 10 minutes, not each time */
 	if (quiet && a->log_error_at && now - a->log_error_at < 600)
 		return;
@@ -191,7 +185,7 @@ static void reap(struct pw_alerter *a, int64_t now, int kill_all)
 
 void pw_alert_reap(struct pw_alerter *a)
 {
-	reap(a, mono_now(), 0);
+	reap(a, pw_monotonic_ms() / 1000, 0);
 }
 
 static void run_command(struct pw_alerter *a, int64_t alert_id, const char *json, size_t len)
@@ -244,7 +238,7 @@ static void run_command(struct pw_alerter *a, int64_t alert_id, const char *json
 	close(sv[0]);
 	a->children = xreallocarray(a->children, a->nchildren + 1, sizeof(*a->children));
 	a->children[a->nchildren].pid = pid;
-	a->children[a->nchildren].deadline = mono_now() + a->cmd_timeout_s;
+	a->children[a->nchildren].deadline = pw_monotonic_ms() / 1000 + a->cmd_timeout_s;
 	a->children[a->nchildren].alert_id = alert_id;
 	a->nchildren++;
 }
@@ -254,13 +248,13 @@ void pw_alerter_free(struct pw_alerter *a)
 	if (!a)
 		return;
 	for (int waited = 0; a->nchildren && waited < SHUTDOWN_GRACE_MS; waited += 20) {
-		reap(a, mono_now(), 0);
+		reap(a, pw_monotonic_ms() / 1000, 0);
 		if (a->nchildren) {
 			struct timespec ts = { 0, 20 * 1000 * 1000 };
 			nanosleep(&ts, NULL);
 		}
 	}
-	reap(a, mono_now(), 1);
+	reap(a, pw_monotonic_ms() / 1000, 1);
 	free(a->children);
 	if (a->fd >= 0)
 		close(a->fd);

@@ -7,6 +7,7 @@
 
 #include <event2/event.h>
 
+#include "common.h"
 #include "log.h"
 #include "store_wait.h"
 #include "xmalloc.h"
@@ -35,7 +36,7 @@ struct pw_batch {
 	int alerts;
 	struct ulist wait;           /* units waiting for a locked store (none while open) */
 	struct pw_store_wait lw;
-	struct timespec opened;      /* when BEGIN was done */
+	double opened_s;             /* when BEGIN was done (pw_monotonic_s) */
 	int window_ms;
 	size_t max_items;
 	void (*on_commit)(void *arg);
@@ -83,19 +84,7 @@ static void ulist_push(struct ulist *l, const struct bunit *u)
 	l->items += u->u.items;
 }
 
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
 
-static int64_t mono_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
@@ -186,7 +175,7 @@ int pw_batch_lock_status(const struct pw_batch *b, size_t *items, size_t *units,
 {
 	*items = b->wait.items;
 	*units = b->wait.n;
-	*locked_ms = b->lw.locked ? mono_ms() - b->lw.since_ms : 0;
+	*locked_ms = b->lw.locked ? pw_monotonic_ms() - b->lw.since_ms : 0;
 	return b->wait.n > 0;
 }
 
@@ -196,7 +185,7 @@ static int open_tx(struct pw_batch *b)
 	if (pw_store_begin(b->store) < 0)
 		return -1;
 	b->open = 1;
-	clock_gettime(CLOCK_MONOTONIC, &b->opened);
+	b->opened_s = pw_monotonic_s();
 	struct timeval tv = { b->window_ms / 1000, (b->window_ms % 1000) * 1000 };
 	evtimer_add(b->timer, &tv);
 	return 0;
@@ -207,13 +196,13 @@ static int open_tx(struct pw_batch *b)
 static void locked_now(struct pw_batch *b)
 {
 	int delay;
-	int started = pw_store_wait_busy(&b->lw, mono_ms(), &delay);
+	int started = pw_store_wait_busy(&b->lw, pw_monotonic_ms(), &delay);
 	if (started) {
 		pw_warn("store locked by another connection, %zu items waiting (%zu units of work); retrying",
 			b->wait.items, b->wait.n);
 	} else {
 		pw_debug("store: still locked after %u attempts in %.1f s; next attempt in %d ms", b->lw.attempts,
-			 (double)(mono_ms() - b->lw.since_ms) / 1e3, delay);
+			 (double)(pw_monotonic_ms() - b->lw.since_ms) / 1e3, delay);
 	}
 	struct timeval tv = { delay / 1000, (delay % 1000) * 1000 };
 	evtimer_add(b->retry, &tv);
@@ -224,7 +213,7 @@ static void locked_now(struct pw_batch *b)
 /* The store took a transaction again after a lock: its second log line. */
 static void unlocked(struct pw_batch *b, size_t committed_items, int notify)
 {
-	int64_t held = pw_store_wait_clear(&b->lw, mono_ms());
+	int64_t held = pw_store_wait_clear(&b->lw, pw_monotonic_ms());
 	if (held < 0)
 		return;
 	evtimer_del(b->retry);
@@ -268,7 +257,7 @@ static void end_applied(struct pw_batch *b, const struct bunit *u, int may_commi
 	b->alerts |= u->u.alerts > 0;
 	/* the timer cannot fire while one callback ends many units (a poll's items all
 	 * skipped by the article stage): the window is checked here too */
-	if (may_commit && (b->items >= b->max_items || ms_since(&b->opened) >= b->window_ms))
+	if (may_commit && (b->items >= b->max_items || (pw_monotonic_s() - b->opened_s) * 1e3 >= b->window_ms))
 		pw_batch_flush(b);
 }
 
@@ -389,14 +378,14 @@ size_t pw_batch_abandon(struct pw_batch *b)
 {
 	size_t n = b->wait.n;
 	if (n) {
-		int64_t held = mono_ms() - b->lw.since_ms;
+		int64_t held = pw_monotonic_ms() - b->lw.since_ms;
 		pw_warn("store: still locked by another connection after %.1f s; giving up %zu items of %zu units "
 			"of work (not stored; their feeds are fetched again at the next start)", (double)held / 1e3,
 			b->wait.items, n);
 	}
 	struct detached w = { b->wait.v, b->wait.n, b->wait.items, 0 };
 	memset(&b->wait, 0, sizeof b->wait);
-	pw_store_wait_clear(&b->lw, mono_ms());
+	pw_store_wait_clear(&b->lw, pw_monotonic_ms());
 	evtimer_del(b->retry);
 	run_done(&w, 0);
 	return n;
@@ -417,10 +406,9 @@ int pw_batch_flush(struct pw_batch *b)
 		return 1;
 	if (!b->open)
 		return 0;
-	double open_ms = ms_since(&b->opened);
+	double open_ms = (pw_monotonic_s() - b->opened_s) * 1e3;
 	struct detached d = detach(b);
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = pw_monotonic_s();
 	if (pw_store_commit(b->store) < 0) {
 		if (pw_store_busy(b->store)) {
 			requeue(b, &d, NULL);
@@ -432,7 +420,7 @@ int pw_batch_flush(struct pw_batch *b)
 		return -1;
 	}
 	pw_debug("store: committed %zu items (%zu units of work) in %.1f ms, %.0f ms after the first", d.items,
-		 d.n, ms_since(&t0), open_ms);
+		 d.n, (pw_monotonic_s() - t0) * 1e3, open_ms);
 	int was_locked = b->lw.locked;
 	unlocked(b, d.items, 0);
 	if (d.alerts && b->on_commit)

@@ -6,6 +6,7 @@
 
 #include <event2/event.h>
 
+#include "common.h"
 #include "log.h"
 #include "retention.h"
 #include "store_prune.h"
@@ -22,7 +23,7 @@ struct pw_retention {
 	int running;
 	int64_t before;
 	uint64_t round_deleted;
-	struct timespec started;
+	double started_s;     /* when this round began (pw_monotonic_s) */
 	uint64_t deleted;     /* since start */
 };
 
@@ -32,12 +33,6 @@ static void arm(struct pw_retention *r, int64_t ms)
 	evtimer_add(r->ev, &tv);
 }
 
-static double since(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
 
 /* keep as the configuration would say it: 30d, 36h, 90000s */
 static void format_keep(char *buf, size_t len, int64_t s)
@@ -60,7 +55,7 @@ static void round_end(struct pw_retention *r, const char *why)
 	gmtime_r(&t, &tm);
 	strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	pw_info("retention: deleted %" PRIu64 " items first seen before %s (keep = %s) in %.2f s%s%s",
-		r->round_deleted, cutoff, keep, since(&r->started), why ? "; stopped: " : "", why ? why : "");
+		r->round_deleted, cutoff, keep, pw_monotonic_s() - r->started_s, why ? "; stopped: " : "", why ? why : "");
 	r->running = 0;
 	arm(r, (int64_t)PW_RETENTION_PERIOD_S * 1000);
 }
@@ -113,7 +108,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 		r->running = 1;
 		r->before = (int64_t)time(NULL) - r->keep_s;
 		r->round_deleted = 0;
-		clock_gettime(CLOCK_MONOTONIC, &r->started);
+		r->started_s = pw_monotonic_s();
 	}
 	const char *why = NULL;
 	int more = one_batch(r, &why);

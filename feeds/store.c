@@ -667,7 +667,7 @@ static int setup(struct pw_store *s, char *err, size_t errlen)
 	if (exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -12288; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192;",
 		 "setting pragmas") < 0 ||
 	    (s->mode == PW_STORE_RW && (migrate(s) < 0 || fts_queue_setup(s) < 0))) {
-		if (s->code == SQLITE_BUSY || s->code == SQLITE_LOCKED)
+		if (is_busy_code(s->code))
 			snprintf(err, errlen, "%s: database is locked by another process after waiting %d ms",
 				 s->path, BUSY_TIMEOUT_MS);
 		else
@@ -727,12 +727,6 @@ static int fts_flush(struct pw_store *s)
 	return 0;
 }
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Bit 0: PATH-wal exists, bit 1: PATH-shm exists. */
 static int side_files(const char *path)
@@ -825,16 +819,16 @@ struct pw_store *pw_store_open(const char *path, enum pw_store_mode mode, char *
 	 * timeout would have waited.
 	 */
 	s->opening = 1;
-	int64_t start = monotonic_ms();
+	int64_t start = pw_monotonic_ms();
 	for (;;) {
 		s->code = SQLITE_OK;
 		if (setup(s, err, errlen) == 0)
 			break;
 		/* Bounded by wall time: an attempt can itself sit in the busy handler. */
-		if ((s->code != SQLITE_BUSY && s->code != SQLITE_LOCKED) ||
-		    monotonic_ms() - start >= BUSY_TIMEOUT_MS)
+		if (!is_busy_code(s->code) ||
+		    pw_monotonic_ms() - start >= BUSY_TIMEOUT_MS)
 			goto fail;
-		sqlite3_busy_timeout(s->db, (int)(BUSY_TIMEOUT_MS - (monotonic_ms() - start)) + 1);
+		sqlite3_busy_timeout(s->db, (int)(BUSY_TIMEOUT_MS - (pw_monotonic_ms() - start)) + 1);
 		usleep(20 * 1000);
 	}
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);

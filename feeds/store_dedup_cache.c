@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common.h"
 #include "log.h"
 #include "shingle.h"
 #include "store_dedup_cache.h"
@@ -145,12 +145,19 @@ static void drop_stories(struct pw_dedup_cache *c)
 	c->stories_dirty = 0;
 }
 
-static void drop_all(struct pw_dedup_cache *c)
+/* Everything read from the tables; the LSH filter, whose extra bits are only false
+ * positives, is the caller's to keep or drop. */
+static void drop_tables(struct pw_dedup_cache *c)
 {
 	drop_df(c);
 	drop_postings(c);
 	drop_stories(c);
 	drop_item_vecs(c);
+}
+
+static void drop_all(struct pw_dedup_cache *c)
+{
+	drop_tables(c);
 	drop_lsh(c);
 }
 
@@ -238,10 +245,7 @@ int pw_dcache_begin(struct pw_store *s)
 	c->lsh_bumped = 0;   /* no rollback came since the flush: that commit went through */
 	if (v != c->data_version) {
 		pw_debug("%s: the store changed under another connection; dedup cache dropped", pw_store_path(s));
-		drop_df(c);
-		drop_postings(c);
-		drop_stories(c);
-		drop_item_vecs(c);
+		drop_tables(c);
 		c->data_version = v;
 		/* the filter stays if the other connection added no lsh rows (a scan of the whole
 		 * index is seconds on a large store) */
@@ -263,10 +267,7 @@ void pw_dcache_drop(struct pw_store *s)
 		struct pw_dedup_cache *c = *slot;
 		/* The LSH filter stays: bits of rolled-back rows are only false positives, and a
 		 * rebuild scans the whole table (bench_dedup -s rolls back after every item). */
-		drop_df(c);
-		drop_postings(c);
-		drop_stories(c);
-		drop_item_vecs(c);
+		drop_tables(c);
 		/* a failed COMMIT bumped the version in memory only */
 		if (c->lsh_bumped)
 			c->lsh_version--;
@@ -470,10 +471,7 @@ int pw_dcache_forget(struct pw_store *s)
 	/* the dirty rows first: dropping them would lose this transaction's joins and counts */
 	if (flush_df(s, c) < 0 || flush_stories(s, c) < 0)
 		return -1;
-	drop_df(c);
-	drop_postings(c);
-	drop_stories(c);
-	drop_item_vecs(c);
+	drop_tables(c);
 	return 0;
 }
 
@@ -1070,11 +1068,9 @@ static struct lsh_filter *lsh_filter(struct pw_store *s, struct pw_dedup_cache *
 		int64_t ndocs;
 		if (read_ndocs(s, &ndocs) < 0)
 			return NULL;
-		struct timespec t0, t1;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+		double t0 = pw_monotonic_s();
 		c->lsh = lsh_build(s, 2 * (uint64_t)(ndocs > 0 ? ndocs : 0) * PW_LSH_BANDS + 65536);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		double secs = pw_monotonic_s() - t0;
 		if (c->lsh && secs >= 1.0)   /* the event loop waited for it: say why */
 			pw_info("%s: dedup: LSH filter built from %llu stored pairs in %.1f s", pw_store_path(s),
 				(unsigned long long)c->lsh->pairs, secs);
