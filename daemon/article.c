@@ -495,8 +495,8 @@ struct extraction {
 };
 
 /* Worker thread: the page's text, and the pure part of the dedup stage for it (tokens,
- * MinHash, story terms if prep_terms: ~0.1-0.2 ms of a 10 KB article taken off the loop).  The
- * title is the one pw_item_finish() will use. */
+ * MinHash, story terms if prep_terms: ~0.1-0.2 ms of a 10 KB article taken off the loop), with
+ * the title pw_item_finish() will use. */
 static void extract_work(void *arg)
 {
 	struct extraction *x = arg;
@@ -504,9 +504,8 @@ static void extract_work(void *arg)
 	x->rc = pw_html_extract(x->j->body.data ? x->j->body.data : "", x->j->body.len, &eo, &x->art, x->err,
 				sizeof x->err);
 	if (x->rc == PW_EXTRACT_OK && x->art.text && *x->art.text) {
-		const char *title = x->it.title && *x->it.title ? x->it.title : x->art.title;
 		x->prep = xmalloc(sizeof *x->prep);
-		pw_dedup_prepare(x->prep, title, x->art.text, x->prep_terms);
+		pw_dedup_prepare(x->prep, pw_finish_title(&x->it, &x->art), x->art.text, x->prep_terms);
 	}
 }
 

@@ -60,6 +60,11 @@ char *pw_entry_final(const struct pw_config *cfg, const struct pw_item *it, cons
 	return *why ? pw_entry_text(it, &chars) : NULL;
 }
 
+const char *pw_finish_title(const struct pw_item *it, const struct pw_article *art)
+{
+	return it->title && *it->title ? it->title : art ? art->title : NULL;
+}
+
 int pw_item_finish(const struct pw_finish_ctx *c, struct pw_item *it, const char *feed_name,
 		   const struct pw_finish_outcome *o, enum pw_finish_mode mode, int64_t now,
 		   struct pw_finish_result *res)
@@ -102,7 +107,7 @@ int pw_item_finish(const struct pw_finish_ctx *c, struct pw_item *it, const char
 		return -1;
 	}
 
-	const char *title = it->title && *it->title ? it->title : art ? art->title : NULL;
+	const char *title = pw_finish_title(it, art);
 	v.title = title;
 	if (o->final && it->story_id == 0) {
 		struct pw_dedup_conf dc;

@@ -70,6 +70,9 @@ char *pw_entry_text(const struct pw_item *it, size_t *chars);
  */
 char *pw_entry_final(const struct pw_config *cfg, const struct pw_item *it, const char **why);
 
+/* The title grouping and tags use: the item's, else the page's (art may be NULL). */
+const char *pw_finish_title(const struct pw_item *it, const struct pw_article *art);
+
 /*
  * Writes item `it` with outcome `o` inside the caller's open transaction: the article fields
  * (UPDATE, or the whole row for PW_FINISH_INSERT: then `o` must be a first outcome, attempts 0

@@ -237,12 +237,11 @@ static void store_config(struct pw_store *s, const struct pw_config *cfg)
 /* The store is locked: the reload (its feed sync is a write) is tried again later. */
 static void reload_wait(struct daemon *d)
 {
-	if (!d->reload_waiting)
+	if (!d->reload_waiting) {
 		pw_notice("reload: the store is locked by another connection; the reload is applied once it is "
 			  "released");
-	if (!d->reload_waiting)
 		d->reload_delay_ms = RELOAD_RETRY_MS;
-	else if ((d->reload_delay_ms *= 2) > RELOAD_RETRY_MAX_MS)
+	} else if ((d->reload_delay_ms *= 2) > RELOAD_RETRY_MAX_MS)
 		d->reload_delay_ms = RELOAD_RETRY_MAX_MS;
 	d->reload_waiting = 1;
 	/* units waiting in the batch: its unlock hook reloads; else nothing tells us, so poll */

@@ -60,33 +60,41 @@ static void round_end(struct pw_retention *r, const char *why)
 	arm(r, (int64_t)PW_RETENTION_PERIOD_S * 1000);
 }
 
+#define LOCKED "the store is locked by another connection"
+
+/* Why a store call failed: the lock, or else `other`. */
+static const char *failure(const struct pw_retention *r, const char *other)
+{
+	return pw_store_busy(r->store) ? LOCKED : other;
+}
+
 /* One batch in a transaction of its own; 1 when more may be left, 0 when done, -1 stopped. */
 static int one_batch(struct pw_retention *r, const char **why)
 {
 	/* never inside the group-commit transaction, never ahead of units waiting for a lock */
 	if (pw_batch_locked(r->batch)) {
-		*why = "the store is locked by another connection";
+		*why = LOCKED;
 		return -1;
 	}
 	if (pw_batch_pending(r->batch)) {
 		int f = pw_batch_flush(r->batch);
 		if (f != 0) {
-			*why = f == 1 ? "the store is locked by another connection" : "a commit failed";
+			*why = f == 1 ? LOCKED : "a commit failed";
 			return -1;
 		}
 	}
 	if (pw_store_begin(r->store) < 0) {
-		*why = pw_store_busy(r->store) ? "the store is locked by another connection" : "cannot begin a transaction";
+		*why = failure(r, "cannot begin a transaction");
 		return -1;
 	}
 	size_t n = 0;
 	if (pw_store_prune(r->store, r->before, PW_RETENTION_BATCH, &n) < 0) {
-		*why = pw_store_busy(r->store) ? "the store is locked by another connection" : "a delete failed";
+		*why = failure(r, "a delete failed");
 		pw_store_rollback(r->store);
 		return -1;
 	}
 	if (pw_store_commit(r->store) < 0) {
-		*why = pw_store_busy(r->store) ? "the store is locked by another connection" : "a commit failed";
+		*why = failure(r, "a commit failed");
 		return -1;
 	}
 	r->round_deleted += n;

@@ -477,6 +477,15 @@ static int save_item(struct pw_store *s, int64_t item_id, const struct pw_minhas
 	return 0;
 }
 
+/* The text's tokens of p (after the title's): a view into p->t, nothing to free. */
+static struct pw_tokens text_tokens(const struct pw_dedup_prep *p)
+{
+	struct pw_tokens body = p->t;
+	body.v += p->ntitle;
+	body.n -= p->ntitle;
+	return body;
+}
+
 void pw_dedup_prepare(struct pw_dedup_prep *p, const char *title, const char *text, int with_terms)
 {
 	memset(p, 0, sizeof *p);
@@ -487,9 +496,7 @@ void pw_dedup_prepare(struct pw_dedup_prep *p, const char *title, const char *te
 	}
 	if (text)
 		pw_text_tokenize_append(&p->t, text, strlen(text));
-	struct pw_tokens body = p->t;
-	body.v += p->ntitle;
-	body.n -= p->ntitle;
+	struct pw_tokens body = text_tokens(p);
 	pw_minhash_tokens(&body, &p->mh);
 	pw_lsh_keys(&p->mh, p->keys);
 	if (with_terms) {
@@ -554,9 +561,7 @@ int pw_dedup_assign_prepared(struct pw_store *s, int64_t item_id, const char *ti
 	struct pw_doc_terms own_terms = { 0 };
 	const struct pw_minhash *mh = &p->mh;
 	struct cand_item dup;
-	struct pw_tokens body = p->t;
-	body.v += p->ntitle;
-	body.n -= p->ntitle;
+	struct pw_tokens body = text_tokens(p);
 
 	/* 1. near-duplicate: MinHash over the text; short texts by title + day */
 	int64_t tkey = title_key(title, when);
